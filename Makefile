@@ -1,0 +1,226 @@
+# SPDX-License-Identifier: MIT
+# zap - build, test and install libzapconf, lszap and chzap (plain GNU make).
+#
+#   make            build the library and the tools in place
+#   make demo       install missing packages (as root), build, lszap on the demo tree
+#   make check      install missing packages (as root), build, run every test
+#   make bench      measure lszap on a maximal LPAR (256 x 256 queues, 200 mdevs)
+#   make install    DESTDIR=... PREFIX=... ; make uninstall
+#   make deps       install (as root) or name the packages the project needs
+#   V=1             show full command lines
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR     ?=
+
+CC          ?= cc
+PKG_CONFIG  ?= pkg-config
+CFLAGS      ?= -O2 -g
+LDFLAGS     ?=
+WERROR      ?= -Werror
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+# Hardening: FORTIFY 3 where the compiler has it, else 2.
+FORTIFY := $(shell printf '\#include <stdio.h>\nint main(void){return 0;}\n' | \
+	$(CC) -O2 -D_FORTIFY_SOURCE=3 -Werror -x c - -o /dev/null 2>/dev/null && \
+	echo 3 || echo 2)
+HARDEN_CFLAGS  := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=$(FORTIFY) \
+	-fstack-protector-strong
+HARDEN_LDFLAGS := -Wl,-z,relro,-z,now
+
+pc = $(shell $(PKG_CONFIG) $(1) $(2) 2>/dev/null)
+
+ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR) -D_GNU_SOURCE \
+	-Iinclude $(HARDEN_CFLAGS) $(CFLAGS)
+
+# ------------------------------------------------------------- libzapconf
+LIB_SRCS := $(sort $(wildcard libzapconf/*.c))
+LIB_OBJS := $(LIB_SRCS:.c=.o)
+LIB_PKGS := json-c uuid
+LIB_SONAME := libzapconf.so.0
+LIB_SO := libzapconf/$(LIB_SONAME)
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden $(call pc,--cflags,$(LIB_PKGS))
+LIB_LIBS = $(call pc,--libs,$(LIB_PKGS))
+
+# ------------------------------------------------------------------ tools
+TOOLS := lszap/lszap chzap/chzap
+LSZAP_PKGS := popt json-c smartcols
+CHZAP_PKGS := popt json-c
+TOOL_CFLAGS = $(ALL_CFLAGS) -fPIE
+TOOL_LDFLAGS = -pie $(HARDEN_LDFLAGS) $(LDFLAGS)
+RPATH = -Wl,-rpath,'$$ORIGIN/../libzapconf'
+
+# ------------------------------------------------------------------ tests
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+MACHINE_SRCS := tests/machine/machine.c
+MKFIXTURE := tests/machine/mkfixture
+APSIM := tests/apsim/apsim
+APSIM_SRCS = $(sort $(wildcard tests/apsim/*.c)) $(MACHINE_SRCS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+DEPS_DEBIAN := gcc make pkg-config uuid-dev libudev-dev libpopt-dev \
+	libjson-c-dev libsmartcols-dev check bats bats-assert bats-support \
+	libfuse3-dev fuse3
+DEPS_RPM := gcc make pkgconf libuuid-devel systemd-devel popt-devel \
+	json-c-devel libsmartcols-devel check-devel bats fuse3-devel fuse3
+
+.PHONY: all deps demo check check-build unit unit-asan bats bench install \
+	uninstall install-apsim clean
+.DELETE_ON_ERROR:
+
+all: $(LIB_SO) $(TOOLS)
+
+libzapconf/%.o: libzapconf/%.c include/zapconf.h libzapconf/internal.h
+	$(call say,CC,$@)
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB_SO): $(LIB_OBJS) libzapconf/libzapconf.map
+	$(call say,LINK,$@)
+	$(Q)$(CC) -shared -Wl,-soname,$(LIB_SONAME) \
+		-Wl,--version-script=libzapconf/libzapconf.map $(HARDEN_LDFLAGS) \
+		$(LDFLAGS) $(LIB_OBJS) $(LIB_LIBS) -o $@
+	$(Q)ln -sf $(LIB_SONAME) libzapconf/libzapconf.so
+
+lszap/%.o: lszap/%.c include/zapconf.h $(wildcard lszap/*.h)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(TOOL_CFLAGS) $(call pc,--cflags,$(LSZAP_PKGS)) -c $< -o $@
+
+chzap/%.o: chzap/%.c include/zapconf.h $(wildcard chzap/*.h)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(TOOL_CFLAGS) $(call pc,--cflags,$(CHZAP_PKGS)) -c $< -o $@
+
+LSZAP_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard lszap/*.c)))
+CHZAP_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard chzap/*.c)))
+
+lszap/lszap: $(LSZAP_OBJS) $(LIB_SO)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(TOOL_LDFLAGS) $(RPATH) $(LSZAP_OBJS) -Llibzapconf -lzapconf \
+		$(call pc,--libs,$(LSZAP_PKGS)) -o $@
+
+chzap/chzap: $(CHZAP_OBJS) $(LIB_SO)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(TOOL_LDFLAGS) $(RPATH) $(CHZAP_OBJS) -Llibzapconf -lzapconf \
+		$(call pc,--libs,$(CHZAP_PKGS)) -o $@
+
+# Installed copies: the same objects, linked without the build tree's rpath.
+lszap/lszap.installed: $(LSZAP_OBJS) $(LIB_SO)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(TOOL_LDFLAGS) $(LSZAP_OBJS) -Llibzapconf -lzapconf \
+		$(call pc,--libs,$(LSZAP_PKGS)) -o $@
+
+chzap/chzap.installed: $(CHZAP_OBJS) $(LIB_SO)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(TOOL_LDFLAGS) $(CHZAP_OBJS) -Llibzapconf -lzapconf \
+		$(call pc,--libs,$(CHZAP_PKGS)) -o $@
+
+libzapconf/libzapconf.pc: libzapconf/libzapconf.pc.in Makefile
+	$(call say,GEN,$@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		$< > $@
+
+# --------------------------------------------------------- test programs
+$(MKFIXTURE): $(MACHINE_SRCS) tests/machine/mkfixture.c tests/machine/machine.h
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -O2 $(call pc,--cflags,json-c) $(MACHINE_SRCS) \
+		tests/machine/mkfixture.c $(call pc,--libs,json-c) -o $@
+
+$(APSIM): $(APSIM_SRCS) tests/machine/machine.h $(wildcard tests/apsim/*.h)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pc,--cflags,fuse3 json-c) $(APSIM_SRCS) \
+		$(call pc,--libs,fuse3 json-c) -lpthread -o $@
+
+# The unit tests link the library's objects, internal functions included.
+tests/unit/zap-unit: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(LIB_OBJS)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Ilibzapconf $(call pc,--cflags,check) $(UNIT_SRCS) \
+		$(LIB_OBJS) $(LIB_LIBS) $(call pc,--libs,check) -o $@
+
+# The unit tests again, library compiled in, under ASan + UBSan.
+tests/unit/zap-unit-asan: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard tests/unit/*.h) \
+		include/zapconf.h libzapconf/internal.h
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Ilibzapconf -O1 $(SAN_FLAGS) \
+		$(call pc,--cflags,check $(LIB_PKGS)) $(UNIT_SRCS) $(LIB_SRCS) \
+		$(call pc,--libs,check $(LIB_PKGS)) -o $@
+
+# ------------------------------------------------------------- top level
+deps:
+	@./tools/deps.sh $(DEPS_DEBIAN) -- $(DEPS_RPM)
+
+check-build: all $(MKFIXTURE) $(APSIM) tests/unit/zap-unit \
+	tests/unit/zap-unit-asan
+
+demo: deps
+	@$(MAKE) --no-print-directory all $(MKFIXTURE)
+	@./tools/demo.sh
+
+unit: tests/unit/zap-unit
+	$(call say,TEST,unit)
+	$(Q)ZAP_TEST_MKFIXTURE=$(CURDIR)/$(MKFIXTURE) ./tests/unit/zap-unit
+
+unit-asan: tests/unit/zap-unit-asan
+	$(call say,TEST,unit-asan)
+	$(Q)ZAP_TEST_MKFIXTURE=$(CURDIR)/$(MKFIXTURE) \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		./tests/unit/zap-unit-asan
+
+bats: all $(MKFIXTURE) $(APSIM)
+	$(call say,TEST,bats)
+	$(Q)bats --print-output-on-failure tests/bats $(wildcard tests/apsim/*.bats)
+
+check: deps
+	@$(MAKE) --no-print-directory check-build
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory bats
+	@$(MAKE) --no-print-directory unit-asan
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(MKFIXTURE)
+	@./tools/bench.sh
+
+install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installed
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 lszap/lszap.installed $(DESTDIR)$(SBINDIR)/lszap
+	install -m 0755 chzap/chzap.installed $(DESTDIR)$(SBINDIR)/chzap
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME).0.0
+	ln -sf $(LIB_SONAME).0.0 $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libzapconf.so
+	install -m 0644 include/zapconf.h $(DESTDIR)$(INCLUDEDIR)/zapconf.h
+	install -m 0644 libzapconf/libzapconf.pc $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
+	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+	for c in completions/*; do install -m 0644 $$c $(DESTDIR)$(BASHCOMPDIR)/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/lszap $(DESTDIR)$(SBINDIR)/chzap \
+		$(DESTDIR)$(LIBDIR)/$(LIB_SONAME).0.0 $(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
+		$(DESTDIR)$(LIBDIR)/libzapconf.so $(DESTDIR)$(INCLUDEDIR)/zapconf.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
+		$(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(notdir $(wildcard completions/*)))
+
+install-apsim: $(APSIM)
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(APSIM) $(DESTDIR)$(SBINDIR)/apsim
+
+clean:
+	rm -f libzapconf/*.o libzapconf/*.so* libzapconf/libzapconf.pc \
+		lszap/*.o chzap/*.o $(TOOLS) lszap/lszap.installed \
+		chzap/chzap.installed $(MKFIXTURE) $(APSIM) tests/unit/zap-unit \
+		tests/unit/zap-unit-asan

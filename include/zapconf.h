@@ -1,0 +1,783 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zapconf.h - public interface of libzapconf, the library behind lszap and chzap.
+ *
+ * Copyright zap developers 2026
+ *
+ * DOC: overview
+ *
+ * Errors
+ *   zap_error_clear(err)                 err = no error
+ *   Every fallible call returns 0 or -errno and fills a caller's struct zap_error
+ *   (may be NULL) with one line naming the culprit and the exit status the
+ *   tools use for it (enum zap_status). The library never prints, never exits.
+ *
+ * Bitmaps: sets of ids 0..255 (adapters, usage domains, control domains),
+ * in the kernel's order (id 0 = leftmost bit of a printed mask)
+ *   zap_bitmap_zero(dst)                 dst = {}
+ *   zap_bitmap_fill(dst)                 dst = {0..255}
+ *   zap_bitmap_set(dst, id)              dst |= {id}
+ *   zap_bitmap_clear(dst, id)            dst &= ~{id}
+ *   zap_bitmap_set_range(dst, a, b)      dst |= {a..b}
+ *   zap_bitmap_test(src, id)             id in src ?
+ *   zap_bitmap_and(dst, a, b)            dst = a & b
+ *   zap_bitmap_or(dst, a, b)             dst = a | b
+ *   zap_bitmap_andnot(dst, a, b)         dst = a & ~b
+ *   zap_bitmap_xor(dst, a, b)            dst = a ^ b
+ *   zap_bitmap_complement(dst, src)      dst = ~src
+ *   zap_bitmap_equal(a, b)               a == b ?
+ *   zap_bitmap_empty(src)                src == {} ?
+ *   zap_bitmap_full(src)                 src == {0..255} ?
+ *   zap_bitmap_intersects(a, b)          a & b != {} ?
+ *   zap_bitmap_subset(a, b)              a & ~b == {} ?
+ *   zap_bitmap_weight(src)               number of ids in src
+ *   zap_bitmap_find_first(src)           lowest id, or ZAP_IDS when empty
+ *   zap_bitmap_find_next(src, id)        lowest id >= id, or ZAP_IDS
+ *   zap_for_each_set_bit(id, src)        loop over the ids of src, ascending
+ *
+ * APQN sets: cross products adapters x domains, never materialised
+ *   zap_apqn_set_test(set, a, d)         (a, d) in set ?
+ *   zap_apqn_set_and(dst, x, y)          dst = x & y (again a cross product)
+ *   zap_apqn_set_empty(set)              no APQN in set ?
+ *   zap_apqn_set_intersects(x, y)        x & y != {} ?
+ *   zap_apqn_set_weight(set)             number of APQNs
+ *
+ * Masks: the kernel's text forms (sysfs-ap.md P1, P2, P3)
+ *   zap_mask_parse(dst, current, buf, len)   what a write of buf to apmask does
+ *   zap_mask_parse_absolute(dst, buf, len)   P1 (apmask, aqmask, ap_config field)
+ *   zap_mask_print(src, buf)                 "0x" + 64 lower-case hex digits
+ *   zap_kernel_parse_ulong(buf, len, &val)   P3, kstrtoul base 0 (assign_*)
+ *
+ * Ids from users, APQNs, UUIDs
+ *   zap_id_parse(text, max, what, &id)       "71" or "0x47"; "047" refused
+ *   zap_ids_parse(dst, text, max, what)      "0-3,5,0x47"
+ *   zap_ids_print(src, buf, size)            "0-3,5,71"
+ *   zap_apqn_parse(text, &a, &d)             "05.0047"
+ *   zap_apqn_print(a, d, buf)                "05.0047"
+ *   zap_uuid_parse(text, buf)                canonical, lower case
+ */
+#ifndef ZAPCONF_H
+#define ZAPCONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ZAP_VERSION "0.1.0"
+
+/* Number of ids an adapter or domain number can take (0..255). */
+#define ZAP_IDS 256
+/* Highest id the architecture allows. */
+#define ZAP_MAX_ID 255
+/* "0x" + 64 hex digits + NUL. */
+#define ZAP_MASK_STRLEN 67
+/* "05.0047" + NUL. */
+#define ZAP_APQN_STRLEN 8
+/* "62177883-f1bb-47f0-914d-32a22e3a8804" + NUL. */
+#define ZAP_UUID_STRLEN 37
+/* Longest error message, NUL included. */
+#define ZAP_ERROR_MSGLEN 512
+
+/**
+ * const char *zap_version(void) - the library's version string (ZAP_VERSION).
+ */
+const char *zap_version(void);
+
+/* ------------------------------------------------------------------ errors */
+
+/*
+ * What kind of failure an error is; the values are the exit codes of lszap and
+ * chzap (see their man pages, section EXIT CODES).
+ */
+enum zap_status {
+	ZAP_STATUS_OK = 0,
+	ZAP_STATUS_USAGE = 1,     /* bad option, number, list, UUID, mask */
+	ZAP_STATUS_NOT_FOUND = 2, /* no AP bus, no vfio_ap, unknown mdev, id > max,
+				   * unreadable or malformed sysfs file */
+	ZAP_STATUS_REFUSED = 3,   /* refused change, or problems found */
+	ZAP_STATUS_WRITE = 4,     /* a sysfs write failed (rolled back) */
+	ZAP_STATUS_LOCK = 5,      /* lock not obtained in time */
+	ZAP_STATUS_ROLLBACK = 6,  /* a write and its rollback failed */
+};
+
+/**
+ * struct zap_error - what went wrong, for the caller to show.
+ * @errnum: the positive errno value (EINVAL, ENOENT, ...), 0 if none.
+ * @status: the kind of failure, also the tools' exit code.
+ * @message: one line, no newline, naming the culprit (value, file or id).
+ */
+struct zap_error {
+	int errnum;
+	enum zap_status status;
+	char message[ZAP_ERROR_MSGLEN];
+};
+
+/**
+ * zap_error_clear - reset @err to "no error". @err may be NULL.
+ */
+void zap_error_clear(struct zap_error *err);
+
+/* ----------------------------------------------------------------- bitmaps */
+
+/**
+ * struct zap_bitmap - a set of ids 0..255.
+ * @word: id n is bit (63 - n % 64) of word[n / 64], so that word[0..3]
+ *        printed as four %016lx give the kernel's mask text.
+ */
+struct zap_bitmap {
+	uint64_t word[4];
+};
+
+void zap_bitmap_zero(struct zap_bitmap *dst);
+void zap_bitmap_fill(struct zap_bitmap *dst);
+void zap_bitmap_set(struct zap_bitmap *dst, unsigned int id);
+void zap_bitmap_clear(struct zap_bitmap *dst, unsigned int id);
+/* Set ids first..last (both included); nothing when first > last. */
+void zap_bitmap_set_range(struct zap_bitmap *dst, unsigned int first,
+			  unsigned int last);
+bool zap_bitmap_test(const struct zap_bitmap *src, unsigned int id);
+void zap_bitmap_and(struct zap_bitmap *dst, const struct zap_bitmap *a,
+		    const struct zap_bitmap *b);
+void zap_bitmap_or(struct zap_bitmap *dst, const struct zap_bitmap *a,
+		   const struct zap_bitmap *b);
+void zap_bitmap_andnot(struct zap_bitmap *dst, const struct zap_bitmap *a,
+		       const struct zap_bitmap *b);
+void zap_bitmap_xor(struct zap_bitmap *dst, const struct zap_bitmap *a,
+		    const struct zap_bitmap *b);
+void zap_bitmap_complement(struct zap_bitmap *dst,
+			   const struct zap_bitmap *src);
+bool zap_bitmap_equal(const struct zap_bitmap *a, const struct zap_bitmap *b);
+bool zap_bitmap_empty(const struct zap_bitmap *src);
+bool zap_bitmap_full(const struct zap_bitmap *src);
+bool zap_bitmap_intersects(const struct zap_bitmap *a,
+			   const struct zap_bitmap *b);
+/* Is every id of @a also in @b? */
+bool zap_bitmap_subset(const struct zap_bitmap *a, const struct zap_bitmap *b);
+unsigned int zap_bitmap_weight(const struct zap_bitmap *src);
+/* Lowest id in @src, ZAP_IDS when empty. */
+unsigned int zap_bitmap_find_first(const struct zap_bitmap *src);
+/* Lowest id >= @id in @src, ZAP_IDS when there is none. */
+unsigned int zap_bitmap_find_next(const struct zap_bitmap *src,
+				  unsigned int id);
+
+/* Loop @id (unsigned int) over every id of @src, ascending. */
+#define zap_for_each_set_bit(id, src)                                   \
+	for ((id) = zap_bitmap_find_first(src); (id) < ZAP_IDS;         \
+	     (id) = zap_bitmap_find_next((src), (id) + 1))
+
+/**
+ * struct zap_apqn_set - the APQNs adapters x domains, as the hardware and
+ * an mdev see them. Never expanded into pairs.
+ */
+struct zap_apqn_set {
+	struct zap_bitmap adapters;
+	struct zap_bitmap domains;
+};
+
+bool zap_apqn_set_test(const struct zap_apqn_set *set, unsigned int adapter,
+		       unsigned int domain);
+/* dst = x & y; the intersection of two cross products is one. */
+void zap_apqn_set_and(struct zap_apqn_set *dst, const struct zap_apqn_set *x,
+		      const struct zap_apqn_set *y);
+bool zap_apqn_set_empty(const struct zap_apqn_set *set);
+bool zap_apqn_set_intersects(const struct zap_apqn_set *x,
+			     const struct zap_apqn_set *y);
+unsigned int zap_apqn_set_weight(const struct zap_apqn_set *set);
+
+/* ------------------------------------------------------------------- masks */
+
+/**
+ * zap_mask_parse - what the kernel makes of a write of @buf to apmask/aqmask.
+ * @dst: the resulting mask.
+ * @current: the mask before the write (a relative list edits a copy of it);
+ *           NULL starts from an empty mask, as the ap.apmask= boot parameter.
+ * @buf, @len: the bytes of one write() call.
+ * @err: filled on failure.
+ *
+ * Absolute form (P1): optional "0x" or "x" (not "0X"), up to 64 hex digits
+ * of either case, right-padded with zeros, then at most one "\n".
+ * Relative form (P2), chosen by a leading '+' or '-': terms "+N", "-N",
+ * "+N-M" (range), numbers in C base 0 (so "+010" is 8 and "+08" an error),
+ * runs of ',' and '\n' between terms optional ("+1+2" is two terms).
+ *
+ * Returns: 0; -EINVAL if the kernel would refuse the write (@dst untouched).
+ */
+int zap_mask_parse(struct zap_bitmap *dst, const struct zap_bitmap *current,
+		   const char *buf, size_t len, struct zap_error *err);
+
+/**
+ * zap_mask_parse_absolute - parse @buf as the kernel's P1 absolute mask.
+ * Returns: 0; -EINVAL (@dst untouched).
+ */
+int zap_mask_parse_absolute(struct zap_bitmap *dst, const char *buf,
+			    size_t len, struct zap_error *err);
+
+/**
+ * zap_mask_print - write @src as the kernel prints masks, "0x" + 64
+ * lower-case hex digits, without newline, into @buf (ZAP_MASK_STRLEN bytes).
+ */
+void zap_mask_print(const struct zap_bitmap *src, char *buf);
+
+/**
+ * zap_kernel_parse_ulong - parse as the kernel's kstrtoul(buf, 0) (P3): an
+ * optional '+', "0x"/"0X" = hex, a leading 0 = octal, else decimal, one
+ * trailing "\n" allowed, nothing else.
+ * Returns: 0; -EINVAL (bad syntax); -ERANGE (above ULONG_MAX).
+ */
+int zap_kernel_parse_ulong(const char *buf, size_t len, unsigned long *value,
+			   struct zap_error *err);
+
+/* --------------------------------------------- ids, APQNs and UUIDs (users) */
+
+/**
+ * zap_id_parse - parse one id an admin typed.
+ * @text: decimal ("71") or hex with "0x" ("0x47"). A number with a leading
+ *        zero ("047", "05") is refused as ambiguous: the kernel reads it as
+ *        octal, lszcrypt users read it as hex.
+ * @max: the highest id allowed (e.g. ap_max_domain_id).
+ * @what: "adapter", "domain", ... for the message.
+ * Returns: 0; -EINVAL (syntax, status USAGE); -ERANGE (above @max, status
+ * NOT_FOUND, message names the maximum).
+ */
+int zap_id_parse(const char *text, unsigned int max, const char *what,
+		 unsigned int *id, struct zap_error *err);
+
+/**
+ * zap_ids_parse - parse a list of ids into @dst (zeroed first).
+ * Grammar, by example:
+ *   5           ==> {5}
+ *   0x47        ==> {71}
+ *   1-3,0x10    ==> {1, 2, 3, 16}
+ *   0x4-6       ==> {4, 5, 6}
+ * Each element as zap_id_parse(); empty elements and reversed ranges are
+ * refused. Returns: 0; -EINVAL; -ERANGE.
+ */
+int zap_ids_parse(struct zap_bitmap *dst, const char *text, unsigned int max,
+		  const char *what, struct zap_error *err);
+
+/**
+ * zap_ids_print - print @src as "0-3,5,71" (decimal, ranges of three or
+ * more ids joined with '-'; "" when empty) into @buf of @size bytes.
+ * Returns: the length the full text needs (as snprintf).
+ */
+int zap_ids_print(const struct zap_bitmap *src, char *buf, size_t size);
+
+/**
+ * zap_apqn_parse - parse "AA.DDDD" (hex, as the kernel names queue devices:
+ * two adapter digits, four domain digits, either case).
+ * Returns: 0; -EINVAL; -ERANGE (domain above 255).
+ */
+int zap_apqn_parse(const char *text, unsigned int *adapter,
+		   unsigned int *domain, struct zap_error *err);
+
+/* zap_apqn_print - "%02x.%04x" into @buf (ZAP_APQN_STRLEN bytes). */
+void zap_apqn_print(unsigned int adapter, unsigned int domain, char *buf);
+
+/**
+ * zap_uuid_parse - check that @text is a canonical 8-4-4-4-12 UUID (libuuid)
+ * and write its lower-case form to @buf (ZAP_UUID_STRLEN bytes).
+ * Returns: 0; -EINVAL.
+ */
+int zap_uuid_parse(const char *text, char *buf, struct zap_error *err);
+
+/* Generate a random UUID, lower case, into @buf (ZAP_UUID_STRLEN bytes). */
+void zap_uuid_generate(char *buf);
+
+/* ------------------------------------------------------------------- paths */
+
+/**
+ * struct zap_paths - where the AP configuration lives.
+ * @sysfs: $SYSFS_ROOT if set, else $ZAP_ROOT/sys if ZAP_ROOT is set, else /sys.
+ * @root: $ZAP_ROOT, or "" for the real root; the next four live under it.
+ * @lock: run/lock/s390apconfig.lock (the s390-tools AP configuration lock).
+ * @mdevctl: etc/mdevctl.d/matrix (mdevctl definitions of parent "matrix").
+ * @rules: etc/udev/rules.d/41-ap.rules (chzdev's persistent masks).
+ * @journal: run/zap/journal (chzap's record of a change in progress).
+ * The variables are read with secure_getenv().
+ */
+struct zap_paths {
+	char sysfs[512];
+	char root[512];
+	char lock[600];
+	char mdevctl[600];
+	char rules[600];
+	char journal[600];
+};
+
+/* Fill @paths from the environment. Returns: 0; -ENAMETOOLONG. */
+int zap_paths_from_env(struct zap_paths *paths, struct zap_error *err);
+
+/* ------------------------------------------------------------------- model */
+
+/* What zap_model_load() reads; the bus is always read. */
+enum zap_load {
+	ZAP_LOAD_CARDS = 1 << 0,        /* card attributes (type, mode, state) */
+	ZAP_LOAD_QUEUES = 1 << 1,       /* which queues exist, their drivers */
+	ZAP_LOAD_QUEUE_STATE = 1 << 2,  /* queue online, config, chkstop */
+	ZAP_LOAD_QUEUE_STATUS = 1 << 3, /* vfio_ap "status" of vfio queues */
+	ZAP_LOAD_COUNTERS = 1 << 4,     /* request and pending counters */
+	ZAP_LOAD_MDEVS = 1 << 5,        /* vfio_ap mdevs and their matrices */
+	ZAP_LOAD_DEFINITIONS = 1 << 6,  /* mdevctl definitions */
+	ZAP_LOAD_RULES = 1 << 7,        /* 41-ap.rules persistent masks */
+	ZAP_LOAD_JOURNAL = 1 << 8,      /* chzap's journal of an unfinished change */
+	ZAP_LOAD_ALL = 0x1ff,
+};
+
+/* A yes/no that may be unknown (attribute absent on this kernel). */
+#define ZAP_UNKNOWN (-1)
+
+enum zap_driver {
+	ZAP_DRIVER_NONE,        /* no driver bound */
+	ZAP_DRIVER_CEX4QUEUE,   /* the host's zcrypt */
+	ZAP_DRIVER_VFIO_AP,     /* vfio_ap */
+	ZAP_DRIVER_UNKNOWN,     /* not loaded (ZAP_LOAD_QUEUES not asked) */
+};
+
+enum zap_vfio_status {
+	ZAP_VFIO_STATUS_UNKNOWN,    /* not bound to vfio_ap, or not read */
+	ZAP_VFIO_STATUS_IN_USE,     /* "in use": a guest has it */
+	ZAP_VFIO_STATUS_ASSIGNED,   /* "assigned": an mdev has it */
+	ZAP_VFIO_STATUS_UNASSIGNED, /* "unassigned" */
+};
+
+/* Card mode from ap_functions, as lszcrypt derives it. */
+enum zap_mode {
+	ZAP_MODE_UNKNOWN,
+	ZAP_MODE_CCA,   /* "CCA-Coproc" */
+	ZAP_MODE_ACCEL, /* "Accelerator" */
+	ZAP_MODE_EP11,  /* "EP11-Coproc" */
+};
+
+/* "CCA-Coproc", "Accelerator", "EP11-Coproc" or "Unknown". */
+const char *zap_mode_name(enum zap_mode mode);
+/* "cex4queue", "vfio_ap", or NULL for none/unknown. */
+const char *zap_driver_name(enum zap_driver driver);
+/* "in use", "assigned", "unassigned", or NULL. */
+const char *zap_vfio_status_name(enum zap_vfio_status status);
+
+/**
+ * struct zap_bus - /sys/bus/ap and the vfio_ap parent device.
+ * @has_qci: the QCI masks are readable (else they read "not supported").
+ * @ap_domain: the default domain, -1 if none.
+ * @features: /sys/bus/ap/features without "\n"; @has_features false when the
+ *            kernel has no such file (before 6.4).
+ * @vfio_ap: the vfio_ap parent device (devices/vfio_ap/matrix) exists.
+ * @available_instances: of vfio_ap-passthrough, -1 when unknown.
+ */
+struct zap_bus {
+	struct zap_bitmap apmask, aqmask;
+	bool has_qci;
+	struct zap_bitmap adapter_mask, usage_domain_mask, control_domain_mask;
+	unsigned int max_adapter_id, max_domain_id;
+	int ap_domain;
+	bool has_features;
+	char features[128];
+	bool vfio_ap;
+	long available_instances;
+};
+
+/**
+ * struct zap_card - one adapter (cardXX). Integers are -1, tristates
+ * ZAP_UNKNOWN, and @type "" when the attribute is absent or not loaded.
+ */
+struct zap_card {
+	unsigned int id;
+	char type[16];
+	int hwtype, raw_hwtype;
+	bool has_functions;
+	uint32_t functions;
+	enum zap_mode mode;
+	int online, config, chkstop;
+	int depth;
+	long long request_count;
+	int requestq_count, pendingq_count;
+};
+
+/**
+ * struct zap_queue - one queue device (AA.DDDD). Unknowns as in zap_card;
+ * @request_count is also -1 when the kernel prints "-" (uninitialised).
+ */
+struct zap_queue {
+	unsigned int adapter, domain;
+	enum zap_driver driver;
+	int online, config, chkstop;
+	enum zap_vfio_status status;
+	long long request_count;
+	int requestq_count, pendingq_count;
+};
+
+/**
+ * struct zap_mdev - a vfio_ap mediated device, active (in sysfs), defined
+ * (an mdevctl definition), or both.
+ * @matrix, @control_domains: the active assignment when @active, else the
+ *            definition's.
+ * @has_ap_config: the active mdev has an ap_config attribute (one atomic
+ *            write assigns everything).
+ * @has_guest_matrix, @guest: what a guest gets (guest_matrix, 6.0+).
+ * @in_use: a running guest has it (a queue of it reads "in use"); ZAP_UNKNOWN
+ *            when no status could be read.
+ * @definition: index into zap_model.definitions, -1 when not defined.
+ */
+struct zap_mdev {
+	char uuid[ZAP_UUID_STRLEN];
+	bool active;
+	struct zap_apqn_set matrix;
+	struct zap_bitmap control_domains;
+	bool has_ap_config;
+	bool has_guest_matrix;
+	struct zap_apqn_set guest;
+	int in_use;
+	int definition;
+};
+
+/**
+ * struct zap_definition - one mdevctl definition (etc/mdevctl.d/matrix/UUID).
+ * @valid: false when the file could not be used; @problem says why.
+ * @autostart: "start": "auto" (else "manual").
+ * @matrix, @control_domains: what starting it would assign, as ap-check
+ *            reads the attrs (assign_* values, comma lists, ap_config).
+ */
+struct zap_definition {
+	char uuid[ZAP_UUID_STRLEN];
+	char path[700];
+	bool valid;
+	char problem[256];
+	bool autostart;
+	struct zap_apqn_set matrix;
+	struct zap_bitmap control_domains;
+};
+
+/**
+ * struct zap_journal_info - chzap's record of a change in progress
+ * (paths->journal), written before its first sysfs write.
+ * @present: a journal exists; @pid: the process that wrote it;
+ * @alive: that process still runs (else the change is unfinished);
+ * @nr_writes, @nr_done: the plan's writes and how many were made;
+ * @change: what it was ("assign 1111...", "to-vfio").
+ */
+struct zap_journal_info {
+	bool present;
+	int pid;
+	bool alive;
+	size_t nr_writes, nr_done;
+	char change[64];
+	char problem[256];
+};
+
+/**
+ * struct zap_model - the AP configuration of a host, as loaded.
+ * @loaded: the enum zap_load bits that were read.
+ * @cards, @queues: sorted by id, then domain.
+ * @mdevs: active and defined-only mdevs, sorted by UUID.
+ * @has_rules: 41-ap.rules exists; @rules_has_apmask/@rules_has_aqmask: it
+ *            sets that mask (else the active value applies at boot).
+ * @unreadable: lines naming what could not be read (a vanished or
+ *            malformed file); the listing is incomplete when non-zero.
+ */
+struct zap_model {
+	struct zap_paths paths;
+	unsigned int loaded;
+	struct zap_bus bus;
+	size_t nr_cards;
+	struct zap_card *cards;
+	size_t nr_queues;
+	struct zap_queue *queues;
+	size_t nr_mdevs;
+	struct zap_mdev *mdevs;
+	size_t nr_definitions;
+	struct zap_definition *definitions;
+	bool has_rules;
+	bool rules_has_apmask, rules_has_aqmask;
+	struct zap_bitmap rules_apmask, rules_aqmask;
+	char rules_problem[256];
+	size_t nr_unreadable;
+	char **unreadable;
+	void *priv; /* lookup tables, owned by the library */
+	struct zap_journal_info journal;
+};
+
+/**
+ * zap_model_load - read the AP configuration under @paths.
+ * @what: enum zap_load bits; anything not asked for is not read.
+ * Returns: 0; -ENOENT (no AP bus: status NOT_FOUND); -EINVAL (a required
+ * bus file is malformed: status NOT_FOUND, message names the file);
+ * -ENOMEM. Per-device read failures do not fail the load: they are listed
+ * in @unreadable.
+ */
+int zap_model_load(struct zap_model **model, const struct zap_paths *paths,
+		   unsigned int what, struct zap_error *err);
+void zap_model_free(struct zap_model *model);
+
+/* The card with id @adapter, NULL if absent. */
+const struct zap_card *zap_model_card(const struct zap_model *model,
+				      unsigned int adapter);
+/* The queue device (adapter, domain), NULL if absent. */
+const struct zap_queue *zap_model_queue(const struct zap_model *model,
+					unsigned int adapter,
+					unsigned int domain);
+/* Index of the mdev with @uuid (any case) in model->mdevs, -1 if none. */
+int zap_model_find_mdev(const struct zap_model *model, const char *uuid);
+
+/* --------------------------------------------------------------- ownership */
+
+/**
+ * struct zap_owner - who holds one APQN.
+ * @host: apmask x aqmask gives it to the host's zcrypt drivers.
+ * @mdev: index into model->mdevs of the active mdev that has it assigned,
+ *        -1 if none; @nr_mdevs > 1 means shared (a conflict), @mdev is then
+ *        the first of them.
+ * @autostart, @manual: number of valid auto / manual definitions naming it.
+ */
+struct zap_owner {
+	bool host;
+	int mdev;
+	unsigned int nr_mdevs;
+	unsigned int autostart, manual;
+};
+
+/* Does apmask x aqmask give (adapter, domain) to the host? */
+bool zap_model_host_owned(const struct zap_model *model, unsigned int adapter,
+			  unsigned int domain);
+/* Fill @owner for (adapter, domain). */
+void zap_model_owner(const struct zap_model *model, unsigned int adapter,
+		     unsigned int domain, struct zap_owner *owner);
+
+/* ------------------------------------------------------------------- rules */
+
+enum zap_problem_kind {
+	ZAP_PROBLEM_SHARED_APQN,           /* two mdevs, or an mdev and an auto definition */
+	ZAP_PROBLEM_HOST_APQN,             /* an mdev or auto definition holds a host APQN */
+	ZAP_PROBLEM_UNSUPPORTED_TYPE,      /* vfio pool queue of hwtype < 10 */
+	ZAP_PROBLEM_UNBOUND,               /* a queue with no driver */
+	ZAP_PROBLEM_CONTROL_WITHOUT_USAGE, /* control domains but no usage domain */
+	ZAP_PROBLEM_NOT_IN_CONFIG,         /* assigned, no queue device (informational) */
+	ZAP_PROBLEM_ID_ABOVE_MAX,          /* id above ap_max_adapter_id/domain_id */
+	ZAP_PROBLEM_MANUAL_OVERLAP,        /* a manual definition shares an APQN */
+	ZAP_PROBLEM_BOOT_CONFLICT,         /* auto definition vs persistent host masks */
+	ZAP_PROBLEM_DRIFT,                 /* active differs from persistent */
+	ZAP_PROBLEM_BAD_DEFINITION,        /* unusable definition or rules file */
+	ZAP_PROBLEM_UNFINISHED_CHANGE,     /* a journal of a dead chzap */
+	ZAP_PROBLEM_UNREADABLE,            /* part of the configuration unreadable */
+	ZAP_PROBLEM_PENDING_REQUESTS,      /* queues to move still have requests */
+	ZAP_PROBLEM_GUEST_RUNNING,         /* a running guest uses the mdev */
+	ZAP_PROBLEM_DEFAULT_DOMAIN,        /* the host's default domain moves */
+	ZAP_PROBLEM_NR_KINDS
+};
+
+/* "shared-apqn", "host-apqn", ... (the names lszap --check prints). */
+const char *zap_problem_kind_name(enum zap_problem_kind kind);
+/* false for informational kinds (not-in-config). */
+bool zap_problem_kind_is_error(enum zap_problem_kind kind);
+
+/**
+ * struct zap_problem - one violation, with every culprit.
+ * @apqns: (adapter << 8) | domain, ascending.
+ * @mdevs: UUIDs of the mdevs or definitions involved (0 to 2).
+ * @path: the file involved, "" if none.
+ */
+struct zap_problem {
+	enum zap_problem_kind kind;
+	char message[512];
+	size_t nr_apqns;
+	uint16_t *apqns;
+	unsigned int nr_mdevs;
+	char mdevs[2][ZAP_UUID_STRLEN];
+	char path[700];
+};
+
+struct zap_problems {
+	size_t count;
+	struct zap_problem *items;
+};
+
+void zap_problems_free(struct zap_problems *problems);
+/* Number of problems for which zap_problem_kind_is_error(). */
+size_t zap_problems_errors(const struct zap_problems *problems);
+
+/**
+ * zap_rules_check - audit a whole loaded configuration: shared APQNs, host
+ * APQNs in mdevs or auto definitions, unsupported types, unbound queues,
+ * control domains without usage domains, ids above the maxima, manual
+ * overlaps, boot conflicts, drift, bad definitions, unreadable parts.
+ * @problems: filled (caller frees with zap_problems_free()).
+ * Returns: 0; -ENOMEM.
+ */
+int zap_rules_check(const struct zap_model *model,
+		    struct zap_problems *problems, struct zap_error *err);
+
+/* ------------------------------------------------------------------- plans */
+
+enum zap_change_kind {
+	ZAP_CHANGE_ASSIGN,   /* add adapters/domains/control domains to an mdev */
+	ZAP_CHANGE_UNASSIGN, /* remove them */
+	ZAP_CHANGE_CREATE,   /* create an mdev, then assign */
+	ZAP_CHANGE_REMOVE,   /* remove an mdev */
+	ZAP_CHANGE_TO_VFIO,  /* clear apmask/aqmask bits: queues to vfio_ap */
+	ZAP_CHANGE_TO_HOST,  /* set apmask/aqmask bits: queues to the host */
+};
+
+/**
+ * struct zap_change - what an admin asked for.
+ * @uuid: the mdev; for CREATE "" lets zap_plan_build() generate one.
+ * @adapters, @domains, @control_domains: the ids named (may be empty).
+ * @force: remove an mdev a guest uses; move queues with pending requests.
+ */
+struct zap_change {
+	enum zap_change_kind kind;
+	char uuid[ZAP_UUID_STRLEN];
+	struct zap_bitmap adapters, domains, control_domains;
+	bool force;
+};
+
+enum zap_write_result {
+	ZAP_WRITE_PENDING,   /* not attempted */
+	ZAP_WRITE_OK,        /* written (and read back where possible) */
+	ZAP_WRITE_FAILED,    /* the kernel refused it: @errnum */
+	ZAP_WRITE_UNDONE,    /* written, then undone after a later failure */
+	ZAP_WRITE_UNDO_FAILED, /* written, and the undo failed */
+};
+
+/**
+ * struct zap_write - one sysfs write of a plan.
+ * @path: absolute path; @value: the bytes, without the trailing "\n" that
+ *        zap_plan_apply() adds.
+ * @undo_path, @undo_value: the write that restores the previous state
+ *        ("" when none is needed or possible).
+ */
+struct zap_write {
+	char path[700];
+	char value[256];
+	char undo_path[700];
+	char undo_value[256];
+	enum zap_write_result result;
+	int errnum;
+	int undo_errnum;
+};
+
+/**
+ * struct zap_plan - a change turned into ordered writes, validated as a whole.
+ * @refusals: why the change is refused (empty: accepted).
+ * @warnings: accepted, but worth saying (guest running, control domains
+ *            without usage domain, default domain taken, ...).
+ * @nothing_to_do: the request is already in effect (no writes).
+ * @to_vfio, @to_host: APQNs (adapter << 8 | domain) that change owner.
+ * @assigned, @unassigned: APQNs the mdev gains or loses.
+ */
+struct zap_plan {
+	struct zap_change change;
+	size_t nr_writes;
+	struct zap_write *writes;
+	struct zap_problems refusals;
+	struct zap_problems warnings;
+	bool nothing_to_do;
+	size_t nr_to_vfio, nr_to_host, nr_assigned, nr_unassigned;
+	uint16_t *to_vfio, *to_host, *assigned, *unassigned;
+};
+
+/**
+ * zap_plan_build - turn @change into a plan for @model and check the result
+ * against every rule (active mdevs, auto definitions, host masks, maxima).
+ * The model must have been loaded with at least ZAP_LOAD_MDEVS and
+ * ZAP_LOAD_DEFINITIONS (plus ZAP_LOAD_QUEUES | ZAP_LOAD_COUNTERS for
+ * TO_VFIO's pending-request check).
+ * Returns: 0 with *plan set, refused or not (see @refusals); -ENODEV (no
+ * such mdev, vfio_ap not loaded: status NOT_FOUND); -ERANGE (id above the
+ * maximum: NOT_FOUND); -EEXIST (CREATE of an existing UUID: REFUSED);
+ * -EINVAL (nothing named: USAGE); -EIO (configuration incomplete: NOT_FOUND);
+ * -ENOMEM.
+ */
+int zap_plan_build(const struct zap_model *model,
+		   const struct zap_change *change, struct zap_plan **plan,
+		   struct zap_error *err);
+void zap_plan_free(struct zap_plan *plan);
+
+/* The enum zap_load bits zap_plan_build() needs for a change of @kind. */
+unsigned int zap_change_load_flags(enum zap_change_kind kind);
+
+/**
+ * struct zap_apply_options - how zap_plan_apply() works.
+ * @lock_timeout_ms: how long to wait for the AP configuration lock.
+ * @on_write: called after each write attempt (for -V), may be NULL.
+ */
+struct zap_apply_options {
+	unsigned int lock_timeout_ms;
+	void (*on_write)(const struct zap_write *write, void *data);
+	void *data;
+};
+
+/**
+ * zap_plan_apply - take the lock, re-load the configuration, rebuild and
+ * re-validate the plan (*plan is replaced by the rebuilt one), write in
+ * order, read back, and on a failed write undo what was written, in reverse.
+ * Returns: 0 (done, or nothing to do); -EPERM (refused on re-validation:
+ * REFUSED); -ETIMEDOUT (lock: LOCK); a write's -errno (rolled back: WRITE;
+ * rollback failed too: ROLLBACK; the message lists what is left); the
+ * errors of zap_model_load() and zap_plan_build().
+ */
+int zap_plan_apply(struct zap_plan **plan, const struct zap_paths *paths,
+		   const struct zap_apply_options *options,
+		   struct zap_error *err);
+
+/* What a kernel errno means for a vfio_ap/AP write, in words. */
+const char *zap_write_errno_text(int errnum);
+
+/* ----------------------------------------------------------------- journal */
+
+/**
+ * zap_journal_read - read paths->journal into @info (@info->present false
+ * when there is none). Returns: 0; -EINVAL (malformed: @info->problem).
+ */
+int zap_journal_read(const struct zap_paths *paths,
+		     struct zap_journal_info *info, struct zap_error *err);
+
+enum zap_recover_mode {
+	ZAP_RECOVER_UNDO,     /* undo the writes that were made, in reverse */
+	ZAP_RECOVER_COMPLETE, /* make the writes that were not */
+};
+
+/**
+ * zap_journal_recover - under the lock, finish the unfinished change of a
+ * dead chzap: undo it or complete it, then remove the journal.
+ * @plan: receives the writes made by the recovery (may be NULL).
+ * Returns: 0 (also when there is nothing to recover: (*plan)->nothing_to_do);
+ * -EBUSY (the journal's process still runs: REFUSED); -ETIMEDOUT (LOCK);
+ * a write's -errno (WRITE; the journal is kept).
+ */
+int zap_journal_recover(const struct zap_paths *paths,
+			enum zap_recover_mode mode,
+			const struct zap_apply_options *options,
+			struct zap_plan **plan, struct zap_error *err);
+
+/* -------------------------------------------------------------------- lock */
+
+/**
+ * struct zap_lock - the s390-tools AP configuration lock (interop.md 2),
+ * bit-compatible with util_lockfile: link() of a temp file holding the PID.
+ */
+struct zap_lock {
+	char path[600];
+	bool held;
+};
+
+/**
+ * zap_lock_acquire - take the lock at paths->lock, waiting up to @timeout_ms
+ * (stale locks of dead processes are taken over; temp files are removed on
+ * every path, SIGINT/SIGTERM while waiting included).
+ * Returns: 0; -ETIMEDOUT (status LOCK, message names the holder's PID);
+ * -EINTR (a signal arrived while waiting: status LOCK); other -errno
+ * (cannot create files in the lock directory: status LOCK).
+ */
+int zap_lock_acquire(struct zap_lock *lock, const struct zap_paths *paths,
+		     unsigned int timeout_ms, struct zap_error *err);
+/* Release the lock if it still holds our PID. */
+void zap_lock_release(struct zap_lock *lock);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ZAPCONF_H */

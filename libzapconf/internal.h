@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - helpers shared by libzapconf's source files, not exported.
+ *
+ * Copyright zap developers 2026
+ */
+#ifndef ZAP_INTERNAL_H
+#define ZAP_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "zapconf.h"
+
+#define ZAP_EXPORT __attribute__((visibility("default")))
+#define ZAP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/*
+ * zap_error_set - fill @err (may be NULL) with @errnum, @status and a message.
+ * Returns: -@errnum, so that a caller can "return zap_error_set(...)".
+ */
+int zap_error_set(struct zap_error *err, int errnum, enum zap_status status,
+		  const char *fmt, ...) ZAP_PRINTF(4, 5);
+
+/* Quote at most 40 bytes of untrusted text for a message ("0x4\n" -> 0x4\n). */
+const char *zap_quote(const char *buf, size_t len, char *out, size_t size);
+
+/* ----------------------------------------------------------------- sysfs.c */
+
+/*
+ * zap_sysfs_read_at - read a small file @name relative to @dirfd (AT_FDCWD
+ * for a path) into @buf (NUL-terminated, *@len bytes without the NUL).
+ * Returns: 0; -errno; -EFBIG when it does not fit in @size - 1 bytes.
+ */
+int zap_sysfs_read_at(int dirfd, const char *name, char *buf, size_t size,
+		      size_t *len);
+
+/* Read an int ("%d\n") from @dirfd/@name. Returns: 0; -errno; -EINVAL. */
+int zap_sysfs_read_int_at(int dirfd, const char *name, long long *value);
+
+/*
+ * zap_sysfs_parse_mask - a mask as the kernel prints it: "0x" + 64 hex
+ * digits + optional "\n". Returns: 0; -EINVAL.
+ */
+int zap_sysfs_parse_mask(const char *buf, size_t len, struct zap_bitmap *mask);
+
+/*
+ * zap_sysfs_write - one write() of @value + "\n" to @path (opened O_TRUNC so
+ * that plain-file trees behave as attributes). Returns: 0; -errno.
+ */
+int zap_sysfs_write(const char *path, const char *value);
+
+/* snprintf into @buf of @size; -ENAMETOOLONG if it does not fit. */
+int zap_path_format(char *buf, size_t size, const char *fmt, ...)
+	ZAP_PRINTF(3, 4);
+
+/* ---------------------------------------------------- model.c, ownership.c */
+
+/* Lookup tables behind struct zap_model (model->priv). */
+struct zap_model_priv {
+	int16_t card_index[ZAP_IDS];              /* -1 or index in cards */
+	int32_t queue_index[ZAP_IDS * ZAP_IDS];   /* -1 or index in queues */
+	uint16_t mdev_owner[ZAP_IDS * ZAP_IDS];   /* 0 or 1 + first active mdev */
+	uint8_t mdev_count[ZAP_IDS * ZAP_IDS];    /* active mdevs holding it */
+	uint8_t auto_count[ZAP_IDS * ZAP_IDS];    /* valid auto definitions */
+	uint8_t manual_count[ZAP_IDS * ZAP_IDS];  /* valid manual definitions */
+};
+
+/* Record one unreadable part of the configuration (printf-style). */
+int zap_model_unreadable(struct zap_model *model, const char *fmt, ...)
+	ZAP_PRINTF(2, 3);
+
+/* Fill the ownership tables of model->priv from mdevs and definitions. */
+void zap_ownership_build(struct zap_model *model);
+
+/* APQN number used in lists: adapter << 8 | domain. */
+static inline uint16_t zap_apqn_number(unsigned int adapter,
+				       unsigned int domain)
+{
+	return (uint16_t)((adapter << 8) | domain);
+}
+
+/* A growing list of APQN numbers. */
+struct zap_apqn_list {
+	size_t count, allocated;
+	uint16_t *items;
+};
+
+/* Append; returns 0 or -ENOMEM. */
+int zap_apqn_list_add(struct zap_apqn_list *list, uint16_t apqn);
+
+/* Parse the text of an mdev's matrix or guest_matrix attribute. */
+int zap_matrix_parse(const char *buf, size_t len, struct zap_apqn_set *set);
+/* Parse the text of control_domains ("%04x\n" lines). */
+int zap_control_domains_parse(const char *buf, size_t len,
+			      struct zap_bitmap *domains);
+/* Parse ap_config "0x<64>,0x<64>,0x<64>\n". */
+int zap_ap_config_parse(const char *buf, size_t len, struct zap_apqn_set *set,
+			struct zap_bitmap *control);
+
+/* ----------------------------------------------------------------- rules.c */
+
+/*
+ * zap_problems_add - append a problem of @kind naming the mdevs @uuid1 and
+ * @uuid2 (either may be NULL), the file @path (may be NULL), the APQNs of
+ * @set and of @list (either may be NULL), and a printf-style message to
+ * which the first APQNs are appended. Returns: 0; -ENOMEM.
+ */
+int zap_problems_add(struct zap_problems *problems, enum zap_problem_kind kind,
+		     const char *uuid1, const char *uuid2, const char *path,
+		     const struct zap_apqn_set *set,
+		     const struct zap_apqn_list *list, const char *fmt, ...)
+	ZAP_PRINTF(8, 9);
+
+/* "01.0006 01.0007 ... and 12 more" for messages. */
+void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
+		      size_t count);
+
+/* --------------------------------------------------------------- journal.c */
+
+/*
+ * zap_journal_begin - record @plan in paths->journal before its first write.
+ * zap_journal_done - record that write @index was made.
+ * zap_journal_end - remove the journal (the change is complete or undone).
+ * Returns: 0; -errno (begin: nothing may be written then).
+ */
+int zap_journal_begin(const struct zap_paths *paths,
+		      const struct zap_plan *plan, struct zap_error *err);
+int zap_journal_done(const struct zap_paths *paths, size_t index);
+void zap_journal_end(const struct zap_paths *paths);
+
+/* ----------------------------------------------------------- definitions.c */
+
+/*
+ * zap_definition_parse - read an mdevctl definition's JSON text into @def
+ * (every field but uuid and path). Never fails: an unusable file gets
+ * valid = false, a usable one with a flaw (e.g. an octal-looking value the
+ * kernel still accepts) keeps valid = true; both fill def->problem.
+ */
+void zap_definition_parse(struct zap_definition *def, const char *text,
+			  size_t len);
+
+/*
+ * zap_definitions_load - read every definition in model->paths.mdevctl into
+ * model->definitions, sorted by UUID. A missing directory means none.
+ * Returns: 0; -ENOMEM.
+ */
+int zap_definitions_load(struct zap_model *model, struct zap_error *err);
+
+/*
+ * zap_rules_parse - read chzdev's 41-ap.rules text: every
+ * ATTR{...apmask}="0x..." / ATTR{...aqmask}="0x..." line sets that mask
+ * (the last one wins). Returns: 0; -EINVAL with @problem filled.
+ */
+int zap_rules_parse(const char *text, size_t len, bool *has_apmask,
+		    struct zap_bitmap *apmask, bool *has_aqmask,
+		    struct zap_bitmap *aqmask, char *problem, size_t size);
+
+/*
+ * zap_rules_load - fill model->has_rules, rules_* from model->paths.rules.
+ * A malformed file sets rules_problem. Returns: 0.
+ */
+int zap_rules_load(struct zap_model *model, struct zap_error *err);
+
+#endif
