@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: MIT
+/*
+ * journal.c - crash consistency of a change: before its first sysfs write,
+ * zap_plan_apply() records the plan (each write and the write that undoes
+ * it) in run/zap/journal, appends "done N" after each write, and removes the
+ * journal when the change is complete or undone. A journal whose process is
+ * gone is an unfinished change: zap_journal_recover() undoes or completes it.
+ *
+ * Format (one line each, fields of "write" separated by tabs):
+ *   zap-journal 1
+ *   pid 1234
+ *   change assign 11111111-1111-4111-8111-111111111111
+ *   write PATH VALUE UNDO-PATH UNDO-VALUE
+ *   done 0
+ *
+ * Copyright zap developers 2026
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_JOURNAL (1024 * 1024)
+
+static const char *const change_names[] = {
+	[ZAP_CHANGE_ASSIGN] = "assign",
+	[ZAP_CHANGE_UNASSIGN] = "unassign",
+	[ZAP_CHANGE_CREATE] = "create",
+	[ZAP_CHANGE_REMOVE] = "remove",
+	[ZAP_CHANGE_TO_VFIO] = "to-vfio",
+	[ZAP_CHANGE_TO_HOST] = "to-host",
+};
+
+/* Create the journal's directory (run/zap). */
+static int make_directory(const char *journal)
+{
+	char dir[sizeof(((struct zap_paths *)0)->journal)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", journal);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Can a field be stored in a journal line? */
+static bool storable(const char *s)
+{
+	return !strpbrk(s, "\t\n");
+}
+
+/* Record @plan before its first write: temp file, fsync, rename. */
+int zap_journal_begin(const struct zap_paths *paths,
+		      const struct zap_plan *plan, struct zap_error *err)
+{
+	char tmp[sizeof(paths->journal) + 32];
+	FILE *f;
+	int rc, fd;
+
+	rc = make_directory(paths->journal);
+	if (rc)
+		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
+				     "cannot create the directory of %s: %s",
+				     paths->journal, strerror(-rc));
+	snprintf(tmp, sizeof(tmp), "%s.%d", paths->journal, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
+				     "cannot write %s: %s", tmp, strerror(-rc));
+	}
+	fprintf(f, "zap-journal 1\npid %d\nchange %s %s\n", (int)getpid(),
+		change_names[plan->change.kind], plan->change.uuid[0] ?
+		plan->change.uuid : "-");
+	for (size_t i = 0; i < plan->nr_writes; i++) {
+		const struct zap_write *w = &plan->writes[i];
+
+		if (!storable(w->path) || !storable(w->value) ||
+		    !storable(w->undo_path) || !storable(w->undo_value)) {
+			fclose(f);
+			unlink(tmp);
+			return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
+					     "path with a tab or newline: %s",
+					     w->path);
+		}
+		fprintf(f, "write %s\t%s\t%s\t%s\n", w->path, w->value,
+			w->undo_path, w->undo_value);
+	}
+	rc = fflush(f) || fsync(fileno(f)) ? -errno : 0;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, paths->journal))
+		rc = -errno;
+	if (rc) {
+		unlink(tmp);
+		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
+				     "cannot write the journal %s: %s",
+				     paths->journal, strerror(-rc));
+	}
+	return 0;
+}
+
+/* Append "done INDEX". */
+int zap_journal_done(const struct zap_paths *paths, size_t index)
+{
+	char line[32];
+	int fd, n, rc = 0;
+
+	fd = open(paths->journal, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(line, sizeof(line), "done %zu\n", index);
+	if (write(fd, line, (size_t)n) != n)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+/* Remove the journal. */
+void zap_journal_end(const struct zap_paths *paths)
+{
+	unlink(paths->journal);
+}
+
+/* A parsed journal: the info and its writes. */
+struct journal {
+	struct zap_journal_info info;
+	struct zap_write *writes;
+	bool *done;
+};
+
+/* Split a "write" line's four tab-separated fields into @w. */
+static int parse_write(char *fields, struct zap_write *w)
+{
+	char *f[4];
+
+	for (int i = 0; i < 4; i++) {
+		f[i] = strsep(&fields, "\t");
+		if (!f[i])
+			return -EINVAL;
+	}
+	if (fields || !f[0][0] || !f[1][0])
+		return -EINVAL;
+	memset(w, 0, sizeof(*w));
+	if (zap_path_format(w->path, sizeof(w->path), "%s", f[0]) ||
+	    zap_path_format(w->value, sizeof(w->value), "%s", f[1]) ||
+	    zap_path_format(w->undo_path, sizeof(w->undo_path), "%s", f[2]) ||
+	    zap_path_format(w->undo_value, sizeof(w->undo_value), "%s", f[3]))
+		return -EINVAL;
+	return 0;
+}
+
+/* Parse the journal text @buf (modified in place). */
+static int parse_journal(char *buf, struct journal *j)
+{
+	char *line, *rest = buf, *end;
+	size_t nr = 0, allocated = 0;
+	bool header = false;
+	unsigned long v;
+
+	while ((line = strsep(&rest, "\n"))) {
+		if (!*line)
+			continue;
+		if (!header) {
+			if (strcmp(line, "zap-journal 1"))
+				return -EINVAL;
+			header = true;
+		} else if (strncmp(line, "pid ", 4) == 0) {
+			v = strtoul(line + 4, &end, 10);
+			if (*end || v == 0 || v > INT_MAX)
+				return -EINVAL;
+			j->info.pid = (int)v;
+		} else if (strncmp(line, "change ", 7) == 0) {
+			snprintf(j->info.change, sizeof(j->info.change), "%s",
+				 line + 7);
+		} else if (strncmp(line, "write ", 6) == 0) {
+			if (nr == allocated) {
+				size_t n = allocated ? allocated * 2 : 8;
+				struct zap_write *w = realloc(j->writes,
+							      n * sizeof(*w));
+				bool *d = realloc(j->done, n * sizeof(*d));
+
+				if (w)
+					j->writes = w;
+				if (d)
+					j->done = d;
+				if (!w || !d)
+					return -ENOMEM;
+				allocated = n;
+			}
+			if (parse_write(line + 6, &j->writes[nr]))
+				return -EINVAL;
+			j->done[nr++] = false;
+		} else if (strncmp(line, "done ", 5) == 0) {
+			v = strtoul(line + 5, &end, 10);
+			if (*end || v >= nr)
+				return -EINVAL;
+			j->done[v] = true;
+		} else {
+			return -EINVAL;
+		}
+	}
+	if (!header || !j->info.pid)
+		return -EINVAL;
+	j->info.nr_writes = nr;
+	for (size_t i = 0; i < nr; i++)
+		j->info.nr_done += j->done[i];
+	return 0;
+}
+
+/* Read and parse paths->journal into @j. */
+static int load_journal(const struct zap_paths *paths, struct journal *j,
+			struct zap_error *err)
+{
+	char *buf = malloc(MAX_JOURNAL + 1);
+	size_t len;
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	if (!buf)
+		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	rc = zap_sysfs_read_at(AT_FDCWD, paths->journal, buf, MAX_JOURNAL + 1,
+			       &len);
+	if (rc == -ENOENT) {
+		free(buf);
+		return 0;
+	}
+	j->info.present = true;
+	if (rc == 0)
+		rc = parse_journal(buf, j);
+	free(buf);
+	if (rc) {
+		snprintf(j->info.problem, sizeof(j->info.problem), "%s",
+			 rc == -EINVAL ? "malformed journal" : strerror(-rc));
+		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND, "%s: %s",
+				     paths->journal, j->info.problem);
+	}
+	j->info.alive = kill(j->info.pid, 0) == 0 || errno == EPERM;
+	return 0;
+}
+
+/* Read the journal's summary. */
+ZAP_EXPORT int zap_journal_read(const struct zap_paths *paths,
+				struct zap_journal_info *info,
+				struct zap_error *err)
+{
+	struct journal j;
+	int rc = load_journal(paths, &j, err);
+
+	*info = j.info;
+	free(j.writes);
+	free(j.done);
+	return rc;
+}
+
+/* Does the mdev directory a create write would make exist already? */
+static bool created_already(const struct zap_write *w)
+{
+	char dir[sizeof(w->path) + 64], *types;
+	struct stat st;
+
+	/* .../matrix/mdev_supported_types/vfio_ap-passthrough/create */
+	snprintf(dir, sizeof(dir), "%s", w->path);
+	types = strstr(dir, "/mdev_supported_types/");
+	if (!types || strcmp(strrchr(w->path, '/'), "/create"))
+		return false;
+	snprintf(types, sizeof(dir) - (size_t)(types - dir), "/%s", w->value);
+	return stat(dir, &st) == 0;
+}
+
+/* Build the recovery writes of @j into @plan. */
+static int recovery_writes(const struct journal *j, enum zap_recover_mode mode,
+			   struct zap_plan *plan)
+{
+	size_t n = j->info.nr_writes, first_not_done = n;
+
+	plan->writes = calloc(n ? n : 1, sizeof(*plan->writes));
+	if (!plan->writes)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!j->done[i]) {
+			first_not_done = i;
+			break;
+		}
+	if (mode == ZAP_RECOVER_COMPLETE) {
+		for (size_t i = first_not_done; i < n; i++) {
+			if (j->done[i] || created_already(&j->writes[i]))
+				continue;
+			plan->writes[plan->nr_writes++] = j->writes[i];
+		}
+		return 0;
+	}
+	/*
+	 * Undo what was done, and the first write not marked done too: the
+	 * process may have died between the write and its "done" line; undoing
+	 * a write that was not made is harmless (unassigning an id that is not
+	 * assigned, writing back the mask in force, removing a missing mdev).
+	 */
+	for (size_t i = first_not_done < n ? first_not_done + 1 : n; i-- > 0;) {
+		const struct zap_write *w = &j->writes[i];
+		struct zap_write *u;
+
+		if (!w->undo_path[0])
+			continue;
+		u = &plan->writes[plan->nr_writes++];
+		memset(u, 0, sizeof(*u));
+		memcpy(u->path, w->undo_path, sizeof(u->path));
+		memcpy(u->value, w->undo_value, sizeof(u->value));
+	}
+	return 0;
+}
+
+/* Undo or complete the unfinished change of a dead chzap. */
+ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
+				   enum zap_recover_mode mode,
+				   const struct zap_apply_options *options,
+				   struct zap_plan **result,
+				   struct zap_error *err)
+{
+	struct zap_lock lock = { 0 };
+	struct zap_plan *plan;
+	struct journal j = { 0 };
+	int rc;
+
+	if (result)
+		*result = NULL;
+	plan = calloc(1, sizeof(*plan));
+	if (!plan)
+		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	rc = zap_lock_acquire(&lock, paths,
+			      options ? options->lock_timeout_ms : 0, err);
+	if (rc)
+		goto out;
+	rc = load_journal(paths, &j, err);
+	if (rc)
+		goto out;
+	if (!j.info.present) {
+		plan->nothing_to_do = true;
+		goto out;
+	}
+	if (j.info.alive && j.info.pid != (int)getpid()) {
+		rc = zap_error_set(err, EBUSY, ZAP_STATUS_REFUSED,
+				   "the change in %s belongs to process %d, which still runs",
+				   paths->journal, j.info.pid);
+		goto out;
+	}
+	rc = recovery_writes(&j, mode, plan);
+	if (rc) {
+		rc = zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				   "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < plan->nr_writes; i++) {
+		struct zap_write *w = &plan->writes[i];
+		int wrc = zap_sysfs_write(w->path, w->value);
+
+		/* a device that is gone needs no undo */
+		if (wrc == -ENOENT && mode == ZAP_RECOVER_UNDO)
+			wrc = 0;
+		w->result = wrc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
+		w->errnum = -wrc;
+		if (options && options->on_write)
+			options->on_write(w, options->data);
+		if (wrc) {
+			rc = zap_error_set(err, -wrc, ZAP_STATUS_WRITE,
+					   "recovery: writing '%s' to %s failed: %s; the journal %s is kept",
+					   w->value, w->path,
+					   zap_write_errno_text(-wrc),
+					   paths->journal);
+			goto out;
+		}
+	}
+	zap_journal_end(paths);
+out:
+	free(j.writes);
+	free(j.done);
+	zap_lock_release(&lock);
+	if (result)
+		*result = plan;
+	else
+		zap_plan_free(plan);
+	return rc;
+}

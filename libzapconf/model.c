@@ -1,0 +1,1027 @@
+// SPDX-License-Identifier: MIT
+/*
+ * model.c - loading the AP configuration of a host from sysfs into plain
+ * structs: the AP bus, cards, queues, their drivers and states, vfio_ap and
+ * its mdevs, merged with the mdevctl definitions and chzdev's masks. Reads
+ * only what the caller asks for (enum zap_load); a device that cannot be
+ * read is recorded in model->unreadable instead of failing the whole load.
+ *
+ * Copyright zap developers 2026
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_UNREADABLE 1000
+
+/* "CCA-Coproc", "Accelerator", "EP11-Coproc" or "Unknown". */
+ZAP_EXPORT const char *zap_mode_name(enum zap_mode mode)
+{
+	switch (mode) {
+	case ZAP_MODE_CCA:
+		return "CCA-Coproc";
+	case ZAP_MODE_ACCEL:
+		return "Accelerator";
+	case ZAP_MODE_EP11:
+		return "EP11-Coproc";
+	default:
+		return "Unknown";
+	}
+}
+
+/* "cex4queue", "vfio_ap", or NULL. */
+ZAP_EXPORT const char *zap_driver_name(enum zap_driver driver)
+{
+	switch (driver) {
+	case ZAP_DRIVER_CEX4QUEUE:
+		return "cex4queue";
+	case ZAP_DRIVER_VFIO_AP:
+		return "vfio_ap";
+	default:
+		return NULL;
+	}
+}
+
+/* "in use", "assigned", "unassigned", or NULL. */
+ZAP_EXPORT const char *zap_vfio_status_name(enum zap_vfio_status status)
+{
+	switch (status) {
+	case ZAP_VFIO_STATUS_IN_USE:
+		return "in use";
+	case ZAP_VFIO_STATUS_ASSIGNED:
+		return "assigned";
+	case ZAP_VFIO_STATUS_UNASSIGNED:
+		return "unassigned";
+	default:
+		return NULL;
+	}
+}
+
+/* Record one unreadable part of the configuration. */
+int zap_model_unreadable(struct zap_model *model, const char *fmt, ...)
+{
+	char **grown, *line;
+	va_list ap;
+	int n;
+
+	if (model->nr_unreadable >= MAX_UNREADABLE)
+		return 0;
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	grown = realloc(model->unreadable,
+			(model->nr_unreadable + 1) * sizeof(*grown));
+	if (!grown) {
+		free(line);
+		return -ENOMEM;
+	}
+	model->unreadable = grown;
+	model->unreadable[model->nr_unreadable++] = line;
+	return 0;
+}
+
+/* Why a read failed, for messages. */
+static const char *read_error(int rc)
+{
+	if (rc == -EINVAL)
+		return "invalid content";
+	if (rc == -EFBIG)
+		return "file too large";
+	return strerror(-rc);
+}
+
+/* ------------------------------------------------------------------ bus */
+
+/* Read a required bus mask; errors fail the load. */
+static int read_bus_mask(int busfd, const char *dir, const char *name,
+			 struct zap_bitmap *mask, struct zap_error *err)
+{
+	char buf[256], quoted[200];
+	size_t len;
+	int rc;
+
+	rc = zap_sysfs_read_at(busfd, name, buf, sizeof(buf), &len);
+	if (rc)
+		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND,
+				     "cannot read %s/%s: %s", dir, name,
+				     read_error(rc));
+	if (zap_sysfs_parse_mask(buf, len, mask))
+		return zap_error_set(err, EINVAL, ZAP_STATUS_NOT_FOUND,
+				     "%s/%s: invalid mask '%s'", dir, name,
+				     zap_quote(buf, len, quoted, sizeof(quoted)));
+	return 0;
+}
+
+/* Read a required maximum id (0..255); errors fail the load. */
+static int read_bus_max(int busfd, const char *dir, const char *name,
+			unsigned int *max, struct zap_error *err)
+{
+	long long v;
+	int rc;
+
+	rc = zap_sysfs_read_int_at(busfd, name, &v);
+	if (rc == 0 && (v < 0 || v > ZAP_MAX_ID))
+		rc = -EINVAL;
+	if (rc)
+		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND,
+				     "cannot read %s/%s: %s", dir, name,
+				     read_error(rc));
+	*max = (unsigned int)v;
+	return 0;
+}
+
+/* Read an optional QCI mask ("not supported" or absent: no QCI). */
+static bool read_qci_mask(struct zap_model *model, int busfd, const char *dir,
+			  const char *name, struct zap_bitmap *mask)
+{
+	char buf[256], quoted[200];
+	size_t len;
+
+	if (zap_sysfs_read_at(busfd, name, buf, sizeof(buf), &len))
+		return false;
+	if (zap_sysfs_parse_mask(buf, len, mask) == 0)
+		return true;
+	if (strncmp(buf, "not supported", 13) != 0)
+		zap_model_unreadable(model, "%s/%s: invalid mask '%s'", dir,
+				     name, zap_quote(buf, len, quoted,
+						     sizeof(quoted)));
+	return false;
+}
+
+/* Load /sys/bus/ap and the vfio_ap parent. */
+static int load_bus(struct zap_model *model, struct zap_error *err)
+{
+	struct zap_bus *bus = &model->bus;
+	char dir[700], buf[256];
+	struct stat st;
+	long long v;
+	size_t len;
+	int busfd, rc;
+	bool qa, qu, qc;
+
+	rc = zap_path_format(dir, sizeof(dir), "%s/bus/ap", model->paths.sysfs);
+	if (rc)
+		return zap_error_set(err, ENAMETOOLONG, ZAP_STATUS_USAGE,
+				     "sysfs path too long: %s",
+				     model->paths.sysfs);
+	busfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (busfd < 0)
+		return zap_error_set(err, errno, ZAP_STATUS_NOT_FOUND,
+				     errno == ENOENT ?
+				     "no AP bus: %s does not exist (no crypto adapters, or the ap module is not loaded)" :
+				     "no AP bus: cannot open %s", dir);
+	rc = read_bus_mask(busfd, dir, "apmask", &bus->apmask, err);
+	if (!rc)
+		rc = read_bus_mask(busfd, dir, "aqmask", &bus->aqmask, err);
+	if (!rc)
+		rc = read_bus_max(busfd, dir, "ap_max_adapter_id",
+				  &bus->max_adapter_id, err);
+	if (!rc)
+		rc = read_bus_max(busfd, dir, "ap_max_domain_id",
+				  &bus->max_domain_id, err);
+	if (rc) {
+		close(busfd);
+		return rc;
+	}
+	bus->ap_domain = -1;
+	if (zap_sysfs_read_int_at(busfd, "ap_domain", &v) == 0 && v >= -1 &&
+	    v <= ZAP_MAX_ID)
+		bus->ap_domain = (int)v;
+	qa = read_qci_mask(model, busfd, dir, "ap_adapter_mask",
+			   &bus->adapter_mask);
+	qu = read_qci_mask(model, busfd, dir, "ap_usage_domain_mask",
+			   &bus->usage_domain_mask);
+	qc = read_qci_mask(model, busfd, dir, "ap_control_domain_mask",
+			   &bus->control_domain_mask);
+	bus->has_qci = qa && qu && qc;
+	if (zap_sysfs_read_at(busfd, "features", buf, sizeof(buf), &len) == 0) {
+		bus->has_features = true;
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+			buf[--len] = '\0';
+		if (strcmp(buf, "-") == 0)
+			buf[0] = '\0';
+		for (size_t i = 0; i < len; i++)
+			if (!isprint((unsigned char)buf[i]))
+				buf[i] = '?';
+		snprintf(bus->features, sizeof(bus->features), "%.127s", buf);
+	}
+	close(busfd);
+
+	rc = zap_path_format(dir, sizeof(dir), "%s/devices/vfio_ap/matrix",
+			     model->paths.sysfs);
+	bus->vfio_ap = rc == 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	bus->available_instances = -1;
+	if (bus->vfio_ap) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (zap_sysfs_read_int_at(fd,
+				"mdev_supported_types/vfio_ap-passthrough/available_instances",
+				&v) == 0 && v >= 0)
+				bus->available_instances = (long)v;
+			close(fd);
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- cards */
+
+/* Parse "cardXX" (two lower-case hex digits). */
+static bool parse_card_name(const char *name, unsigned int *id)
+{
+	if (strncmp(name, "card", 4) != 0 || strlen(name) != 6 ||
+	    !isxdigit((unsigned char)name[4]) || !isxdigit((unsigned char)name[5]))
+		return false;
+	*id = (unsigned int)strtoul(name + 4, NULL, 16);
+	return true;
+}
+
+/* Parse "XX.YYYY" as the kernel names queue devices. */
+static bool parse_queue_name(const char *name, unsigned int *adapter,
+			     unsigned int *domain)
+{
+	return strlen(name) == 7 && name[2] == '.' &&
+	       zap_apqn_parse(name, adapter, domain, NULL) == 0;
+}
+
+/* Read an optional int attribute; a malformed one is recorded. */
+static int read_attr_int(struct zap_model *model, int dirfd, const char *dir,
+			 const char *name, long long *value)
+{
+	int rc = zap_sysfs_read_int_at(dirfd, name, value);
+
+	if (rc && rc != -ENOENT)
+		zap_model_unreadable(model, "%s/%s: %s", dir, name,
+				     read_error(rc));
+	return rc;
+}
+
+/* Read an optional 0/1 attribute into a tristate. */
+static int read_attr_bool(struct zap_model *model, int dirfd, const char *dir,
+			  const char *name)
+{
+	long long v;
+
+	if (read_attr_int(model, dirfd, dir, name, &v))
+		return ZAP_UNKNOWN;
+	if (v != 0 && v != 1) {
+		zap_model_unreadable(model, "%s/%s: invalid content", dir, name);
+		return ZAP_UNKNOWN;
+	}
+	return (int)v;
+}
+
+/* Mode from ap_functions, in lszcrypt's order: CCA, accelerator, EP11. */
+static enum zap_mode mode_from_functions(uint32_t functions)
+{
+	if (functions & 0x10000000)
+		return ZAP_MODE_CCA;
+	if (functions & 0x08000000)
+		return ZAP_MODE_ACCEL;
+	if (functions & 0x04000000)
+		return ZAP_MODE_EP11;
+	return ZAP_MODE_UNKNOWN;
+}
+
+/* Read a card's attributes (those asked for). */
+static void load_card(struct zap_model *model, int cardfd, const char *dir,
+		      struct zap_card *card)
+{
+	char buf[64], *end;
+	long long v;
+	size_t len;
+	int rc;
+
+	if (!(model->loaded & ZAP_LOAD_CARDS))
+		return;
+	if (read_attr_int(model, cardfd, dir, "hwtype", &v) == 0)
+		card->hwtype = (int)v;
+	if (read_attr_int(model, cardfd, dir, "raw_hwtype", &v) == 0)
+		card->raw_hwtype = (int)v;
+	if (read_attr_int(model, cardfd, dir, "depth", &v) == 0)
+		card->depth = (int)v;
+	rc = zap_sysfs_read_at(cardfd, "ap_functions", buf, sizeof(buf), &len);
+	if (rc == 0) {
+		errno = 0;
+		unsigned long f = strtoul(buf, &end, 16);
+
+		if (errno || end == buf || (*end && *end != '\n') ||
+		    f > 0xffffffffUL) {
+			zap_model_unreadable(model, "%s/ap_functions: invalid content",
+					     dir);
+		} else {
+			card->has_functions = true;
+			card->functions = (uint32_t)f;
+			card->mode = mode_from_functions(card->functions);
+		}
+	} else if (rc != -ENOENT) {
+		zap_model_unreadable(model, "%s/ap_functions: %s", dir,
+				     read_error(rc));
+	}
+	rc = zap_sysfs_read_at(cardfd, "type", buf, sizeof(buf), &len);
+	if (rc == 0) {
+		while (len && buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		bool printable = len > 0 && len < sizeof(card->type);
+
+		for (size_t i = 0; i < len && printable; i++)
+			printable = isalnum((unsigned char)buf[i]);
+		if (printable)
+			memcpy(card->type, buf, len + 1);
+		else
+			zap_model_unreadable(model, "%s/type: invalid content",
+					     dir);
+	} else if (rc != -ENOENT) {
+		zap_model_unreadable(model, "%s/type: %s", dir, read_error(rc));
+	}
+	card->online = read_attr_bool(model, cardfd, dir, "online");
+	card->config = read_attr_bool(model, cardfd, dir, "config");
+	card->chkstop = read_attr_bool(model, cardfd, dir, "chkstop");
+	if (!(model->loaded & ZAP_LOAD_COUNTERS))
+		return;
+	if (read_attr_int(model, cardfd, dir, "request_count", &v) == 0)
+		card->request_count = v;
+	if (read_attr_int(model, cardfd, dir, "requestq_count", &v) == 0)
+		card->requestq_count = (int)v;
+	if (read_attr_int(model, cardfd, dir, "pendingq_count", &v) == 0)
+		card->pendingq_count = (int)v;
+}
+
+/* Which driver binds each queue: one listing per driver directory. */
+static int load_drivers(struct zap_model *model, uint8_t *driver)
+{
+	static const struct {
+		const char *name;
+		enum zap_driver driver;
+	} drivers[] = {
+		{ "cex4queue", ZAP_DRIVER_CEX4QUEUE },
+		{ "vfio_ap", ZAP_DRIVER_VFIO_AP },
+	};
+	char dir[700];
+	unsigned int a, d;
+	struct dirent *de;
+	DIR *dh;
+
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		if (zap_path_format(dir, sizeof(dir), "%s/bus/ap/drivers/%s",
+				    model->paths.sysfs, drivers[i].name))
+			return -ENAMETOOLONG;
+		dh = opendir(dir);
+		if (!dh) {
+			if (errno != ENOENT)
+				zap_model_unreadable(model, "%s: %s", dir,
+						     strerror(errno));
+			continue;
+		}
+		while ((de = readdir(dh)))
+			if (parse_queue_name(de->d_name, &a, &d))
+				driver[a * ZAP_IDS + d] = (uint8_t)drivers[i].driver;
+		closedir(dh);
+	}
+	return 0;
+}
+
+/* Read one queue's attributes (those asked for). */
+static void load_queue(struct zap_model *model, int cardfd, const char *dir,
+		       const char *name, struct zap_queue *q)
+{
+	char attr[32], path[760], buf[64];
+	unsigned int want = model->loaded;
+	long long v;
+	size_t len;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (want & ZAP_LOAD_QUEUE_STATE) {
+		if (q->driver == ZAP_DRIVER_CEX4QUEUE) {
+			snprintf(attr, sizeof(attr), "%s/online", name);
+			q->online = read_attr_bool(model, cardfd, path, attr);
+		}
+		snprintf(attr, sizeof(attr), "%s/config", name);
+		q->config = read_attr_bool(model, cardfd, path, attr);
+		snprintf(attr, sizeof(attr), "%s/chkstop", name);
+		q->chkstop = read_attr_bool(model, cardfd, path, attr);
+	}
+	if ((want & ZAP_LOAD_QUEUE_STATUS) && q->driver == ZAP_DRIVER_VFIO_AP) {
+		snprintf(attr, sizeof(attr), "%s/status", name);
+		rc = zap_sysfs_read_at(cardfd, attr, buf, sizeof(buf), &len);
+		if (rc == 0 && strcmp(buf, "in use\n") == 0)
+			q->status = ZAP_VFIO_STATUS_IN_USE;
+		else if (rc == 0 && strcmp(buf, "assigned\n") == 0)
+			q->status = ZAP_VFIO_STATUS_ASSIGNED;
+		else if (rc == 0 && strcmp(buf, "unassigned\n") == 0)
+			q->status = ZAP_VFIO_STATUS_UNASSIGNED;
+		else if (rc != -ENOENT)
+			zap_model_unreadable(model, "%s/status: %s", path,
+					     rc ? read_error(rc) : "invalid content");
+	}
+	if (want & ZAP_LOAD_COUNTERS) {
+		snprintf(attr, sizeof(attr), "%s/request_count", name);
+		rc = zap_sysfs_read_at(cardfd, attr, buf, sizeof(buf), &len);
+		if (rc == 0 && strcmp(buf, "-\n") != 0) {
+			if (zap_sysfs_read_int_at(cardfd, attr, &v) == 0)
+				q->request_count = v;
+			else
+				zap_model_unreadable(model, "%s/request_count: invalid content",
+						     path);
+		}
+		snprintf(attr, sizeof(attr), "%s/requestq_count", name);
+		if (read_attr_int(model, cardfd, path, attr, &v) == 0)
+			q->requestq_count = (int)v;
+		snprintf(attr, sizeof(attr), "%s/pendingq_count", name);
+		if (read_attr_int(model, cardfd, path, attr, &v) == 0)
+			q->pendingq_count = (int)v;
+	}
+}
+
+/* Sort queues by adapter, then domain. */
+static int queue_cmp(const void *x, const void *y)
+{
+	const struct zap_queue *a = x, *b = y;
+
+	if (a->adapter != b->adapter)
+		return a->adapter < b->adapter ? -1 : 1;
+	return a->domain < b->domain ? -1 : a->domain > b->domain;
+}
+
+/* Append one queue device named @name of card @id. */
+static int add_queue(struct zap_model *model, size_t *allocated,
+		     unsigned int adapter, unsigned int domain,
+		     const uint8_t *driver)
+{
+	struct zap_queue *q;
+
+	if (model->nr_queues == *allocated) {
+		size_t n = *allocated ? *allocated * 2 : 1024;
+		struct zap_queue *grown = realloc(model->queues, n * sizeof(*q));
+
+		if (!grown)
+			return -ENOMEM;
+		model->queues = grown;
+		*allocated = n;
+	}
+	q = &model->queues[model->nr_queues++];
+	memset(q, 0, sizeof(*q));
+	q->adapter = adapter;
+	q->domain = domain;
+	q->driver = driver ? (enum zap_driver)driver[adapter * ZAP_IDS + domain] :
+			     ZAP_DRIVER_UNKNOWN;
+	q->online = q->config = q->chkstop = ZAP_UNKNOWN;
+	q->request_count = -1;
+	q->requestq_count = q->pendingq_count = -1;
+	q->status = ZAP_VFIO_STATUS_UNKNOWN;
+	return 0;
+}
+
+/* List one card directory's queue devices and read them. */
+static int load_card_queues(struct zap_model *model, int cardfd,
+			    const char *dir, unsigned int id,
+			    const uint8_t *driver, size_t *allocated)
+{
+	unsigned int a, d;
+	size_t first = model->nr_queues;
+	struct dirent *de;
+	char name[16];
+	int fd, rc;
+	DIR *dh;
+
+	fd = dup(cardfd);
+	if (fd < 0 || !(dh = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return zap_model_unreadable(model, "%s: %s", dir, strerror(errno));
+	}
+	while ((de = readdir(dh))) {
+		if (!parse_queue_name(de->d_name, &a, &d) || a != id)
+			continue;
+		rc = add_queue(model, allocated, a, d, driver);
+		if (rc) {
+			closedir(dh);
+			return rc;
+		}
+	}
+	closedir(dh);
+	if (model->nr_queues > first)
+		qsort(model->queues + first, model->nr_queues - first,
+		      sizeof(*model->queues), queue_cmp);
+	for (size_t i = first; i < model->nr_queues; i++) {
+		zap_apqn_print(model->queues[i].adapter, model->queues[i].domain,
+			       name);
+		load_queue(model, cardfd, dir, name, &model->queues[i]);
+	}
+	return 0;
+}
+
+/* Load every card (and, if asked, its queues) under devices/ap. */
+static int load_cards(struct zap_model *model, struct zap_error *err)
+{
+	struct zap_model_priv *priv = model->priv;
+	uint8_t *driver = NULL;
+	bool present[ZAP_IDS] = { false };
+	char dir[700], carddir[720], name[8];
+	size_t allocated = 0;
+	struct dirent *de;
+	unsigned int id;
+	int rc = 0;
+	DIR *dh;
+
+	if (zap_path_format(dir, sizeof(dir), "%s/devices/ap", model->paths.sysfs))
+		return zap_error_set(err, ENAMETOOLONG, ZAP_STATUS_USAGE,
+				     "sysfs path too long");
+	dh = opendir(dir);
+	if (!dh) {
+		if (errno == ENOENT)
+			return 0; /* an AP bus without any device yet */
+		return zap_error_set(err, errno, ZAP_STATUS_NOT_FOUND,
+				     "cannot read %s: %s", dir, strerror(errno));
+	}
+	while ((de = readdir(dh)))
+		if (parse_card_name(de->d_name, &id))
+			present[id] = true;
+	closedir(dh);
+
+	if (model->loaded & ZAP_LOAD_QUEUES) {
+		driver = calloc(ZAP_IDS * ZAP_IDS, 1);
+		if (!driver)
+			return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+					     "out of memory");
+		rc = load_drivers(model, driver);
+	}
+	model->cards = calloc(ZAP_IDS, sizeof(*model->cards));
+	if (!model->cards)
+		rc = -ENOMEM;
+	for (id = 0; id < ZAP_IDS && rc == 0; id++) {
+		struct zap_card *card;
+		int cardfd;
+
+		if (!present[id])
+			continue;
+		snprintf(name, sizeof(name), "card%02x", id);
+		snprintf(carddir, sizeof(carddir), "%s/%s", dir, name);
+		cardfd = open(carddir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cardfd < 0) {
+			rc = zap_model_unreadable(model, "%s: %s", carddir,
+						  errno == ENOENT ?
+						  "vanished while reading" :
+						  strerror(errno));
+			continue;
+		}
+		card = &model->cards[model->nr_cards];
+		memset(card, 0, sizeof(*card));
+		card->id = id;
+		card->hwtype = card->raw_hwtype = card->depth = -1;
+		card->online = card->config = card->chkstop = ZAP_UNKNOWN;
+		card->request_count = -1;
+		card->requestq_count = card->pendingq_count = -1;
+		load_card(model, cardfd, carddir, card);
+		priv->card_index[id] = (int16_t)model->nr_cards++;
+		if (model->loaded & ZAP_LOAD_QUEUES)
+			rc = load_card_queues(model, cardfd, carddir, id, driver,
+					      &allocated);
+		close(cardfd);
+	}
+	free(driver);
+	if (rc)
+		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND,
+				     "cannot load the AP devices: %s",
+				     strerror(-rc));
+	for (size_t i = 0; i < model->nr_queues; i++)
+		priv->queue_index[model->queues[i].adapter * ZAP_IDS +
+				  model->queues[i].domain] = (int32_t)i;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- mdevs */
+
+/* Parse one hex field of @len digits; -1 if malformed. */
+static int hex_field(const char *s, size_t len)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' :
+			      tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	return v;
+}
+
+/* matrix / guest_matrix: "aa.dddd", "aa." or ".dddd" lines. */
+int zap_matrix_parse(const char *buf, size_t len, struct zap_apqn_set *set)
+{
+	const char *s = buf, *end = buf + len, *nl;
+	int a, d;
+
+	zap_bitmap_zero(&set->adapters);
+	zap_bitmap_zero(&set->domains);
+	while (s < end) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			return -EINVAL;
+		a = d = -2;
+		if (nl - s == 7 && s[2] == '.') {
+			a = hex_field(s, 2);
+			d = hex_field(s + 3, 4);
+		} else if (nl - s == 3 && s[2] == '.') {
+			a = hex_field(s, 2);
+			d = 0x7fff;
+		} else if (nl - s == 5 && s[0] == '.') {
+			a = 0x7fff;
+			d = hex_field(s + 1, 4);
+		}
+		if (a < 0 || d < 0 || (d > ZAP_MAX_ID && d != 0x7fff))
+			return -EINVAL;
+		if (a <= ZAP_MAX_ID)
+			zap_bitmap_set(&set->adapters, (unsigned int)a);
+		if (d <= ZAP_MAX_ID)
+			zap_bitmap_set(&set->domains, (unsigned int)d);
+		s = nl + 1;
+	}
+	return 0;
+}
+
+/* control_domains: "%04x\n" lines. */
+int zap_control_domains_parse(const char *buf, size_t len,
+			      struct zap_bitmap *domains)
+{
+	const char *s = buf, *end = buf + len, *nl;
+	int d;
+
+	zap_bitmap_zero(domains);
+	while (s < end) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl || nl - s != 4)
+			return -EINVAL;
+		d = hex_field(s, 4);
+		if (d < 0 || d > ZAP_MAX_ID)
+			return -EINVAL;
+		zap_bitmap_set(domains, (unsigned int)d);
+		s = nl + 1;
+	}
+	return 0;
+}
+
+/* ap_config: three kernel masks joined by ',' and a final "\n". */
+int zap_ap_config_parse(const char *buf, size_t len, struct zap_apqn_set *set,
+			struct zap_bitmap *control)
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != 3 * 66 + 2 || buf[66] != ',' || buf[133] != ',')
+		return -EINVAL;
+	if (zap_sysfs_parse_mask(buf, 66, &set->adapters) ||
+	    zap_sysfs_parse_mask(buf + 67, 66, &set->domains) ||
+	    zap_sysfs_parse_mask(buf + 134, 66, control))
+		return -EINVAL;
+	return 0;
+}
+
+/* Read one of an mdev's list attributes with @parse; false if unusable. */
+static bool read_mdev_attr(struct zap_model *model, int fd, const char *dir,
+			   const char *name, char *buf, size_t size,
+			   size_t *len)
+{
+	int rc = zap_sysfs_read_at(fd, name, buf, size, len);
+
+	if (rc) {
+		zap_model_unreadable(model, "%s/%s: %s", dir, name,
+				     rc == -ENOENT ? "vanished while reading" :
+				     read_error(rc));
+		return false;
+	}
+	return true;
+}
+
+/* Load one active mdev directory. */
+static void load_mdev(struct zap_model *model, int fd, const char *dir,
+		      struct zap_mdev *mdev)
+{
+	/* 65536 lines of "aa.dddd\n" at the most */
+	size_t size = ZAP_IDS * ZAP_IDS * 8 + 1, len;
+	char *buf = malloc(size);
+
+	if (!buf) {
+		zap_model_unreadable(model, "%s: out of memory", dir);
+		return;
+	}
+	mdev->has_ap_config = faccessat(fd, "ap_config", F_OK, 0) == 0;
+	if (mdev->has_ap_config) {
+		if (read_mdev_attr(model, fd, dir, "ap_config", buf, size, &len) &&
+		    zap_ap_config_parse(buf, len, &mdev->matrix,
+					&mdev->control_domains))
+			zap_model_unreadable(model, "%s/ap_config: invalid content",
+					     dir);
+	} else {
+		if (read_mdev_attr(model, fd, dir, "matrix", buf, size, &len) &&
+		    zap_matrix_parse(buf, len, &mdev->matrix))
+			zap_model_unreadable(model, "%s/matrix: invalid content",
+					     dir);
+		if (read_mdev_attr(model, fd, dir, "control_domains", buf, size,
+				   &len) &&
+		    zap_control_domains_parse(buf, len, &mdev->control_domains))
+			zap_model_unreadable(model,
+					     "%s/control_domains: invalid content",
+					     dir);
+	}
+	mdev->has_guest_matrix = faccessat(fd, "guest_matrix", F_OK, 0) == 0;
+	if (mdev->has_guest_matrix &&
+	    read_mdev_attr(model, fd, dir, "guest_matrix", buf, size, &len) &&
+	    zap_matrix_parse(buf, len, &mdev->guest))
+		zap_model_unreadable(model, "%s/guest_matrix: invalid content",
+				     dir);
+	free(buf);
+}
+
+/* Sort mdevs by UUID. */
+static int mdev_cmp(const void *x, const void *y)
+{
+	const struct zap_mdev *a = x, *b = y;
+
+	return strcmp(a->uuid, b->uuid);
+}
+
+/* Append an mdev with @uuid; returns it or NULL. */
+static struct zap_mdev *add_mdev(struct zap_model *model, size_t *allocated,
+				 const char *uuid)
+{
+	struct zap_mdev *m;
+
+	if (model->nr_mdevs == *allocated) {
+		size_t n = *allocated ? *allocated * 2 : 16;
+		struct zap_mdev *grown = realloc(model->mdevs, n * sizeof(*m));
+
+		if (!grown)
+			return NULL;
+		model->mdevs = grown;
+		*allocated = n;
+	}
+	m = &model->mdevs[model->nr_mdevs++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
+	m->in_use = ZAP_UNKNOWN;
+	m->definition = -1;
+	return m;
+}
+
+/* Is an mdev in use by a guest? Ask the status of one of its queues. */
+static int probe_in_use(const struct zap_model *model,
+			const struct zap_mdev *mdev)
+{
+	const struct zap_apqn_set *set = mdev->has_guest_matrix ?
+		&mdev->guest : &mdev->matrix;
+	unsigned int a, d, tries = 0;
+	char path[800], buf[32];
+	size_t len;
+
+	zap_for_each_set_bit(a, &set->adapters) {
+		zap_for_each_set_bit(d, &set->domains) {
+			if (tries++ == 4)
+				return ZAP_UNKNOWN;
+			if (zap_path_format(path, sizeof(path),
+					    "%s/devices/ap/card%02x/%02x.%04x/status",
+					    model->paths.sysfs, a, a, d))
+				return ZAP_UNKNOWN;
+			if (zap_sysfs_read_at(AT_FDCWD, path, buf, sizeof(buf),
+					      &len) == 0)
+				return strcmp(buf, "in use\n") == 0;
+		}
+	}
+	return mdev->has_guest_matrix && zap_apqn_set_empty(set) ? 0 :
+	       ZAP_UNKNOWN;
+}
+
+/* Decide each active mdev's in_use from the queues' vfio_ap status. */
+static void set_in_use(struct zap_model *model)
+{
+	struct zap_model_priv *priv = model->priv;
+
+	for (size_t i = 0; i < model->nr_mdevs; i++) {
+		struct zap_mdev *mdev = &model->mdevs[i];
+		unsigned int a, d;
+		bool known = false;
+
+		if (!mdev->active)
+			continue;
+		if (!(model->loaded & ZAP_LOAD_QUEUE_STATUS)) {
+			mdev->in_use = probe_in_use(model, mdev);
+			continue;
+		}
+		mdev->in_use = 0;
+		zap_for_each_set_bit(a, &mdev->matrix.adapters) {
+			zap_for_each_set_bit(d, &mdev->matrix.domains) {
+				int32_t q = priv->queue_index[a * ZAP_IDS + d];
+
+				if (q < 0 || model->queues[q].status ==
+					     ZAP_VFIO_STATUS_UNKNOWN)
+					continue;
+				known = true;
+				if (model->queues[q].status ==
+				    ZAP_VFIO_STATUS_IN_USE)
+					mdev->in_use = 1;
+			}
+		}
+		if (!known && !mdev->in_use)
+			mdev->in_use = probe_in_use(model, mdev);
+	}
+}
+
+/* Load every mdev of the vfio_ap matrix device. */
+static int load_mdevs(struct zap_model *model, size_t *allocated,
+		      struct zap_error *err)
+{
+	char dir[700], mdevdir[760], uuid[ZAP_UUID_STRLEN];
+	struct dirent *de;
+	DIR *dh;
+
+	if (!model->bus.vfio_ap)
+		return 0;
+	if (zap_path_format(dir, sizeof(dir), "%s/devices/vfio_ap/matrix",
+			    model->paths.sysfs))
+		return zap_error_set(err, ENAMETOOLONG, ZAP_STATUS_USAGE,
+				     "sysfs path too long");
+	dh = opendir(dir);
+	if (!dh)
+		return zap_model_unreadable(model, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(dh))) {
+		struct zap_mdev *mdev;
+		int fd;
+
+		if (strlen(de->d_name) != ZAP_UUID_STRLEN - 1 ||
+		    zap_uuid_parse(de->d_name, uuid, NULL))
+			continue;
+		snprintf(mdevdir, sizeof(mdevdir), "%s/%.36s", dir, de->d_name);
+		fd = open(mdevdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			zap_model_unreadable(model, "%s: %s", mdevdir,
+					     errno == ENOENT ?
+					     "vanished while reading" :
+					     strerror(errno));
+			continue;
+		}
+		mdev = add_mdev(model, allocated, uuid);
+		if (!mdev) {
+			close(fd);
+			closedir(dh);
+			return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+					     "out of memory");
+		}
+		mdev->active = true;
+		load_mdev(model, fd, mdevdir, mdev);
+		close(fd);
+	}
+	closedir(dh);
+	if (model->nr_mdevs)
+		qsort(model->mdevs, model->nr_mdevs, sizeof(*model->mdevs),
+		      mdev_cmp);
+	return 0;
+}
+
+/* Join the definitions to the active mdevs; add the defined-only ones. */
+static int merge_definitions(struct zap_model *model, size_t *allocated)
+{
+	size_t active = model->nr_mdevs;
+
+	for (size_t i = 0; i < model->nr_definitions; i++) {
+		const struct zap_definition *def = &model->definitions[i];
+		struct zap_mdev key, *m;
+
+		snprintf(key.uuid, sizeof(key.uuid), "%s", def->uuid);
+		m = active ? bsearch(&key, model->mdevs, active, sizeof(key),
+				     mdev_cmp) : NULL;
+		if (!m) {
+			m = add_mdev(model, allocated, def->uuid);
+			if (!m)
+				return -ENOMEM;
+			m->matrix = def->matrix;
+			m->control_domains = def->control_domains;
+			m->in_use = 0;
+		}
+		m->definition = (int)i;
+	}
+	if (model->nr_mdevs)
+		qsort(model->mdevs, model->nr_mdevs, sizeof(*model->mdevs),
+		      mdev_cmp);
+	return 0;
+}
+
+/* ----------------------------------------------------------- public API */
+
+/* Read the AP configuration under @paths, as much as @what asks. */
+ZAP_EXPORT int zap_model_load(struct zap_model **result,
+			      const struct zap_paths *paths, unsigned int what,
+			      struct zap_error *err)
+{
+	struct zap_model *model;
+	struct zap_model_priv *priv;
+	size_t allocated = 0;
+	int rc;
+
+	*result = NULL;
+	model = calloc(1, sizeof(*model));
+	priv = calloc(1, sizeof(*priv));
+	if (!model || !priv) {
+		free(model);
+		free(priv);
+		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	}
+	model->priv = priv;
+	model->paths = *paths;
+	/* queue state, status and counters need the queues themselves */
+	if (what & (ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_QUEUE_STATUS))
+		what |= ZAP_LOAD_QUEUES;
+	model->loaded = what;
+	memset(priv->card_index, 0xff, sizeof(priv->card_index));
+	memset(priv->queue_index, 0xff, sizeof(priv->queue_index));
+
+	rc = load_bus(model, err);
+	if (!rc && (what & (ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES)))
+		rc = load_cards(model, err);
+	if (!rc && (what & ZAP_LOAD_MDEVS))
+		rc = load_mdevs(model, &allocated, err);
+	if (!rc && (what & ZAP_LOAD_DEFINITIONS)) {
+		rc = zap_definitions_load(model, err);
+		if (!rc && merge_definitions(model, &allocated))
+			rc = zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+					   "out of memory");
+	}
+	if (!rc && (what & ZAP_LOAD_RULES))
+		rc = zap_rules_load(model, err);
+	/* a malformed journal is reported by the rules, not a load failure */
+	if (!rc && (what & ZAP_LOAD_JOURNAL))
+		zap_journal_read(&model->paths, &model->journal, NULL);
+	if (rc) {
+		zap_model_free(model);
+		return rc;
+	}
+	if (what & ZAP_LOAD_MDEVS)
+		set_in_use(model);
+	zap_ownership_build(model);
+	*result = model;
+	return 0;
+}
+
+/* Free a model and everything it holds. */
+ZAP_EXPORT void zap_model_free(struct zap_model *model)
+{
+	if (!model)
+		return;
+	for (size_t i = 0; i < model->nr_unreadable; i++)
+		free(model->unreadable[i]);
+	free(model->unreadable);
+	free(model->cards);
+	free(model->queues);
+	free(model->mdevs);
+	free(model->definitions);
+	free(model->priv);
+	free(model);
+}
+
+/* The card @adapter, NULL if absent. */
+ZAP_EXPORT const struct zap_card *zap_model_card(const struct zap_model *model,
+						 unsigned int adapter)
+{
+	const struct zap_model_priv *priv = model->priv;
+
+	if (adapter >= ZAP_IDS || priv->card_index[adapter] < 0)
+		return NULL;
+	return &model->cards[priv->card_index[adapter]];
+}
+
+/* The queue (adapter, domain), NULL if absent. */
+ZAP_EXPORT const struct zap_queue *
+zap_model_queue(const struct zap_model *model, unsigned int adapter,
+		unsigned int domain)
+{
+	const struct zap_model_priv *priv = model->priv;
+	int32_t i;
+
+	if (adapter >= ZAP_IDS || domain >= ZAP_IDS)
+		return NULL;
+	i = priv->queue_index[adapter * ZAP_IDS + domain];
+	return i < 0 ? NULL : &model->queues[i];
+}
+
+/* Index of the mdev @uuid (any case), -1 if none. */
+ZAP_EXPORT int zap_model_find_mdev(const struct zap_model *model,
+				   const char *uuid)
+{
+	struct zap_mdev key, *m;
+
+	if (zap_uuid_parse(uuid, key.uuid, NULL) || !model->nr_mdevs)
+		return -1;
+	m = bsearch(&key, model->mdevs, model->nr_mdevs, sizeof(key), mdev_cmp);
+	return m ? (int)(m - model->mdevs) : -1;
+}

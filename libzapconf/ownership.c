@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ownership.c - who holds each APQN: the host (apmask x aqmask), the active
+ * mdev it is assigned to (and how many, when shared), and the mdevctl
+ * definitions, auto and manual, that name it.
+ *
+ * Copyright zap developers 2026
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Count one holder in @table for every APQN of @set (saturating at 255). */
+static void count_set(uint8_t *table, const struct zap_apqn_set *set)
+{
+	unsigned int a, d;
+
+	zap_for_each_set_bit(a, &set->adapters)
+		zap_for_each_set_bit(d, &set->domains)
+			if (table[a * ZAP_IDS + d] < 255)
+				table[a * ZAP_IDS + d]++;
+}
+
+/* Fill the ownership tables from the loaded mdevs and definitions. */
+void zap_ownership_build(struct zap_model *model)
+{
+	struct zap_model_priv *priv = model->priv;
+	unsigned int a, d;
+
+	memset(priv->mdev_owner, 0, sizeof(priv->mdev_owner));
+	memset(priv->mdev_count, 0, sizeof(priv->mdev_count));
+	memset(priv->auto_count, 0, sizeof(priv->auto_count));
+	memset(priv->manual_count, 0, sizeof(priv->manual_count));
+	for (size_t i = 0; i < model->nr_mdevs; i++) {
+		const struct zap_mdev *mdev = &model->mdevs[i];
+
+		if (!mdev->active)
+			continue;
+		zap_for_each_set_bit(a, &mdev->matrix.adapters) {
+			zap_for_each_set_bit(d, &mdev->matrix.domains) {
+				unsigned int n = a * ZAP_IDS + d;
+
+				if (!priv->mdev_owner[n])
+					priv->mdev_owner[n] = (uint16_t)(i + 1);
+				if (priv->mdev_count[n] < 255)
+					priv->mdev_count[n]++;
+			}
+		}
+	}
+	for (size_t i = 0; i < model->nr_definitions; i++) {
+		const struct zap_definition *def = &model->definitions[i];
+
+		if (def->valid)
+			count_set(def->autostart ? priv->auto_count :
+				  priv->manual_count, &def->matrix);
+	}
+}
+
+/* Does apmask x aqmask give (adapter, domain) to the host? */
+ZAP_EXPORT bool zap_model_host_owned(const struct zap_model *model,
+				     unsigned int adapter, unsigned int domain)
+{
+	return zap_bitmap_test(&model->bus.apmask, adapter) &&
+	       zap_bitmap_test(&model->bus.aqmask, domain);
+}
+
+/* Who holds (adapter, domain). */
+ZAP_EXPORT void zap_model_owner(const struct zap_model *model,
+				unsigned int adapter, unsigned int domain,
+				struct zap_owner *owner)
+{
+	const struct zap_model_priv *priv = model->priv;
+	unsigned int n = (adapter % ZAP_IDS) * ZAP_IDS + domain % ZAP_IDS;
+
+	owner->host = zap_model_host_owned(model, adapter, domain);
+	owner->mdev = (int)priv->mdev_owner[n] - 1;
+	owner->nr_mdevs = priv->mdev_count[n];
+	owner->autostart = priv->auto_count[n];
+	owner->manual = priv->manual_count[n];
+}
+
+/* Append @apqn to @list. */
+int zap_apqn_list_add(struct zap_apqn_list *list, uint16_t apqn)
+{
+	if (list->count == list->allocated) {
+		size_t n = list->allocated ? list->allocated * 2 : 16;
+		uint16_t *grown = realloc(list->items, n * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		list->items = grown;
+		list->allocated = n;
+	}
+	list->items[list->count++] = apqn;
+	return 0;
+}

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rules.c - the no-shared-APQN rules, the reason zap exists: no APQN in two
+ * mdevs, no mdev APQN in the host's set, the same for mdevctl autostart
+ * definitions (manual ones reported), persistent masks against autostart
+ * definitions, ids above the maxima, control domains without usage domains,
+ * queues no driver can take. Each violation is a record with every culprit.
+ *
+ * Copyright zap developers 2026
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const kind_names[ZAP_PROBLEM_NR_KINDS] = {
+	[ZAP_PROBLEM_SHARED_APQN] = "shared-apqn",
+	[ZAP_PROBLEM_HOST_APQN] = "host-apqn",
+	[ZAP_PROBLEM_UNSUPPORTED_TYPE] = "unsupported-type",
+	[ZAP_PROBLEM_UNBOUND] = "unbound",
+	[ZAP_PROBLEM_CONTROL_WITHOUT_USAGE] = "control-without-usage",
+	[ZAP_PROBLEM_NOT_IN_CONFIG] = "not-in-config",
+	[ZAP_PROBLEM_ID_ABOVE_MAX] = "id-above-max",
+	[ZAP_PROBLEM_MANUAL_OVERLAP] = "manual-overlap",
+	[ZAP_PROBLEM_BOOT_CONFLICT] = "boot-conflict",
+	[ZAP_PROBLEM_DRIFT] = "drift",
+	[ZAP_PROBLEM_BAD_DEFINITION] = "bad-definition",
+	[ZAP_PROBLEM_UNFINISHED_CHANGE] = "unfinished-change",
+	[ZAP_PROBLEM_UNREADABLE] = "unreadable",
+	[ZAP_PROBLEM_PENDING_REQUESTS] = "pending-requests",
+	[ZAP_PROBLEM_GUEST_RUNNING] = "guest-running",
+	[ZAP_PROBLEM_DEFAULT_DOMAIN] = "default-domain",
+};
+
+/* The name lszap --check prints for @kind. */
+ZAP_EXPORT const char *zap_problem_kind_name(enum zap_problem_kind kind)
+{
+	return kind < ZAP_PROBLEM_NR_KINDS ? kind_names[kind] : "unknown";
+}
+
+/* Informational kinds are not errors. */
+ZAP_EXPORT bool zap_problem_kind_is_error(enum zap_problem_kind kind)
+{
+	return kind != ZAP_PROBLEM_NOT_IN_CONFIG;
+}
+
+/* Free every problem and reset @problems. */
+ZAP_EXPORT void zap_problems_free(struct zap_problems *problems)
+{
+	if (!problems)
+		return;
+	for (size_t i = 0; i < problems->count; i++)
+		free(problems->items[i].apqns);
+	free(problems->items);
+	problems->items = NULL;
+	problems->count = 0;
+}
+
+/* How many problems are errors. */
+ZAP_EXPORT size_t zap_problems_errors(const struct zap_problems *problems)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < problems->count; i++)
+		n += zap_problem_kind_is_error(problems->items[i].kind);
+	return n;
+}
+
+/* "01.0006 01.0007 ... and 12 more". */
+void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
+		      size_t count)
+{
+	char apqn[ZAP_APQN_STRLEN];
+	size_t used = 0, i;
+
+	buf[0] = '\0';
+	for (i = 0; i < count && i < 8; i++) {
+		zap_apqn_print(apqns[i] >> 8, apqns[i] & 0xff, apqn);
+		used += (size_t)snprintf(buf + used, used < size ? size - used : 0,
+					 "%s%s", i ? " " : "", apqn);
+		if (used >= size)
+			return;
+	}
+	if (i < count)
+		snprintf(buf + used, size - used, " and %zu more", count - i);
+}
+
+/* Sort APQN numbers. */
+static int apqn_cmp(const void *x, const void *y)
+{
+	uint16_t a = *(const uint16_t *)x, b = *(const uint16_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Append one problem record. */
+int zap_problems_add(struct zap_problems *problems, enum zap_problem_kind kind,
+		     const char *uuid1, const char *uuid2, const char *path,
+		     const struct zap_apqn_set *set,
+		     const struct zap_apqn_list *list, const char *fmt, ...)
+{
+	struct zap_problem *grown, *p;
+	char apqns[160];
+	unsigned int a, d;
+	size_t n = 0, len;
+	va_list ap;
+
+	grown = realloc(problems->items,
+			(problems->count + 1) * sizeof(*problems->items));
+	if (!grown)
+		return -ENOMEM;
+	problems->items = grown;
+	p = &grown[problems->count];
+	memset(p, 0, sizeof(*p));
+	p->kind = kind;
+	if (uuid1)
+		snprintf(p->mdevs[p->nr_mdevs++], ZAP_UUID_STRLEN, "%s", uuid1);
+	if (uuid2)
+		snprintf(p->mdevs[p->nr_mdevs++], ZAP_UUID_STRLEN, "%s", uuid2);
+	if (path)
+		snprintf(p->path, sizeof(p->path), "%s", path);
+	if (set)
+		n += zap_apqn_set_weight(set);
+	if (list)
+		n += list->count;
+	if (n) {
+		p->apqns = malloc(n * sizeof(*p->apqns));
+		if (!p->apqns)
+			return -ENOMEM;
+		if (set)
+			zap_for_each_set_bit(a, &set->adapters)
+				zap_for_each_set_bit(d, &set->domains)
+					p->apqns[p->nr_apqns++] =
+						zap_apqn_number(a, d);
+		if (list)
+			for (size_t i = 0; i < list->count; i++)
+				p->apqns[p->nr_apqns++] = list->items[i];
+		qsort(p->apqns, p->nr_apqns, sizeof(*p->apqns), apqn_cmp);
+	}
+	va_start(ap, fmt);
+	vsnprintf(p->message, sizeof(p->message), fmt, ap);
+	va_end(ap);
+	if (p->nr_apqns) {
+		zap_apqns_format(apqns, sizeof(apqns), p->apqns, p->nr_apqns);
+		len = strlen(p->message);
+		snprintf(p->message + len, sizeof(p->message) - len, ": %s",
+			 apqns);
+	}
+	problems->count++;
+	return 0;
+}
+
+/* The host's set now: apmask x aqmask. */
+static struct zap_apqn_set host_set(const struct zap_model *model)
+{
+	struct zap_apqn_set host = { model->bus.apmask, model->bus.aqmask };
+
+	return host;
+}
+
+/* The host's set after a reboot: 41-ap.rules masks, else the active ones. */
+static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
+{
+	struct zap_apqn_set host = host_set(model);
+
+	if (model->rules_has_apmask)
+		host.adapters = model->rules_apmask;
+	if (model->rules_has_aqmask)
+		host.domains = model->rules_aqmask;
+	return host;
+}
+
+/* "mdev UUID" or "autostart definition UUID" for messages. */
+static const char *holder_name(const struct zap_model *model,
+			       const struct zap_mdev *mdev)
+{
+	const struct zap_definition *def;
+
+	if (mdev->active)
+		return "mdev";
+	def = &model->definitions[mdev->definition];
+	return def->autostart ? "autostart definition" : "manual definition";
+}
+
+/* Does @mdev count for the sharing rules: active, or a valid auto one? */
+static bool holds_apqns(const struct zap_model *model,
+			const struct zap_mdev *mdev)
+{
+	const struct zap_definition *def;
+
+	if (mdev->active)
+		return true;
+	def = &model->definitions[mdev->definition];
+	return def->valid && def->autostart;
+}
+
+/* Shared APQNs between any two holders (active mdevs, auto definitions). */
+static int check_sharing(const struct zap_model *model,
+			 struct zap_problems *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
+		const struct zap_mdev *x = &model->mdevs[i];
+
+		if (!holds_apqns(model, x))
+			continue;
+		for (size_t j = i + 1; j < model->nr_mdevs && !rc; j++) {
+			const struct zap_mdev *y = &model->mdevs[j];
+			struct zap_apqn_set both;
+
+			if (!holds_apqns(model, y) ||
+			    !zap_apqn_set_intersects(&x->matrix, &y->matrix))
+				continue;
+			zap_apqn_set_and(&both, &x->matrix, &y->matrix);
+			rc = zap_problems_add(out, ZAP_PROBLEM_SHARED_APQN,
+					      x->uuid, y->uuid, NULL, &both, NULL,
+					      "%s %s and %s %s share %u APQN%s",
+					      holder_name(model, x), x->uuid,
+					      holder_name(model, y), y->uuid,
+					      zap_apqn_set_weight(&both),
+					      zap_apqn_set_weight(&both) == 1 ?
+					      "" : "s");
+		}
+	}
+	return rc;
+}
+
+/* A definition's own matrix, when it differs from what runs, else NULL. */
+static const struct zap_definition *own_definition(const struct zap_model *model,
+						   const struct zap_mdev *mdev)
+{
+	const struct zap_definition *def;
+
+	if (mdev->definition < 0)
+		return NULL;
+	def = &model->definitions[mdev->definition];
+	if (!def->valid)
+		return NULL;
+	if (mdev->active && zap_bitmap_equal(&def->matrix.adapters,
+					     &mdev->matrix.adapters) &&
+	    zap_bitmap_equal(&def->matrix.domains, &mdev->matrix.domains) &&
+	    zap_bitmap_equal(&def->control_domains, &mdev->control_domains))
+		return NULL;
+	return def;
+}
+
+/* Host APQNs in an mdev or auto definition; boot conflicts; manual overlap. */
+static int check_host_and_definitions(const struct zap_model *model,
+				      struct zap_problems *out)
+{
+	struct zap_apqn_set host = host_set(model);
+	struct zap_apqn_set boot = persistent_host_set(model);
+	bool has_persistent = model->rules_has_apmask || model->rules_has_aqmask;
+	struct zap_apqn_set both;
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
+		const struct zap_mdev *m = &model->mdevs[i];
+		const struct zap_definition *def = own_definition(model, m);
+
+		if (m->active && zap_apqn_set_intersects(&m->matrix, &host)) {
+			zap_apqn_set_and(&both, &m->matrix, &host);
+			rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid,
+					      NULL, NULL, &both, NULL,
+					      "mdev %s holds APQNs that apmask/aqmask give to the host",
+					      m->uuid);
+		}
+		if (rc || !def)
+			continue;
+		if (def->autostart &&
+		    zap_apqn_set_intersects(&def->matrix, &host)) {
+			zap_apqn_set_and(&both, &def->matrix, &host);
+			rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid,
+					      NULL, def->path, &both, NULL,
+					      "autostart definition %s holds APQNs that apmask/aqmask give to the host",
+					      m->uuid);
+		}
+		if (!rc && def->autostart && has_persistent &&
+		    zap_apqn_set_intersects(&def->matrix, &boot)) {
+			zap_apqn_set_and(&both, &def->matrix, &boot);
+			rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT,
+					      m->uuid, NULL, def->path, &both,
+					      NULL,
+					      "autostart definition %s holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL)",
+					      m->uuid);
+		}
+	}
+	/* manual definitions against every other definition and active mdev */
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *x = &model->definitions[i];
+
+		if (!x->valid || x->autostart)
+			continue;
+		for (size_t j = 0; j < model->nr_mdevs && !rc; j++) {
+			const struct zap_mdev *y = &model->mdevs[j];
+			const struct zap_apqn_set *ym = &y->matrix;
+
+			if (strcmp(y->uuid, x->uuid) == 0)
+				continue;
+			if (!y->active) {
+				const struct zap_definition *yd =
+					&model->definitions[y->definition];
+
+				/* each pair of manual definitions once */
+				if (!yd->valid ||
+				    (!yd->autostart && strcmp(y->uuid, x->uuid) < 0))
+					continue;
+			}
+			if (!zap_apqn_set_intersects(&x->matrix, ym))
+				continue;
+			zap_apqn_set_and(&both, &x->matrix, ym);
+			rc = zap_problems_add(out, ZAP_PROBLEM_MANUAL_OVERLAP,
+					      x->uuid, y->uuid, x->path, &both,
+					      NULL,
+					      "manual definition %s and %s %s share APQNs: starting both fails",
+					      x->uuid, holder_name(model, y),
+					      y->uuid);
+		}
+	}
+	return rc;
+}
+
+/* Ids above the maxima, control domains without usage domains. */
+static int check_mdev_shapes(const struct zap_model *model,
+			     struct zap_problems *out)
+{
+	struct zap_bitmap over_a, over_d, allowed_a, allowed_d, ids;
+	char list[1024];
+	int rc = 0;
+
+	zap_bitmap_zero(&allowed_a);
+	zap_bitmap_set_range(&allowed_a, 0, model->bus.max_adapter_id);
+	zap_bitmap_zero(&allowed_d);
+	zap_bitmap_set_range(&allowed_d, 0, model->bus.max_domain_id);
+	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
+		const struct zap_mdev *m = &model->mdevs[i];
+
+		if (!m->active && !holds_apqns(model, m) &&
+		    !model->definitions[m->definition].valid)
+			continue;
+		zap_bitmap_andnot(&over_a, &m->matrix.adapters, &allowed_a);
+		zap_bitmap_or(&ids, &m->matrix.domains, &m->control_domains);
+		zap_bitmap_andnot(&over_d, &ids, &allowed_d);
+		if (!zap_bitmap_empty(&over_a)) {
+			zap_ids_print(&over_a, list, sizeof(list));
+			rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX,
+					      m->uuid, NULL, NULL, NULL, NULL,
+					      "%s %s has adapters %s above ap_max_adapter_id %u",
+					      holder_name(model, m), m->uuid, list,
+					      model->bus.max_adapter_id);
+		}
+		if (!rc && !zap_bitmap_empty(&over_d)) {
+			zap_ids_print(&over_d, list, sizeof(list));
+			rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX,
+					      m->uuid, NULL, NULL, NULL, NULL,
+					      "%s %s has domains %s above ap_max_domain_id %u",
+					      holder_name(model, m), m->uuid, list,
+					      model->bus.max_domain_id);
+		}
+		if (!rc && !zap_bitmap_empty(&m->control_domains) &&
+		    zap_bitmap_empty(&m->matrix.domains))
+			rc = zap_problems_add(out,
+					      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE,
+					      m->uuid, NULL, NULL, NULL, NULL,
+					      "%s %s has control domains but no usage domain",
+					      holder_name(model, m), m->uuid);
+	}
+	return rc;
+}
+
+/* Queues: unbound, unsupported type in the vfio pool, assigned but absent. */
+static int check_queues(const struct zap_model *model,
+			struct zap_problems *out)
+{
+	struct zap_apqn_list unbound = { 0 }, old_type = { 0 }, absent = { 0 };
+	unsigned int a, d;
+	int rc = 0;
+
+	if (!(model->loaded & ZAP_LOAD_QUEUES))
+		return 0;
+	for (size_t i = 0; i < model->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &model->queues[i];
+		const struct zap_card *card = zap_model_card(model, q->adapter);
+
+		if (q->driver == ZAP_DRIVER_NONE)
+			rc = zap_apqn_list_add(&unbound,
+					       zap_apqn_number(q->adapter, q->domain));
+		if (!rc && card && card->hwtype >= 0 && card->hwtype < 10 &&
+		    !zap_model_host_owned(model, q->adapter, q->domain))
+			rc = zap_apqn_list_add(&old_type,
+					       zap_apqn_number(q->adapter, q->domain));
+	}
+	if (!rc && unbound.count)
+		rc = zap_problems_add(out, ZAP_PROBLEM_UNBOUND, NULL, NULL, NULL,
+				      NULL, &unbound,
+				      "%zu queue%s bound to no driver",
+				      unbound.count, unbound.count == 1 ? "" : "s");
+	if (!rc && old_type.count)
+		rc = zap_problems_add(out, ZAP_PROBLEM_UNSUPPORTED_TYPE, NULL,
+				      NULL, NULL, NULL, &old_type,
+				      "%zu vfio pool queue%s of hwtype below 10 (CEX4): vfio_ap cannot take them",
+				      old_type.count, old_type.count == 1 ? "" : "s");
+	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
+		const struct zap_mdev *m = &model->mdevs[i];
+
+		if (!m->active)
+			continue;
+		absent.count = 0;
+		zap_for_each_set_bit(a, &m->matrix.adapters)
+			zap_for_each_set_bit(d, &m->matrix.domains)
+				if (!rc && !zap_model_queue(model, a, d))
+					rc = zap_apqn_list_add(&absent,
+						zap_apqn_number(a, d));
+		if (!rc && absent.count)
+			rc = zap_problems_add(out, ZAP_PROBLEM_NOT_IN_CONFIG,
+					      m->uuid, NULL, NULL, NULL, &absent,
+					      "mdev %s has %zu assigned APQN%s with no queue device (not in the configuration)",
+					      m->uuid, absent.count,
+					      absent.count == 1 ? "" : "s");
+	}
+	free(unbound.items);
+	free(old_type.items);
+	free(absent.items);
+	return rc;
+}
+
+/* Definitions that differ from their active mdev; masks from 41-ap.rules. */
+static int check_drift(const struct zap_model *model, struct zap_problems *out)
+{
+	char a1[ZAP_MASK_STRLEN], a2[ZAP_MASK_STRLEN];
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
+		const struct zap_mdev *m = &model->mdevs[i];
+
+		if (m->active && own_definition(model, m))
+			rc = zap_problems_add(out, ZAP_PROBLEM_DRIFT, m->uuid,
+					      NULL,
+					      model->definitions[m->definition].path,
+					      NULL, NULL,
+					      "active mdev %s differs from its mdevctl definition",
+					      m->uuid);
+	}
+	if (!rc && model->rules_has_apmask &&
+	    !zap_bitmap_equal(&model->rules_apmask, &model->bus.apmask)) {
+		zap_mask_print(&model->bus.apmask, a1);
+		zap_mask_print(&model->rules_apmask, a2);
+		rc = zap_problems_add(out, ZAP_PROBLEM_DRIFT, NULL, NULL,
+				      model->paths.rules, NULL, NULL,
+				      "active apmask %s differs from 41-ap.rules %s",
+				      a1, a2);
+	}
+	if (!rc && model->rules_has_aqmask &&
+	    !zap_bitmap_equal(&model->rules_aqmask, &model->bus.aqmask)) {
+		zap_mask_print(&model->bus.aqmask, a1);
+		zap_mask_print(&model->rules_aqmask, a2);
+		rc = zap_problems_add(out, ZAP_PROBLEM_DRIFT, NULL, NULL,
+				      model->paths.rules, NULL, NULL,
+				      "active aqmask %s differs from 41-ap.rules %s",
+				      a1, a2);
+	}
+	return rc;
+}
+
+/* Unusable definitions and rules file; unreadable sysfs parts. */
+static int check_files(const struct zap_model *model, struct zap_problems *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *def = &model->definitions[i];
+
+		if (def->problem[0])
+			rc = zap_problems_add(out, ZAP_PROBLEM_BAD_DEFINITION,
+					      def->uuid, NULL, def->path, NULL,
+					      NULL, "%s: %s", def->path,
+					      def->problem);
+	}
+	if (!rc && model->rules_problem[0])
+		rc = zap_problems_add(out, ZAP_PROBLEM_BAD_DEFINITION, NULL, NULL,
+				      model->paths.rules, NULL, NULL, "%s",
+				      model->rules_problem);
+	if (!rc && model->journal.present && model->journal.problem[0])
+		rc = zap_problems_add(out, ZAP_PROBLEM_UNFINISHED_CHANGE, NULL,
+				      NULL, model->paths.journal, NULL, NULL,
+				      "%s: %s (run 'chzap --recover')",
+				      model->paths.journal,
+				      model->journal.problem);
+	else if (!rc && model->journal.present && !model->journal.alive)
+		rc = zap_problems_add(out, ZAP_PROBLEM_UNFINISHED_CHANGE, NULL,
+				      NULL, model->paths.journal, NULL, NULL,
+				      "process %d died during a change (%s): %zu of %zu writes made (run 'chzap --recover' to undo it)",
+				      model->journal.pid, model->journal.change,
+				      model->journal.nr_done,
+				      model->journal.nr_writes);
+	for (size_t i = 0; i < model->nr_unreadable && !rc; i++)
+		rc = zap_problems_add(out, ZAP_PROBLEM_UNREADABLE, NULL, NULL,
+				      NULL, NULL, NULL, "%s",
+				      model->unreadable[i]);
+	return rc;
+}
+
+/* Audit the whole configuration. */
+ZAP_EXPORT int zap_rules_check(const struct zap_model *model,
+			       struct zap_problems *problems,
+			       struct zap_error *err)
+{
+	int rc;
+
+	problems->count = 0;
+	problems->items = NULL;
+	rc = check_sharing(model, problems);
+	if (!rc)
+		rc = check_host_and_definitions(model, problems);
+	if (!rc)
+		rc = check_mdev_shapes(model, problems);
+	if (!rc)
+		rc = check_queues(model, problems);
+	if (!rc)
+		rc = check_drift(model, problems);
+	if (!rc)
+		rc = check_files(model, problems);
+	if (rc) {
+		zap_problems_free(problems);
+		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	}
+	return 0;
+}
