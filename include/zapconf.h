@@ -618,6 +618,14 @@ enum zap_change_kind {
 	ZAP_CHANGE_REMOVE,   /* remove an mdev */
 	ZAP_CHANGE_TO_VFIO,  /* clear apmask/aqmask bits: queues to vfio_ap */
 	ZAP_CHANGE_TO_HOST,  /* set apmask/aqmask bits: queues to the host */
+	ZAP_CHANGE_AUTOSTART, /* set a definition's "start" (persistent only) */
+};
+
+/* Where a change applies: sysfs, the persistent configuration, or both. */
+enum zap_scope {
+	ZAP_SCOPE_LIVE,       /* sysfs only (the default) */
+	ZAP_SCOPE_BOTH,       /* sysfs and mdevctl definitions / 41-ap.rules */
+	ZAP_SCOPE_PERSISTENT, /* only the persistent configuration */
 };
 
 /**
@@ -625,13 +633,18 @@ enum zap_change_kind {
  * @uuid: the mdev; for CREATE "" lets zap_plan_build() generate one.
  * @adapters, @domains, @control_domains: the ids named (may be empty).
  * @force: remove an mdev a guest uses; move queues with pending requests.
+ * @scope: live (sysfs), both, or persistent only (-p / -P).
+ * @autostart: for ZAP_CHANGE_AUTOSTART: true = "start": "auto".
  */
 struct zap_change {
 	enum zap_change_kind kind;
 	char uuid[ZAP_UUID_STRLEN];
 	struct zap_bitmap adapters, domains, control_domains;
 	bool force;
+	enum zap_scope scope;
+	bool autostart;
 };
+
 
 enum zap_write_result {
 	ZAP_WRITE_PENDING,   /* not attempted */
@@ -659,6 +672,20 @@ struct zap_write {
 };
 
 /**
+ * struct zap_file_change - one persistent file a plan rewrites atomically
+ * (temp file + rename): an mdevctl definition or 41-ap.rules.
+ * @content: the new text; NULL deletes the file.
+ * @old_content: the text before (NULL: the file did not exist), for undo.
+ */
+struct zap_file_change {
+	char path[700];
+	char *content;
+	char *old_content;
+	enum zap_write_result result;
+	int errnum;
+};
+
+/**
  * struct zap_plan - a change turned into ordered writes, validated as a whole.
  * @refusals: why the change is refused (empty: accepted).
  * @warnings: accepted, but worth saying (guest running, control domains
@@ -676,6 +703,8 @@ struct zap_plan {
 	bool nothing_to_do;
 	size_t nr_to_vfio, nr_to_host, nr_assigned, nr_unassigned;
 	uint16_t *to_vfio, *to_host, *assigned, *unassigned;
+	size_t nr_files;
+	struct zap_file_change *files;
 };
 
 /**

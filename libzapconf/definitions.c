@@ -9,10 +9,7 @@
  * zap_kernel_parse_ulong() (kstrtoul base 0), masks with
  * zap_mask_parse_absolute() (P1). A definition mdevctl could not start is
  * kept, marked invalid, with a one-line problem naming the attr and value.
- *
- * The four entry points are declared in internal.h, not zapconf.h; they
- * are exported all the same so that the unit tests, which link against
- * the shared library, can call them.
+
  *
  * Copyright zap developers 2026
  */
@@ -307,7 +304,7 @@ static void clear_assignment(struct zap_definition *def)
 }
 
 /* Parse an mdevctl definition; see internal.h. */
-ZAP_EXPORT void zap_definition_parse(struct zap_definition *def,
+void zap_definition_parse(struct zap_definition *def,
 				     const char *text, size_t len)
 {
 	struct json_object *root;
@@ -518,7 +515,7 @@ static void mark_duplicates(struct zap_definition *defs, size_t n)
 }
 
 /* Read every definition in model->paths.mdevctl; see internal.h. */
-ZAP_EXPORT int zap_definitions_load(struct zap_model *model,
+int zap_definitions_load(struct zap_model *model,
 				    struct zap_error *err)
 {
 	const char *dir = model->paths.mdevctl;
@@ -666,7 +663,7 @@ static int parse_rules_line(const char *s, const char *end, unsigned int line,
 }
 
 /* Read chzdev's 41-ap.rules text; see internal.h. */
-ZAP_EXPORT int zap_rules_parse(const char *text, size_t len, bool *has_apmask,
+int zap_rules_parse(const char *text, size_t len, bool *has_apmask,
 			       struct zap_bitmap *apmask, bool *has_aqmask,
 			       struct zap_bitmap *aqmask, char *problem,
 			       size_t size)
@@ -698,7 +695,7 @@ ZAP_EXPORT int zap_rules_parse(const char *text, size_t len, bool *has_apmask,
 }
 
 /* Fill model->has_rules and rules_* from model->paths.rules; see internal.h. */
-ZAP_EXPORT int zap_rules_load(struct zap_model *model, struct zap_error *err)
+int zap_rules_load(struct zap_model *model, struct zap_error *err)
 {
 	size_t len;
 	char *text;

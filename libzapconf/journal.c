@@ -36,6 +36,7 @@ static const char *const change_names[] = {
 	[ZAP_CHANGE_REMOVE] = "remove",
 	[ZAP_CHANGE_TO_VFIO] = "to-vfio",
 	[ZAP_CHANGE_TO_HOST] = "to-host",
+	[ZAP_CHANGE_AUTOSTART] = "autostart",
 };
 
 /* Create the journal's directory (run/zap). */

@@ -567,7 +567,8 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 			      struct zap_plan **result, struct zap_error *err)
 {
 	struct builder b = { .model = model, .err = err };
-	bool mdev_change = change->kind <= ZAP_CHANGE_REMOVE;
+	bool mdev_change = change->kind <= ZAP_CHANGE_REMOVE ||
+			   change->kind == ZAP_CHANGE_AUTOSTART;
 	const struct zap_mdev *mdev = NULL;
 	int rc = 0, i;
 
@@ -623,6 +624,10 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
 		rc = plan_masks(&b);
+		break;
+	case ZAP_CHANGE_AUTOSTART:
+		rc = zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
+				   "autostart is a property of the persistent configuration");
 		break;
 	}
 	take_lists(&b);
