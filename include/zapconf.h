@@ -754,6 +754,117 @@ int zap_plan_apply(struct zap_plan **plan, const struct zap_paths *paths,
 /* What a kernel errno means for a vfio_ap/AP write, in words. */
 const char *zap_write_errno_text(int errnum);
 
+/* ------------------------------------------------------ free queues, allocation */
+
+/**
+ * struct zap_free_filter - which free APQNs a search may use.
+ * @adapters, @domains: only these ids (an empty set means all).
+ * @type: only cards whose type is this ("CEX8C"), "" for any.
+ * @mode: only cards of this mode, ZAP_MODE_UNKNOWN for any.
+ */
+struct zap_free_filter {
+	struct zap_bitmap adapters, domains;
+	char type[16];
+	enum zap_mode mode;
+};
+
+/**
+ * zap_free_apqns - the APQNs an mdev could take now: in the vfio pool (not
+ * apmask x aqmask), in no active mdev and no valid autostart definition,
+ * queue present, configured, not checkstopped, card hwtype >= 10, and
+ * passing @filter. The model needs ZAP_LOAD_CARDS, ZAP_LOAD_QUEUE_STATE,
+ * ZAP_LOAD_MDEVS and ZAP_LOAD_DEFINITIONS.
+ * @free: per adapter, the domains free on it (ZAP_IDS bitmaps, filled).
+ */
+void zap_free_apqns(const struct zap_model *model,
+		    const struct zap_free_filter *filter,
+		    struct zap_bitmap free[ZAP_IDS]);
+
+/**
+ * struct zap_block - a cross product of adapters x domains.
+ */
+struct zap_block {
+	struct zap_bitmap adapters, domains;
+};
+
+/**
+ * zap_free_block_find - choose @nr_adapters adapters and @nr_domains domains
+ * whose whole cross product is free (@free from zap_free_apqns()).
+ * Deterministic: adapters of one type and mode (groups in order of their
+ * lowest adapter id), then a greedy search from the lowest adapter of the
+ * group: each next adapter (ascending) is taken when the domains free on
+ * all adapters taken so far stay at least @nr_domains; the lowest
+ * @nr_domains of them are chosen. @within: when not NULL, the block must
+ * extend it: @within->adapters are all taken (then @nr_adapters counts the
+ * additional ones) and only domains free on all of them qualify, or
+ * @within->domains likewise.
+ * Returns: 0 with @block filled; -ENOSPC when there is no such block, with
+ * @largest set to the largest blocks found (largest->adapters = the most
+ * adapters for @nr_domains domains, largest->domains = the most domains for
+ * @nr_adapters adapters; either may be empty).
+ */
+int zap_free_block_find(const struct zap_model *model,
+			const struct zap_bitmap free[ZAP_IDS],
+			unsigned int nr_adapters, unsigned int nr_domains,
+			const struct zap_block *within, struct zap_block *block,
+			struct zap_block *largest);
+
+/* -------------------------------------------------------------- model diff */
+
+enum zap_event_kind {
+	ZAP_EVENT_MASK,          /* apmask or aqmask changed */
+	ZAP_EVENT_QUEUE_ADDED,   /* a queue device appeared */
+	ZAP_EVENT_QUEUE_REMOVED, /* a queue device disappeared */
+	ZAP_EVENT_QUEUE_OWNER,   /* host <-> vfio */
+	ZAP_EVENT_QUEUE_DRIVER,  /* bound driver changed */
+	ZAP_EVENT_CARD_ADDED,
+	ZAP_EVENT_CARD_REMOVED,
+	ZAP_EVENT_CARD_CONFIG,   /* configured / deconfigured */
+	ZAP_EVENT_CARD_ONLINE,   /* online / offline */
+	ZAP_EVENT_MDEV_CREATED,
+	ZAP_EVENT_MDEV_REMOVED,
+	ZAP_EVENT_MDEV_ASSIGNED,   /* APQNs or control domains added */
+	ZAP_EVENT_MDEV_UNASSIGNED, /* APQNs or control domains removed */
+	ZAP_EVENT_GUEST_ATTACHED,
+	ZAP_EVENT_GUEST_DETACHED,
+	ZAP_EVENT_NR_KINDS
+};
+
+/* "mask", "queue-added", ... (the names lszap --watch -j prints). */
+const char *zap_event_kind_name(enum zap_event_kind kind);
+
+/**
+ * struct zap_event - one difference between two models.
+ * @adapter, @domain: the card or queue (-1 when not about one).
+ * @uuid: the mdev ("" when not about one).
+ * @before, @after: old and new value as text ("host", "vfio_ap", "0x...",
+ *                  "online", APQN lists for mdevs), "" when none.
+ * @message: one line for people.
+ */
+struct zap_event {
+	enum zap_event_kind kind;
+	int adapter, domain;
+	char uuid[ZAP_UUID_STRLEN];
+	char before[160], after[160];
+	char message[400];
+};
+
+struct zap_events {
+	size_t count;
+	struct zap_event *items;
+};
+
+/**
+ * zap_model_diff - what changed from @before to @after (both loaded with
+ * the same enum zap_load bits), in a stable order: masks, cards, queues
+ * (by APQN), mdevs (by UUID).
+ * Returns: 0; -ENOMEM.
+ */
+int zap_model_diff(const struct zap_model *before,
+		   const struct zap_model *after, struct zap_events *events,
+		   struct zap_error *err);
+void zap_events_free(struct zap_events *events);
+
 /* ----------------------------------------------------------------- journal */
 
 /**
