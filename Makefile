@@ -74,11 +74,12 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 DEPS_DEBIAN := gcc make pkg-config uuid-dev libudev-dev libpopt-dev \
 	libjson-c-dev libsmartcols-dev check bats bats-assert bats-support \
-	libfuse3-dev fuse3
+	libfuse3-dev fuse3 jq
 DEPS_RPM := gcc make pkgconf libuuid-devel systemd-devel popt-devel \
-	json-c-devel libsmartcols-devel check-devel bats fuse3-devel fuse3
+	json-c-devel libsmartcols-devel check-devel bats fuse3-devel fuse3 valgrind
 
-.PHONY: all deps demo check check-build unit unit-asan bats bench install \
+.PHONY: all deps demo check check-build unit unit-asan unit-valgrind bats \
+	bats-asan bench install \
 	uninstall install-apsim clean
 .DELETE_ON_ERROR:
 
@@ -158,6 +159,27 @@ tests/unit/zap-unit-asan: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard tests/unit/*.h) \
 		$(call pc,--cflags,check $(LIB_PKGS)) $(UNIT_SRCS) $(LIB_SRCS) \
 		$(call pc,--libs,check $(LIB_PKGS)) -o $@
 
+# The tools again, library compiled in, under ASan + UBSan (make bats-asan).
+ASAN_DIR := build-asan
+$(ASAN_DIR)/lszap: $(LIB_SRCS) $(wildcard lszap/*.c lszap/*.h) \
+		include/zapconf.h libzapconf/internal.h
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(ASAN_DIR)
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -Ilibzapconf \
+		$(call pc,--cflags,$(LSZAP_PKGS) $(LIB_PKGS)) $(LIB_SRCS) \
+		$(wildcard lszap/*.c) $(call pc,--libs,$(LSZAP_PKGS) $(LIB_PKGS)) -o $@
+
+$(ASAN_DIR)/chzap: $(LIB_SRCS) $(wildcard chzap/*.c chzap/*.h) \
+		include/zapconf.h libzapconf/internal.h
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(ASAN_DIR)
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -Ilibzapconf \
+		$(call pc,--cflags,$(CHZAP_PKGS) $(LIB_PKGS)) $(LIB_SRCS) \
+		$(wildcard chzap/*.c) $(call pc,--libs,$(CHZAP_PKGS) $(LIB_PKGS)) -o $@
+
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+
 # ------------------------------------------------------------- top level
 deps:
 	@./tools/deps.sh $(DEPS_DEBIAN) -- $(DEPS_RPM)
@@ -173,11 +195,23 @@ unit: tests/unit/zap-unit
 	$(call say,TEST,unit)
 	$(Q)ZAP_TEST_MKFIXTURE=$(CURDIR)/$(MKFIXTURE) ./tests/unit/zap-unit
 
-unit-asan: tests/unit/zap-unit-asan
+unit-asan: tests/unit/zap-unit-asan $(MKFIXTURE)
 	$(call say,TEST,unit-asan)
-	$(Q)ZAP_TEST_MKFIXTURE=$(CURDIR)/$(MKFIXTURE) \
-		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(Q)ZAP_TEST_MKFIXTURE=$(CURDIR)/$(MKFIXTURE) $(SAN_ENV) \
 		./tests/unit/zap-unit-asan
+
+# The library's unit tests under valgrind memcheck: zero errors, no leaks.
+unit-valgrind: tests/unit/zap-unit $(MKFIXTURE)
+	$(call say,TEST,unit-valgrind)
+	$(Q)ZAP_TEST_MKFIXTURE=$(CURDIR)/$(MKFIXTURE) valgrind -q \
+		--error-exitcode=1 --leak-check=full --show-leak-kinds=definite \
+		--errors-for-leak-kinds=definite ./tests/unit/zap-unit
+
+# Every CLI test again with the ASan+UBSan builds of lszap and chzap.
+bats-asan: $(ASAN_DIR)/lszap $(ASAN_DIR)/chzap $(MKFIXTURE) $(APSIM)
+	$(call say,TEST,bats-asan)
+	$(Q)ZAP_TOOLS_DIR=$(CURDIR)/$(ASAN_DIR) $(SAN_ENV) \
+		bats --print-output-on-failure tests/bats $(wildcard tests/apsim/*.bats)
 
 bats: all $(MKFIXTURE) $(APSIM)
 	$(call say,TEST,bats)
@@ -188,6 +222,8 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory bats
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory unit-valgrind
+	@$(MAKE) --no-print-directory bats-asan
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(MKFIXTURE)
@@ -224,3 +260,16 @@ clean:
 		lszap/*.o chzap/*.o $(TOOLS) lszap/lszap.installed \
 		chzap/chzap.installed $(MKFIXTURE) $(APSIM) tests/unit/zap-unit \
 		tests/unit/zap-unit-asan
+	rm -rf $(ASAN_DIR)
+
+# ------------------------------------------------------------------ fuzzing
+# make fuzz: libFuzzer targets of tests/fuzz/ under ASan+UBSan, FUZZ_SECONDS
+# (default 30) seconds each; see tools/fuzz.sh.
+DEPS_FUZZ := clang libclang-rt-14-dev
+DEPS_FUZZ_RPM := clang compiler-rt
+
+fuzz: deps
+	@./tools/deps.sh $(DEPS_FUZZ) -- $(DEPS_FUZZ_RPM)
+	@./tools/fuzz.sh
+
+.PHONY: fuzz

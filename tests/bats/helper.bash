@@ -13,7 +13,8 @@ zap_common_setup() {
 		fi
 	done
 	ZAP_TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-	export PATH="$ZAP_TOP/lszap:$ZAP_TOP/chzap:$ZAP_TOP/tests/machine:$PATH"
+	# ZAP_TOOLS_DIR: run other builds of the tools (make bats-asan)
+	export PATH="${ZAP_TOOLS_DIR:+$ZAP_TOOLS_DIR:}$ZAP_TOP/lszap:$ZAP_TOP/chzap:$ZAP_TOP/tests/machine:$PATH"
 	MKFIXTURE="$ZAP_TOP/tests/machine/mkfixture"
 	MACHINES="$ZAP_TOP/tests/machine"
 	unset SYSFS_ROOT ZAP_ROOT
