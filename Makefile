@@ -224,6 +224,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory unit-valgrind
 	@$(MAKE) --no-print-directory bats-asan
+	@$(MAKE) --no-print-directory fuzz
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(MKFIXTURE)

@@ -55,6 +55,11 @@
  *   zap_apqn_parse(text, &a, &d)             "05.0047"
  *   zap_apqn_print(a, d, buf)                "05.0047"
  *   zap_uuid_parse(text, buf)                canonical, lower case
+ *
+ * Persistent configuration (mdevctl definitions, 41-ap.rules)
+ *   zap_change.scope                         ZAP_SCOPE_LIVE, _BOTH, _PERSISTENT
+ *   zap_plan.files                           definitions / rules to rewrite
+ *   zap_model_persistent(live, &boot, err)   the configuration after a reboot
  */
 #ifndef ZAPCONF_H
 #define ZAPCONF_H
@@ -80,7 +85,7 @@ extern "C" {
 /* "62177883-f1bb-47f0-914d-32a22e3a8804" + NUL. */
 #define ZAP_UUID_STRLEN 37
 /* Longest error message, NUL included. */
-#define ZAP_ERROR_MSGLEN 512
+#define ZAP_ERROR_MSGLEN 2048
 
 /**
  * const char *zap_version(void) - the library's version string (ZAP_VERSION).
@@ -319,12 +324,13 @@ enum zap_load {
 	ZAP_LOAD_QUEUES = 1 << 1,       /* which queues exist, their drivers */
 	ZAP_LOAD_QUEUE_STATE = 1 << 2,  /* queue online, config, chkstop */
 	ZAP_LOAD_QUEUE_STATUS = 1 << 3, /* vfio_ap "status" of vfio queues */
-	ZAP_LOAD_COUNTERS = 1 << 4,     /* request and pending counters */
+	ZAP_LOAD_COUNTERS = 1 << 4,     /* the cards' request and pending counters */
 	ZAP_LOAD_MDEVS = 1 << 5,        /* vfio_ap mdevs and their matrices */
 	ZAP_LOAD_DEFINITIONS = 1 << 6,  /* mdevctl definitions */
 	ZAP_LOAD_RULES = 1 << 7,        /* 41-ap.rules persistent masks */
 	ZAP_LOAD_JOURNAL = 1 << 8,      /* chzap's journal of an unfinished change */
-	ZAP_LOAD_ALL = 0x1ff,
+	ZAP_LOAD_QUEUE_COUNTERS = 1 << 9, /* the queues' request and pending counters */
+	ZAP_LOAD_ALL = 0x3ff,
 };
 
 /* A yes/no that may be unknown (attribute absent on this kernel). */
@@ -522,6 +528,29 @@ const struct zap_queue *zap_model_queue(const struct zap_model *model,
 /* Index of the mdev with @uuid (any case) in model->mdevs, -1 if none. */
 int zap_model_find_mdev(const struct zap_model *model, const char *uuid);
 
+/**
+ * zap_model_persistent - the configuration as it will be after a reboot
+ * (lszap --persistent), as a model of its own.
+ * @live: a loaded model (ZAP_LOAD_DEFINITIONS and ZAP_LOAD_RULES at least).
+ * @boot: receives the new model; free it with zap_model_free().
+ * @err: filled on failure.
+ *
+ * In *@boot: bus.apmask/aqmask are the masks of 41-ap.rules (the active
+ * ones where the file sets none, as the peers read it) and bus.vfio_ap is
+ * true when vfio_ap is loaded or 41-ap.rules loads it; the mdevs are the
+ * valid autostart definitions only (active, their matrices from the
+ * definitions, in_use 0, has_ap_config/has_guest_matrix as the active
+ * mdevs of @live, the guest matrix filtered as the kernel does); the cards
+ * and queues are those of @live with the drivers the persistent masks give
+ * them (host-owned: cex4queue; else vfio_ap, none below hwtype 10) and the
+ * vfio_ap statuses "assigned"/"unassigned"; the ownership tables are
+ * rebuilt. The definitions, rules fields and unreadable lines are copied;
+ * the journal is empty (run/ does not survive a reboot).
+ * Returns: 0; -ENOMEM (status NOT_FOUND).
+ */
+int zap_model_persistent(const struct zap_model *live, struct zap_model **boot,
+			 struct zap_error *err);
+
 /* --------------------------------------------------------------- ownership */
 
 /**
@@ -633,8 +662,17 @@ enum zap_scope {
  * @uuid: the mdev; for CREATE "" lets zap_plan_build() generate one.
  * @adapters, @domains, @control_domains: the ids named (may be empty).
  * @force: remove an mdev a guest uses; move queues with pending requests.
- * @scope: live (sysfs), both, or persistent only (-p / -P).
- * @autostart: for ZAP_CHANGE_AUTOSTART: true = "start": "auto".
+ * @scope: live (sysfs), both, or persistent only (-p / -P). The persistent
+ *   side of each kind: ASSIGN/UNASSIGN edit the mdev's definition
+ *   (paths->mdevctl/UUID; created with "start": "auto" from the active
+ *   assignment when missing); CREATE defines ("start": "auto"; refused with
+ *   -EEXIST when defined already); REMOVE deletes the definition; TO_VFIO/
+ *   TO_HOST write 41-ap.rules with both masks (the file's, else the active
+ *   ones, edited), deleted when both masks and the active ones are all
+ *   ones. ZAP_SCOPE_PERSISTENT writes no sysfs file: vfio_ap need not be
+ *   loaded and the mdev may exist only as a definition.
+ * @autostart: for ZAP_CHANGE_AUTOSTART: true = "start": "auto". AUTOSTART
+ *   only ever rewrites the definition, whatever @scope says.
  */
 struct zap_change {
 	enum zap_change_kind kind;
@@ -673,9 +711,11 @@ struct zap_write {
 
 /**
  * struct zap_file_change - one persistent file a plan rewrites atomically
- * (temp file + rename): an mdevctl definition or 41-ap.rules.
+ * (temp file + fsync + rename, mode 0644): an mdevctl definition or
+ * 41-ap.rules.
  * @content: the new text; NULL deletes the file.
  * @old_content: the text before (NULL: the file did not exist), for undo.
+ * @errnum: why the write failed, or (ZAP_WRITE_UNDO_FAILED) its restore.
  */
 struct zap_file_change {
 	char path[700];
@@ -711,13 +751,22 @@ struct zap_plan {
  * zap_plan_build - turn @change into a plan for @model and check the result
  * against every rule (active mdevs, auto definitions, host masks, maxima).
  * The model must have been loaded with at least ZAP_LOAD_MDEVS and
- * ZAP_LOAD_DEFINITIONS (plus ZAP_LOAD_QUEUES | ZAP_LOAD_COUNTERS for
- * TO_VFIO's pending-request check).
+ * ZAP_LOAD_DEFINITIONS (plus ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_COUNTERS for
+ * TO_VFIO's pending-request check, ZAP_LOAD_RULES for persistent changes).
+ * A persistent change (see zap_change.scope) reads the files it rewrites
+ * into @files and is checked first: the definition written, if auto, shares
+ * no APQN with another valid auto definition (SHARED_APQN) nor with the
+ * persistent host set (41-ap.rules, else the active masks: BOOT_CONFLICT); a
+ * persistent TO_HOST gives the host no APQN of an auto definition
+ * (BOOT_CONFLICT); a malformed definition or 41-ap.rules that must be
+ * rewritten is refused (BAD_DEFINITION) and left alone. A BOTH change is
+ * checked on both sides; a culprit both sides name is listed once.
  * Returns: 0 with *plan set, refused or not (see @refusals); -ENODEV (no
- * such mdev, vfio_ap not loaded: status NOT_FOUND); -ERANGE (id above the
- * maximum: NOT_FOUND); -EEXIST (CREATE of an existing UUID: REFUSED);
- * -EINVAL (nothing named: USAGE); -EIO (configuration incomplete: NOT_FOUND);
- * -ENOMEM.
+ * such mdev, not defined for REMOVE -P / AUTOSTART, vfio_ap not loaded for
+ * a live change: status NOT_FOUND); -ERANGE (id above the maximum:
+ * NOT_FOUND); -EEXIST (CREATE of an existing UUID, or of a defined one for
+ * a persistent change: REFUSED); -EINVAL (nothing named: USAGE); -EIO
+ * (configuration incomplete: NOT_FOUND); -ENOMEM.
  */
 int zap_plan_build(const struct zap_model *model,
 		   const struct zap_change *change, struct zap_plan **plan,
@@ -742,6 +791,9 @@ struct zap_apply_options {
  * zap_plan_apply - take the lock, re-load the configuration, rebuild and
  * re-validate the plan (*plan is replaced by the rebuilt one), write in
  * order, read back, and on a failed write undo what was written, in reverse.
+ * The sysfs writes come first (journaled), then the files, each replaced
+ * atomically; when a file cannot be written, the files already written are
+ * restored and the sysfs writes undone.
  * Returns: 0 (done, or nothing to do); -EPERM (refused on re-validation:
  * REFUSED); -ETIMEDOUT (lock: LOCK); a write's -errno (rolled back: WRITE;
  * rollback failed too: ROLLBACK; the message lists what is left); the

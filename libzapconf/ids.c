@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <uuid/uuid.h>
@@ -60,9 +61,11 @@ static int parse_one(const char *s, const char *end, unsigned int max,
 		else
 			return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
 					     "invalid %s id '%s'", what, text);
-		v = v * (hex ? 16 : 10) + (unsigned int)d;
-		if (v > ZAP_MAX_ID * 16UL)
-			v = ZAP_MAX_ID * 16UL; /* saturate: only "> max" matters */
+		/* saturate: past ULONG_MAX only "above max" matters */
+		if (v > (ULONG_MAX - (unsigned int)d) / (hex ? 16 : 10))
+			v = ULONG_MAX;
+		else
+			v = v * (hex ? 16 : 10) + (unsigned int)d;
 	}
 	if (v > max)
 		return zap_error_set(err, ERANGE, ZAP_STATUS_NOT_FOUND,

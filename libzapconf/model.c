@@ -209,7 +209,7 @@ static int load_bus(struct zap_model *model, struct zap_error *err)
 		while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 			buf[--len] = '\0';
 		if (strcmp(buf, "-") == 0)
-			buf[0] = '\0';
+			buf[len = 0] = '\0';
 		for (size_t i = 0; i < len; i++)
 			if (!isprint((unsigned char)buf[i]))
 				buf[i] = '?';
@@ -402,16 +402,17 @@ static void load_queue(struct zap_model *model, int cardfd, const char *dir,
 	size_t len;
 	int rc;
 
+	/* attributes are opened as "name/attr" relative to the card directory */
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (want & ZAP_LOAD_QUEUE_STATE) {
 		if (q->driver == ZAP_DRIVER_CEX4QUEUE) {
 			snprintf(attr, sizeof(attr), "%s/online", name);
-			q->online = read_attr_bool(model, cardfd, path, attr);
+			q->online = read_attr_bool(model, cardfd, dir, attr);
 		}
 		snprintf(attr, sizeof(attr), "%s/config", name);
-		q->config = read_attr_bool(model, cardfd, path, attr);
+		q->config = read_attr_bool(model, cardfd, dir, attr);
 		snprintf(attr, sizeof(attr), "%s/chkstop", name);
-		q->chkstop = read_attr_bool(model, cardfd, path, attr);
+		q->chkstop = read_attr_bool(model, cardfd, dir, attr);
 	}
 	if ((want & ZAP_LOAD_QUEUE_STATUS) && q->driver == ZAP_DRIVER_VFIO_AP) {
 		snprintf(attr, sizeof(attr), "%s/status", name);
@@ -426,7 +427,7 @@ static void load_queue(struct zap_model *model, int cardfd, const char *dir,
 			zap_model_unreadable(model, "%s/status: %s", path,
 					     rc ? read_error(rc) : "invalid content");
 	}
-	if (want & ZAP_LOAD_COUNTERS) {
+	if (want & ZAP_LOAD_QUEUE_COUNTERS) {
 		snprintf(attr, sizeof(attr), "%s/request_count", name);
 		rc = zap_sysfs_read_at(cardfd, attr, buf, sizeof(buf), &len);
 		if (rc == 0 && strcmp(buf, "-\n") != 0) {
@@ -437,10 +438,10 @@ static void load_queue(struct zap_model *model, int cardfd, const char *dir,
 						     path);
 		}
 		snprintf(attr, sizeof(attr), "%s/requestq_count", name);
-		if (read_attr_int(model, cardfd, path, attr, &v) == 0)
+		if (read_attr_int(model, cardfd, dir, attr, &v) == 0)
 			q->requestq_count = (int)v;
 		snprintf(attr, sizeof(attr), "%s/pendingq_count", name);
-		if (read_attr_int(model, cardfd, path, attr, &v) == 0)
+		if (read_attr_int(model, cardfd, dir, attr, &v) == 0)
 			q->pendingq_count = (int)v;
 	}
 }
@@ -622,6 +623,7 @@ static int hex_field(const char *s, size_t len)
 int zap_matrix_parse(const char *buf, size_t len, struct zap_apqn_set *set)
 {
 	const char *s = buf, *end = buf + len, *nl;
+	bool has_a, has_d;
 	int a, d;
 
 	zap_bitmap_zero(&set->adapters);
@@ -630,22 +632,26 @@ int zap_matrix_parse(const char *buf, size_t len, struct zap_apqn_set *set)
 		nl = memchr(s, '\n', (size_t)(end - s));
 		if (!nl)
 			return -EINVAL;
-		a = d = -2;
+		has_a = has_d = false;
+		a = d = 0;
 		if (nl - s == 7 && s[2] == '.') {
+			has_a = has_d = true;
 			a = hex_field(s, 2);
 			d = hex_field(s + 3, 4);
 		} else if (nl - s == 3 && s[2] == '.') {
+			has_a = true;
 			a = hex_field(s, 2);
-			d = 0x7fff;
 		} else if (nl - s == 5 && s[0] == '.') {
-			a = 0x7fff;
+			has_d = true;
 			d = hex_field(s + 1, 4);
-		}
-		if (a < 0 || d < 0 || (d > ZAP_MAX_ID && d != 0x7fff))
+		} else {
 			return -EINVAL;
-		if (a <= ZAP_MAX_ID)
+		}
+		if (a < 0 || d < 0 || d > ZAP_MAX_ID)
+			return -EINVAL;
+		if (has_a)
 			zap_bitmap_set(&set->adapters, (unsigned int)a);
-		if (d <= ZAP_MAX_ID)
+		if (has_d)
 			zap_bitmap_set(&set->domains, (unsigned int)d);
 		s = nl + 1;
 	}
@@ -940,7 +946,8 @@ ZAP_EXPORT int zap_model_load(struct zap_model **result,
 	model->priv = priv;
 	model->paths = *paths;
 	/* queue state, status and counters need the queues themselves */
-	if (what & (ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_QUEUE_STATUS))
+	if (what & (ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_QUEUE_STATUS |
+		    ZAP_LOAD_QUEUE_COUNTERS))
 		what |= ZAP_LOAD_QUEUES;
 	model->loaded = what;
 	memset(priv->card_index, 0xff, sizeof(priv->card_index));

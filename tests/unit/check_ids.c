@@ -57,6 +57,11 @@ START_TEST(test_id_parse_refused)
 	ck_assert_msg(strstr(err.message, "maximum 63"), "%s", err.message);
 	ck_assert_int_eq(zap_id_parse("99999999999999999999", 255, "adapter",
 				      &id, &err), -ERANGE);
+	/* a large maximum is not capped */
+	ck_assert_int_eq(zap_id_parse("5000", 10000, "x", &id, &err), 0);
+	ck_assert_uint_eq(id, 5000);
+	ck_assert_int_eq(zap_id_parse("0xffffffffffffffffff", 10000, "x", &id,
+				      &err), -ERANGE);
 }
 END_TEST
 

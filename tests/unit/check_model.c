@@ -270,6 +270,10 @@ START_TEST(test_model_parse_matrix_forms)
 	ck_assert_int_eq(zap_matrix_parse_for_test("5.0004\n", &set), -EINVAL);
 	ck_assert_int_eq(zap_matrix_parse_for_test("05.0100\n", &set), -EINVAL);
 	ck_assert_int_eq(zap_matrix_parse_for_test("05.00zz\n", &set), -EINVAL);
+	/* found by fuzz_sysfs: 7fff was an internal "no domain" marker */
+	ck_assert_int_eq(zap_matrix_parse_for_test("05.7fff\n", &set), -EINVAL);
+	ck_assert_int_eq(zap_matrix_parse_for_test(".7fff\n", &set), -EINVAL);
+	ck_assert_int_eq(zap_matrix_parse_for_test(".\n", &set), -EINVAL);
 }
 END_TEST
 
