@@ -610,7 +610,7 @@ bool zap_problem_kind_is_error(enum zap_problem_kind kind);
  */
 struct zap_problem {
 	enum zap_problem_kind kind;
-	char message[512];
+	char message[1024];
 	size_t nr_apqns;
 	uint16_t *apqns;
 	unsigned int nr_mdevs;

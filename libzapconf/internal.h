@@ -161,4 +161,60 @@ int zap_rules_parse(const char *text, size_t len, bool *has_apmask,
  */
 int zap_rules_load(struct zap_model *model, struct zap_error *err);
 
+/*
+ * zap_config_file_read - read the regular file @path (at most 1 MiB) into
+ * a malloc()ed, NUL-terminated *@text of *@len bytes.
+ * Returns: 0; -ENOENT (absent, or not a regular file); -EFBIG; -ENOMEM;
+ * another -errno of open, fstat or read.
+ */
+int zap_config_file_read(const char *path, char **text, size_t *len);
+
+/*
+ * zap_definition_render - the text of an mdevctl definition in the layout
+ * mdevctl writes (serde_json's pretty printer: two spaces per level,
+ * "key": value, one member or element per line, no final newline); new
+ * definitions have the keys mdev_type, start, attrs in this order.
+ * @old, @old_len: the file's text, NULL for a new definition. It must be a
+ *   valid definition (zap_definition_parse()); everything in it survives, in
+ *   place, except the value of "start" and, when @matrix is given, the
+ *   assignment attrs (assign_adapter, assign_domain, assign_control_domain,
+ *   ap_config): the canonical list replaces them at the place of the first
+ *   one, or goes to the end of attrs (attrs is added when absent).
+ * @autostart: "start": "auto", else "manual".
+ * @matrix, @control: the canonical list is one attr per id, values as
+ *   strings in 0x hex, adapters ("0x05"), then usage domains ("0x0047"),
+ *   then control domains (@control NULL: none). @matrix NULL keeps the
+ *   attrs of @old as they are (a new definition then has "attrs": []).
+ * @text: receives the malloc()ed text.
+ * Returns: 0; -EINVAL (@old is no valid definition: @problem says why, as
+ * zap_definition_parse() does); -ENOMEM.
+ */
+int zap_definition_render(const char *old, size_t old_len, bool autostart,
+			  const struct zap_apqn_set *matrix,
+			  const struct zap_bitmap *control, char **text,
+			  char *problem, size_t size);
+
+/*
+ * zap_rules_render - 41-ap.rules exactly as chzdev writes it (interop.md 4):
+ * the header, both triggers, label cfg_ap, BOTH masks (always), the kmod
+ * load of vfio_ap, label end_ap. Returns: the malloc()ed text; NULL when
+ * out of memory.
+ */
+char *zap_rules_render(const struct zap_bitmap *apmask,
+		       const struct zap_bitmap *aqmask);
+
+/* ------------------------------------------------------------------ plan.c */
+
+/*
+ * zap_plan_write_files - write plan->files in order, each atomically (temp
+ * file in the same directory, fsync, rename, fsync of the directory; the
+ * directory made first; mode 0644) or deleted (content NULL); on a failure
+ * restore the files already written from their old content, in reverse.
+ * Sets each file's result and errnum. @failed: the index of the failed file.
+ * Returns: 0; the failed write's -errno (*@restored: every file written
+ * before it was restored).
+ */
+int zap_plan_write_files(struct zap_plan *plan, size_t *failed,
+			 bool *restored);
+
 #endif

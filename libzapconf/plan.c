@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * plan.c - change plans: a requested change (mask edit, mdev create/remove,
- * assign/unassign) becomes an ordered list of sysfs writes, each with the
- * write that undoes it, validated as a whole against the rules before
- * anything is written; applying a plan takes the lock, re-reads and
- * re-validates, writes in order, reads back what can be read back, and
- * undoes what it wrote, in reverse, when a write fails.
+ * assign/unassign, autostart) becomes an ordered list of sysfs writes, each
+ * with the write that undoes it, and of persistent files to rewrite (mdevctl
+ * definitions, 41-ap.rules), each with its old content; the whole is
+ * validated against the rules, live and persistent, before anything is
+ * written. Applying a plan takes the lock, re-reads and re-validates, writes
+ * sysfs in order (journaled), reads back what can be read back, then
+ * replaces the files atomically; when a write fails it undoes what it
+ * wrote, files and sysfs, in reverse.
  *
  * Copyright zap developers 2026
  */
@@ -15,18 +18,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 #define MATRIX_DIR "%s/devices/vfio_ap/matrix"
 #define CREATE_FILE MATRIX_DIR "/mdev_supported_types/vfio_ap-passthrough/create"
 
-/* What a plan is being built from. */
+/*
+ * What a plan is being built from. @live: the change writes sysfs;
+ * @persistent: it rewrites the persistent configuration. The persistent
+ * checks collect their problems in @p_refusals and @p_warnings, merged into
+ * the plan without the ones the live checks named already.
+ */
 struct builder {
 	const struct zap_model *model;
 	struct zap_plan *plan;
 	struct zap_error *err;
+	bool live, persistent;
 	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
+	struct zap_problems p_refusals, p_warnings;
 };
 
 /* The enum zap_load bits a change of @kind needs. */
@@ -36,8 +47,9 @@ ZAP_EXPORT unsigned int zap_change_load_flags(enum zap_change_kind kind)
 			     ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES |
 			     ZAP_LOAD_JOURNAL;
 
+	/* the pending-request check reads the queues' counters */
 	if (kind == ZAP_CHANGE_TO_VFIO)
-		flags |= ZAP_LOAD_COUNTERS;
+		flags |= ZAP_LOAD_COUNTERS | ZAP_LOAD_QUEUE_COUNTERS;
 	return flags;
 }
 
@@ -367,13 +379,17 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 				     &new, &new_c);
 }
 
-/* Plan CREATE: the create write, then the assignment. */
+/* The definition side of ASSIGN, UNASSIGN and CREATE (below). */
+static int plan_definition(struct builder *b, const struct zap_mdev *mdev,
+			   const char *uuid);
+
+/* Plan CREATE: the create write, then the assignment; the definition. */
 static int plan_create(struct builder *b)
 {
 	const struct zap_model *model = b->model;
 	struct zap_change *c = &b->plan->change;
 	char path[700], undo[760];
-	int i, rc;
+	int i, rc = 0;
 
 	if (!c->uuid[0])
 		zap_uuid_generate(c->uuid);
@@ -381,15 +397,23 @@ static int plan_create(struct builder *b)
 	if (i >= 0 && model->mdevs[i].active)
 		return zap_error_set(b->err, EEXIST, ZAP_STATUS_REFUSED,
 				     "mdev %s exists already", c->uuid);
-	if (model->bus.available_instances == 0)
-		return zap_error_set(b->err, EUSERS, ZAP_STATUS_REFUSED,
-				     "no more mdevs can be created (available_instances is 0)");
-	snprintf(path, sizeof(path), CREATE_FILE, model->paths.sysfs);
-	snprintf(undo, sizeof(undo), MATRIX_DIR "/%s/remove", model->paths.sysfs,
-		 c->uuid);
-	rc = add_write(b, path, c->uuid, undo, "1");
-	if (!rc && !nothing_named(c))
-		rc = plan_assignment(b, NULL, c->uuid);
+	if (i >= 0 && b->persistent && model->mdevs[i].definition >= 0)
+		return zap_error_set(b->err, EEXIST, ZAP_STATUS_REFUSED,
+				     "mdev %s is defined already (%s)", c->uuid,
+				     model->definitions[model->mdevs[i].definition].path);
+	if (b->live) {
+		if (model->bus.available_instances == 0)
+			return zap_error_set(b->err, EUSERS, ZAP_STATUS_REFUSED,
+					     "no more mdevs can be created (available_instances is 0)");
+		snprintf(path, sizeof(path), CREATE_FILE, model->paths.sysfs);
+		snprintf(undo, sizeof(undo), MATRIX_DIR "/%s/remove",
+			 model->paths.sysfs, c->uuid);
+		rc = add_write(b, path, c->uuid, undo, "1");
+		if (!rc && !nothing_named(c))
+			rc = plan_assignment(b, NULL, c->uuid);
+	}
+	if (!rc && b->persistent)
+		rc = plan_definition(b, NULL, c->uuid);
 	return rc;
 }
 
@@ -412,7 +436,7 @@ static int plan_remove(struct builder *b, const struct zap_mdev *mdev)
 				      mdev->uuid);
 	if (mdev->definition >= 0)
 		def = &b->model->definitions[mdev->definition];
-	if (!rc && def && def->valid && def->autostart)
+	if (!rc && def && def->valid && def->autostart && !b->persistent)
 		rc = zap_problems_add(&plan->warnings, ZAP_PROBLEM_DRIFT,
 				      mdev->uuid, NULL, def->path, NULL, NULL,
 				      "mdev %s stays defined in mdevctl with autostart: it comes back at boot",
@@ -449,9 +473,12 @@ static int check_to_vfio(struct builder *b)
 				      ZAP_PROBLEM_PENDING_REQUESTS, NULL, NULL,
 				      NULL, NULL, &busy,
 				      plan->change.force ?
-				      "%zu queue%s with pending requests move to vfio_ap: the requests are lost" :
-				      "%zu queue%s still have pending requests (wait, or use --force)",
-				      busy.count, busy.count == 1 ? "" : "s");
+				      "%zu queue%s with pending requests %s to vfio_ap: the requests are lost" :
+				      "%zu queue%s still %s pending requests (wait, or use --force)",
+				      busy.count, busy.count == 1 ? "" : "s",
+				      plan->change.force ?
+				      (busy.count == 1 ? "moves" : "move") :
+				      (busy.count == 1 ? "has" : "have"));
 	if (!rc && default_domain)
 		rc = zap_problems_add(&plan->warnings, ZAP_PROBLEM_DEFAULT_DOMAIN,
 				      NULL, NULL, NULL, NULL, NULL,
@@ -546,6 +573,484 @@ static int plan_masks(struct builder *b)
 	return rc;
 }
 
+/* ------------------------------------------------ persistent configuration */
+
+/* Append one file change; takes @content and @old (either may be NULL). */
+static int add_file(struct builder *b, const char *path, char *content,
+		    char *old)
+{
+	struct zap_plan *plan = b->plan;
+	struct zap_file_change *grown, *f;
+
+	grown = realloc(plan->files, (plan->nr_files + 1) * sizeof(*grown));
+	if (!grown) {
+		free(content);
+		free(old);
+		return -ENOMEM;
+	}
+	plan->files = grown;
+	f = &grown[plan->nr_files++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->content = content;
+	f->old_content = old;
+	f->result = ZAP_WRITE_PENDING;
+	return 0;
+}
+
+/* Refuse the change because the file @path zap must rewrite is unusable. */
+static int refuse_file(struct builder *b, const char *uuid, const char *path,
+		       const char *problem)
+{
+	return zap_problems_add(&b->plan->refusals,
+				ZAP_PROBLEM_BAD_DEFINITION, uuid, NULL, path,
+				NULL, NULL,
+				"%s: %s: zap does not rewrite it (fix or remove it first)",
+				path, problem);
+}
+
+/*
+ * Read the persistent file @path that the plan rewrites, for its undo.
+ * Returns: 1 (read: *@text, *@len); 0 (absent: *@text NULL); 2 (unusable:
+ * refused, naming @uuid and the file); -ENOMEM.
+ */
+static int read_old_file(struct builder *b, const char *uuid,
+			 const char *path, char **text, size_t *len)
+{
+	char problem[300];
+	int rc;
+
+	*text = NULL;
+	*len = 0;
+	rc = zap_config_file_read(path, text, len);
+	if (rc == -ENOENT || rc == -ENOTDIR)
+		return 0;
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc == 0 && strlen(*text) == *len)
+		return 1;
+	if (rc == 0) {
+		free(*text);
+		*text = NULL;
+		snprintf(problem, sizeof(problem), "contains a NUL byte");
+	} else {
+		snprintf(problem, sizeof(problem), "cannot read: %s",
+			 rc == -EFBIG ? "file larger than 1 MiB" :
+			 strerror(-rc));
+	}
+	rc = refuse_file(b, uuid, path, problem);
+	return rc ? rc : 2;
+}
+
+/* The host's set after a reboot: 41-ap.rules masks, else the active ones. */
+static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
+{
+	struct zap_apqn_set host = { model->bus.apmask, model->bus.aqmask };
+
+	if (model->rules_has_apmask)
+		host.adapters = model->rules_apmask;
+	if (model->rules_has_aqmask)
+		host.domains = model->rules_aqmask;
+	return host;
+}
+
+/* Where the persistent host set comes from, for messages. */
+static const char *persistent_host_source(const struct zap_model *model)
+{
+	if (model->rules_has_apmask && model->rules_has_aqmask)
+		return "41-ap.rules";
+	if (model->rules_has_apmask || model->rules_has_aqmask)
+		return "41-ap.rules and the active masks";
+	return "the active masks, no 41-ap.rules";
+}
+
+/*
+ * The persistent checks of the definition @uuid (file @path) about to be
+ * written with @set and @control: an auto one must share no APQN with
+ * another valid auto definition nor with the persistent host set; overlaps
+ * with manual definitions are warnings.
+ */
+static int check_definition(struct builder *b, const char *uuid,
+			    const char *path, bool autostart,
+			    const struct zap_apqn_set *set,
+			    const struct zap_bitmap *control)
+{
+	const struct zap_model *model = b->model;
+	struct zap_apqn_set host = persistent_host_set(model), both;
+	int rc = 0;
+
+	if (autostart && zap_apqn_set_intersects(set, &host)) {
+		zap_apqn_set_and(&both, set, &host);
+		rc = zap_problems_add(&b->p_refusals, ZAP_PROBLEM_BOOT_CONFLICT,
+				      uuid, NULL, path, &both, NULL,
+				      "autostart definition %s would hold APQNs the host gets at boot (%s): its start would fail (give them to vfio_ap first with 'chzap --vfio -P')",
+				      uuid, persistent_host_source(model));
+	}
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *d = &model->definitions[i];
+
+		if (!d->valid || strcmp(d->uuid, uuid) == 0 ||
+		    !zap_apqn_set_intersects(set, &d->matrix))
+			continue;
+		zap_apqn_set_and(&both, set, &d->matrix);
+		if (autostart && d->autostart)
+			rc = zap_problems_add(&b->p_refusals,
+					      ZAP_PROBLEM_SHARED_APQN, uuid,
+					      d->uuid, d->path, &both, NULL,
+					      "autostart definition %s would share APQNs with autostart definition %s: one of them fails to start at boot",
+					      uuid, d->uuid);
+		else
+			rc = zap_problems_add(&b->p_warnings,
+					      ZAP_PROBLEM_MANUAL_OVERLAP, uuid,
+					      d->uuid, d->path, &both, NULL,
+					      "%s definition %s and %s definition %s share APQNs: starting both fails",
+					      autostart ? "autostart" : "manual",
+					      uuid, d->autostart ? "autostart" :
+					      "manual", d->uuid);
+	}
+	if (!rc && !zap_bitmap_empty(control) && zap_bitmap_empty(&set->domains))
+		rc = zap_problems_add(&b->p_warnings,
+				      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE, uuid,
+				      NULL, path, NULL, NULL,
+				      "definition %s would have control domains but no usage domain",
+				      uuid);
+	return rc;
+}
+
+/* The file of @uuid's definition: the one loaded, else the canonical name. */
+static void definition_path(const struct builder *b,
+			    const struct zap_mdev *mdev, const char *uuid,
+			    char *path, size_t size)
+{
+	const struct zap_model *model = b->model;
+
+	if (mdev && mdev->definition >= 0)
+		snprintf(path, size, "%s",
+			 model->definitions[mdev->definition].path);
+	else
+		snprintf(path, size, "%s/%s", model->paths.mdevctl, uuid);
+}
+
+/*
+ * Read @uuid's definition at @path into @def (its text in *@old).
+ * Returns: 1 (valid); 0 (absent); 2 (unusable: refused); -ENOMEM.
+ */
+static int read_old_definition(struct builder *b, const char *uuid,
+			       const char *path, char **old, size_t *len,
+			       struct zap_definition *def)
+{
+	int rc = read_old_file(b, uuid, path, old, len);
+
+	if (rc != 1)
+		return rc;
+	memset(def, 0, sizeof(*def));
+	zap_definition_parse(def, *old, *len);
+	if (def->valid)
+		return 1;
+	free(*old);
+	*old = NULL;
+	rc = refuse_file(b, uuid, path, def->problem);
+	return rc ? rc : 2;
+}
+
+/* Rewrite @path with @text unless it holds that already. */
+static int add_definition_file(struct builder *b, const char *path,
+			       char *text, char *old)
+{
+	if (old && strcmp(old, text) == 0) {
+		free(text);
+		free(old);
+		return 0;
+	}
+	return add_file(b, path, text, old);
+}
+
+/*
+ * Plan the definition side of ASSIGN, UNASSIGN and CREATE: the definition
+ * (created, "start": "auto", from the active assignment when missing) gains
+ * or loses the ids named.
+ */
+static int plan_definition(struct builder *b, const struct zap_mdev *mdev,
+			   const char *uuid)
+{
+	const struct zap_change *c = &b->plan->change;
+	struct zap_apqn_set old_set = { { { 0 } }, { { 0 } } }, new_set;
+	struct zap_bitmap old_c = { { 0 } }, new_c;
+	struct zap_definition def;
+	char path[700], problem[256], *old, *text;
+	bool autostart = true;
+	size_t len;
+	int rc;
+
+	definition_path(b, mdev, uuid, path, sizeof(path));
+	rc = read_old_definition(b, uuid, path, &old, &len, &def);
+	if (rc < 0 || rc == 2)
+		return rc < 0 ? rc : 0;
+	if (rc == 1) {
+		old_set = def.matrix;
+		old_c = def.control_domains;
+		autostart = def.autostart;
+	} else if (mdev && mdev->active) {
+		old_set = mdev->matrix;
+		old_c = mdev->control_domains;
+	}
+	rc = 0;
+	new_set = old_set;
+	new_c = old_c;
+	if (c->kind == ZAP_CHANGE_UNASSIGN) {
+		zap_bitmap_andnot(&new_set.adapters, &old_set.adapters,
+				  &c->adapters);
+		zap_bitmap_andnot(&new_set.domains, &old_set.domains,
+				  &c->domains);
+		zap_bitmap_andnot(&new_c, &old_c, &c->control_domains);
+	} else {
+		zap_bitmap_or(&new_set.adapters, &old_set.adapters, &c->adapters);
+		zap_bitmap_or(&new_set.domains, &old_set.domains, &c->domains);
+		zap_bitmap_or(&new_c, &old_c, &c->control_domains);
+	}
+	if (!b->live) {
+		rc = set_difference(&b->assigned, &new_set, &old_set, NULL);
+		if (!rc)
+			rc = set_difference(&b->unassigned, &old_set, &new_set,
+					    NULL);
+	}
+	if (!rc)
+		rc = check_definition(b, uuid, path, autostart, &new_set,
+				      &new_c);
+	if (!rc)
+		rc = zap_definition_render(old, len, autostart, &new_set, &new_c,
+					   &text, problem, sizeof(problem));
+	if (rc) {
+		free(old);
+		return rc;
+	}
+	return add_definition_file(b, path, text, old);
+}
+
+/* Plan the definition side of REMOVE: delete the definition, if any. */
+static int plan_undefine(struct builder *b, const struct zap_mdev *mdev)
+{
+	char path[700], *old;
+	size_t len;
+	int rc;
+
+	if (mdev->definition < 0)
+		return 0;
+	definition_path(b, mdev, mdev->uuid, path, sizeof(path));
+	rc = read_old_file(b, mdev->uuid, path, &old, &len);
+	if (rc != 1)
+		return rc < 0 ? rc : 0;
+	return add_file(b, path, NULL, old);
+}
+
+/* Plan AUTOSTART: flip "start" of the definition, nothing else. */
+static int plan_autostart(struct builder *b, const struct zap_mdev *mdev)
+{
+	const struct zap_change *c = &b->plan->change;
+	struct zap_definition def;
+	char path[700], problem[256], *old, *text;
+	size_t len;
+	int rc;
+
+	definition_path(b, mdev, mdev->uuid, path, sizeof(path));
+	rc = read_old_definition(b, mdev->uuid, path, &old, &len, &def);
+	if (rc < 0 || rc == 2)
+		return rc < 0 ? rc : 0;
+	if (rc == 0)
+		return zap_error_set(b->err, ENODEV, ZAP_STATUS_NOT_FOUND,
+				     "mdev %s has no mdevctl definition (%s is gone)",
+				     mdev->uuid, path);
+	if (def.autostart == c->autostart) {
+		free(old);
+		return 0;
+	}
+	rc = 0;
+	if (c->autostart)
+		rc = check_definition(b, mdev->uuid, path, true, &def.matrix,
+				      &def.control_domains);
+	if (!rc)
+		rc = zap_definition_render(old, len, c->autostart, NULL, NULL,
+					   &text, problem, sizeof(problem));
+	if (rc) {
+		free(old);
+		return rc;
+	}
+	return add_definition_file(b, path, text, old);
+}
+
+/* Valid auto definitions that would hold APQNs @gained gives the host. */
+static int check_rules_to_host(struct builder *b,
+			       const struct zap_apqn_set *old_host,
+			       const struct zap_apqn_set *new_host)
+{
+	const struct zap_model *model = b->model;
+	struct zap_apqn_list hit = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *d = &model->definitions[i];
+		struct zap_apqn_set gained;
+		unsigned int a, dom;
+
+		if (!d->valid || !d->autostart)
+			continue;
+		zap_apqn_set_and(&gained, &d->matrix, new_host);
+		hit.count = 0;
+		zap_for_each_set_bit(a, &gained.adapters)
+			zap_for_each_set_bit(dom, &gained.domains)
+				if (!rc && !zap_apqn_set_test(old_host, a, dom))
+					rc = zap_apqn_list_add(&hit,
+						zap_apqn_number(a, dom));
+		if (!rc && hit.count)
+			rc = zap_problems_add(&b->p_refusals,
+					      ZAP_PROBLEM_BOOT_CONFLICT, d->uuid,
+					      NULL, d->path, NULL, &hit,
+					      "autostart definition %s holds APQNs this would give to the host at boot (unassign them from the definition first)",
+					      d->uuid);
+	}
+	free(hit.items);
+	return rc;
+}
+
+/*
+ * Plan the persistent side of TO_VFIO / TO_HOST: 41-ap.rules with both
+ * masks (the file's, else the active ones, edited by the change); the file
+ * is deleted when both masks are all ones and so are the active masks the
+ * peers fall back to without it.
+ */
+static int plan_rules(struct builder *b)
+{
+	const struct zap_model *model = b->model;
+	const struct zap_change *c = &b->plan->change;
+	const char *path = model->paths.rules;
+	struct zap_apqn_set base = { model->bus.apmask, model->bus.aqmask };
+	struct zap_apqn_set active = base, new_host;
+	const struct zap_model *present =
+		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
+	struct zap_bitmap ap, aq;
+	bool has_ap, has_aq;
+	char problem[256], *old, *text = NULL;
+	size_t len;
+	int rc;
+
+	rc = read_old_file(b, NULL, path, &old, &len);
+	if (rc < 0 || rc == 2)
+		return rc < 0 ? rc : 0;
+	if (old && zap_rules_parse(old, len, &has_ap, &ap, &has_aq, &aq,
+				   problem, sizeof(problem))) {
+		free(old);
+		return refuse_file(b, NULL, path, problem);
+	}
+	if (old && has_ap)
+		base.adapters = ap;
+	if (old && has_aq)
+		base.domains = aq;
+	new_host = base;
+	if (c->kind == ZAP_CHANGE_TO_VFIO) {
+		zap_bitmap_andnot(&new_host.adapters, &base.adapters,
+				  &c->adapters);
+		zap_bitmap_andnot(&new_host.domains, &base.domains, &c->domains);
+		if (b->live) {
+			zap_bitmap_andnot(&active.adapters, &active.adapters,
+					  &c->adapters);
+			zap_bitmap_andnot(&active.domains, &active.domains,
+					  &c->domains);
+		}
+	} else {
+		zap_bitmap_or(&new_host.adapters, &base.adapters, &c->adapters);
+		zap_bitmap_or(&new_host.domains, &base.domains, &c->domains);
+		if (b->live) {
+			zap_bitmap_or(&active.adapters, &active.adapters,
+				      &c->adapters);
+			zap_bitmap_or(&active.domains, &active.domains,
+				      &c->domains);
+		}
+	}
+	rc = 0;
+	if (!b->live) {
+		rc = set_difference(&b->to_vfio, &base, &new_host, present);
+		if (!rc)
+			rc = set_difference(&b->to_host, &new_host, &base,
+					    present);
+	}
+	if (!rc && c->kind == ZAP_CHANGE_TO_HOST)
+		rc = check_rules_to_host(b, &base, &new_host);
+	if (rc || (!old && zap_bitmap_equal(&new_host.adapters, &base.adapters) &&
+		   zap_bitmap_equal(&new_host.domains, &base.domains))) {
+		free(old);
+		return rc;
+	}
+	if (!zap_bitmap_full(&new_host.adapters) ||
+	    !zap_bitmap_full(&new_host.domains) ||
+	    !zap_bitmap_full(&active.adapters) ||
+	    !zap_bitmap_full(&active.domains)) {
+		text = zap_rules_render(&new_host.adapters, &new_host.domains);
+		if (!text) {
+			free(old);
+			return -ENOMEM;
+		}
+	}
+	if (!old && !text)
+		return 0;
+	if (old && text && strcmp(old, text) == 0) {
+		free(old);
+		free(text);
+		return 0;
+	}
+	return add_file(b, path, text, old);
+}
+
+/* Do @x and @y name the same culprits (kind, or host vs boot host)? */
+static bool same_culprits(const struct zap_problem *x,
+			  const struct zap_problem *y)
+{
+	bool host_x = x->kind == ZAP_PROBLEM_HOST_APQN ||
+		      x->kind == ZAP_PROBLEM_BOOT_CONFLICT;
+	bool host_y = y->kind == ZAP_PROBLEM_HOST_APQN ||
+		      y->kind == ZAP_PROBLEM_BOOT_CONFLICT;
+
+	if (x->kind != y->kind && !(host_x && host_y))
+		return false;
+	if (x->nr_mdevs != y->nr_mdevs || x->nr_apqns != y->nr_apqns)
+		return false;
+	for (unsigned int i = 0; i < x->nr_mdevs; i++)
+		if (strcmp(x->mdevs[i], y->mdevs[i]))
+			return false;
+	return !x->nr_apqns ||
+	       memcmp(x->apqns, y->apqns, x->nr_apqns * sizeof(*x->apqns)) == 0;
+}
+
+/* Move the problems of @src to @dst, but those @dst names already. */
+static int merge_problems(struct zap_problems *dst, struct zap_problems *src)
+{
+	struct zap_problem *grown;
+	int rc = 0;
+
+	for (size_t i = 0; i < src->count; i++) {
+		struct zap_problem *p = &src->items[i];
+		bool known = false;
+
+		for (size_t j = 0; j < dst->count && !known; j++)
+			known = same_culprits(p, &dst->items[j]);
+		if (known || rc) {
+			free(p->apqns);
+			continue;
+		}
+		grown = realloc(dst->items, (dst->count + 1) * sizeof(*grown));
+		if (!grown) {
+			free(p->apqns);
+			rc = -ENOMEM;
+			continue;
+		}
+		dst->items = grown;
+		dst->items[dst->count++] = *p;
+	}
+	free(src->items);
+	src->items = NULL;
+	src->count = 0;
+	return rc;
+}
+
 /* Hand the collected APQN lists to the plan. */
 static void take_lists(struct builder *b)
 {
@@ -561,6 +1066,82 @@ static void take_lists(struct builder *b)
 	plan->nr_to_host = b->to_host.count;
 }
 
+/* Find the mdev a change names; NULL with @err set when it cannot be. */
+static const struct zap_mdev *find_mdev(const struct builder *b,
+					const struct zap_change *change)
+{
+	const struct zap_model *model = b->model;
+	const struct zap_mdev *mdev;
+	int i = zap_model_find_mdev(model, change->uuid);
+
+	if (b->live) {
+		if (i < 0 || !model->mdevs[i].active) {
+			zap_error_set(b->err, ENODEV, ZAP_STATUS_NOT_FOUND,
+				      "no mdev %s%s", change->uuid,
+				      i >= 0 ? " is active (it is only defined in mdevctl)" : "");
+			return NULL;
+		}
+		return &model->mdevs[i];
+	}
+	if (i < 0) {
+		zap_error_set(b->err, ENODEV, ZAP_STATUS_NOT_FOUND,
+			      "no mdev %s is active or defined in mdevctl%s",
+			      change->uuid,
+			      change->kind == ZAP_CHANGE_ASSIGN ?
+			      " (define a new one with --create)" : "");
+		return NULL;
+	}
+	mdev = &model->mdevs[i];
+	if ((change->kind == ZAP_CHANGE_REMOVE ||
+	     change->kind == ZAP_CHANGE_AUTOSTART) && mdev->definition < 0) {
+		zap_error_set(b->err, ENODEV, ZAP_STATUS_NOT_FOUND,
+			      "mdev %s has no mdevctl definition in %s",
+			      mdev->uuid, model->paths.mdevctl);
+		return NULL;
+	}
+	return mdev;
+}
+
+/* Plan the change of the builder's plan, live and persistent sides. */
+static int plan_change(struct builder *b, const struct zap_mdev *mdev)
+{
+	int rc = 0;
+
+	switch (b->plan->change.kind) {
+	case ZAP_CHANGE_ASSIGN:
+	case ZAP_CHANGE_UNASSIGN:
+		if (b->live)
+			rc = plan_assignment(b, mdev, mdev->uuid);
+		if (!rc && b->persistent)
+			rc = plan_definition(b, mdev, mdev->uuid);
+		break;
+	case ZAP_CHANGE_CREATE:
+		rc = plan_create(b);
+		break;
+	case ZAP_CHANGE_REMOVE:
+		if (b->live)
+			rc = plan_remove(b, mdev);
+		if (!rc && b->persistent)
+			rc = plan_undefine(b, mdev);
+		break;
+	case ZAP_CHANGE_TO_VFIO:
+	case ZAP_CHANGE_TO_HOST:
+		if (b->live)
+			rc = plan_masks(b);
+		if (!rc && b->persistent)
+			rc = plan_rules(b);
+		break;
+	case ZAP_CHANGE_AUTOSTART:
+		rc = plan_autostart(b, mdev);
+		break;
+	}
+	if (!rc)
+		rc = merge_problems(&b->plan->refusals, &b->p_refusals);
+	if (!rc)
+		rc = merge_problems(&b->plan->warnings, &b->p_warnings);
+	return rc;
+}
+
 /* Turn @change into a validated plan for @model. */
 ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 			      const struct zap_change *change,
@@ -570,14 +1151,20 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	bool mdev_change = change->kind <= ZAP_CHANGE_REMOVE ||
 			   change->kind == ZAP_CHANGE_AUTOSTART;
 	const struct zap_mdev *mdev = NULL;
-	int rc = 0, i;
+	struct zap_plan *plan;
+	int rc = 0;
 
 	*result = NULL;
+	/* AUTOSTART has no live side, whatever the scope */
+	b.live = change->scope != ZAP_SCOPE_PERSISTENT &&
+		 change->kind != ZAP_CHANGE_AUTOSTART;
+	b.persistent = change->scope != ZAP_SCOPE_LIVE ||
+		       change->kind == ZAP_CHANGE_AUTOSTART;
 	if (model->nr_unreadable)
 		return zap_error_set(err, EIO, ZAP_STATUS_NOT_FOUND,
 				     "the AP configuration could not be read completely (%s): nothing is changed",
 				     model->unreadable[0]);
-	if (mdev_change && !model->bus.vfio_ap)
+	if (mdev_change && b.live && !model->bus.vfio_ap)
 		return zap_error_set(err, ENODEV, ZAP_STATUS_NOT_FOUND,
 				     "vfio_ap is not loaded (no %s/devices/vfio_ap/matrix)",
 				     model->paths.sysfs);
@@ -595,50 +1182,44 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	if (rc)
 		return rc;
 	if (mdev_change && change->kind != ZAP_CHANGE_CREATE) {
-		i = zap_model_find_mdev(model, change->uuid);
-		if (i < 0 || !model->mdevs[i].active)
-			return zap_error_set(err, ENODEV, ZAP_STATUS_NOT_FOUND,
-					     "no mdev %s%s", change->uuid,
-					     i >= 0 ? " is active (it is only defined in mdevctl)" : "");
-		mdev = &model->mdevs[i];
+		mdev = find_mdev(&b, change);
+		if (!mdev)
+			return -ENODEV;
 	}
 	b.plan = calloc(1, sizeof(*b.plan));
 	if (!b.plan)
 		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
 				     "out of memory");
-	b.plan->change = *change;
+	plan = b.plan;
+	plan->change = *change;
 	if (mdev)
-		snprintf(b.plan->change.uuid, sizeof(b.plan->change.uuid), "%s",
+		snprintf(plan->change.uuid, sizeof(plan->change.uuid), "%s",
 			 mdev->uuid);
-	switch (change->kind) {
-	case ZAP_CHANGE_ASSIGN:
-	case ZAP_CHANGE_UNASSIGN:
-		rc = plan_assignment(&b, mdev, mdev->uuid);
-		break;
-	case ZAP_CHANGE_CREATE:
-		rc = plan_create(&b);
-		break;
-	case ZAP_CHANGE_REMOVE:
-		rc = plan_remove(&b, mdev);
-		break;
-	case ZAP_CHANGE_TO_VFIO:
-	case ZAP_CHANGE_TO_HOST:
-		rc = plan_masks(&b);
-		break;
-	case ZAP_CHANGE_AUTOSTART:
-		rc = zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
-				   "autostart is a property of the persistent configuration");
-		break;
-	}
+	/* an unfinished change of a dead chzap comes first: a dry run says so */
+	if (model->journal.present)
+		rc = zap_problems_add(&plan->refusals,
+				      ZAP_PROBLEM_UNFINISHED_CHANGE, NULL, NULL,
+				      model->paths.journal, NULL, NULL,
+				      "an unfinished change (%s) of process %d is recorded in %s: run 'chzap --recover' to undo it, or 'chzap --recover=complete'",
+				      model->journal.problem[0] ?
+				      model->journal.problem :
+				      model->journal.change,
+				      model->journal.pid, model->paths.journal);
+	if (!rc)
+		rc = plan_change(&b, mdev);
 	take_lists(&b);
+	zap_problems_free(&b.p_refusals);
+	zap_problems_free(&b.p_warnings);
 	if (rc) {
-		zap_plan_free(b.plan);
+		zap_plan_free(plan);
 		if (err && err->errnum)
 			return rc;
 		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND,
 				     "cannot plan the change: %s", strerror(-rc));
 	}
-	*result = b.plan;
+	plan->nothing_to_do = !plan->refusals.count && !plan->nr_writes &&
+			      !plan->nr_files;
+	*result = plan;
 	return 0;
 }
 
@@ -648,6 +1229,11 @@ ZAP_EXPORT void zap_plan_free(struct zap_plan *plan)
 	if (!plan)
 		return;
 	free(plan->writes);
+	for (size_t i = 0; i < plan->nr_files; i++) {
+		free(plan->files[i].content);
+		free(plan->files[i].old_content);
+	}
+	free(plan->files);
 	zap_problems_free(&plan->refusals);
 	zap_problems_free(&plan->warnings);
 	free(plan->to_vfio);
@@ -691,6 +1277,14 @@ static int read_back(const struct zap_write *w)
 	return zap_bitmap_equal(&got, &want) ? 0 : -EIO;
 }
 
+/* Is @w the create of a new mdev (undone by writing its remove)? */
+static bool creates_mdev(const struct zap_write *w)
+{
+	const char *name = strrchr(w->path, '/');
+
+	return name && strcmp(name, "/create") == 0;
+}
+
 /* Undo writes[0..failed-1] in reverse; returns how many could not be. */
 static size_t roll_back(struct zap_plan *plan, size_t failed,
 			const struct zap_apply_options *options)
@@ -706,6 +1300,9 @@ static size_t roll_back(struct zap_plan *plan, size_t failed,
 			continue;
 		}
 		rc = zap_sysfs_write(w->undo_path, w->undo_value);
+		/* no remove file: the new mdev is gone, which is the undo */
+		if (rc == -ENOENT && creates_mdev(w))
+			rc = 0;
 		if (rc == 0) {
 			struct zap_write check;
 
@@ -737,7 +1334,7 @@ static size_t roll_back(struct zap_plan *plan, size_t failed,
 	return left + pending_without_undo;
 }
 
-/* What a failed apply left behind, for the message. */
+/* What a failed apply left behind (sysfs and files), for the message. */
 static void describe_left(const struct zap_plan *plan, char *buf, size_t size)
 {
 	size_t used = 0;
@@ -747,25 +1344,205 @@ static void describe_left(const struct zap_plan *plan, char *buf, size_t size)
 		const struct zap_write *w = &plan->writes[i];
 
 		if (w->result == ZAP_WRITE_UNDO_FAILED ||
-		    (w->result == ZAP_WRITE_OK && i + 1 < plan->nr_writes))
+		    w->result == ZAP_WRITE_OK)
 			used += (size_t)snprintf(buf + used, size - used,
 						 "%s%s still has '%s'",
 						 used ? "; " : "", w->path,
 						 w->value);
 	}
+	for (size_t i = 0; i < plan->nr_files && used < size; i++) {
+		const struct zap_file_change *f = &plan->files[i];
+
+		if (f->result == ZAP_WRITE_UNDO_FAILED)
+			used += (size_t)snprintf(buf + used, size - used,
+						 "%s%s not restored (%s)",
+						 used ? "; " : "", f->path,
+						 strerror(f->errnum));
+	}
 }
 
-/* Write the plan in order, journaled; undo on failure. */
+/* Make the directories above @path (mode 0755). Returns: 0; -errno. */
+static int make_parents(const char *path)
+{
+	char dir[sizeof(((struct zap_file_change *)0)->path)];
+	char *slash, *p;
+	bool last;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		last = !*p;
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return -errno;
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
+
+/* fsync the directory holding @path, so that a rename or unlink lasts. */
+static void sync_parent(const char *path)
+{
+	char dir[sizeof(((struct zap_file_change *)0)->path)];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	fsync(fd);
+	close(fd);
+}
+
+/* Replace @path by @content: temp file, fsync, rename; mode 0644. */
+static int write_file_atomic(const char *path, const char *content)
+{
+	char tmp[sizeof(((struct zap_file_change *)0)->path) + 16];
+	const char *slash = strrchr(path, '/');
+	size_t len = strlen(content), done = 0;
+	ssize_t n;
+	int fd, rc;
+
+	rc = make_parents(path);
+	if (rc)
+		return rc;
+	/* ".NAME.XXXXXX": neither a UUID mdevctl reads nor a *.rules file */
+	if (slash)
+		rc = zap_path_format(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX",
+				     (int)(slash - path), path, slash + 1);
+	else
+		rc = zap_path_format(tmp, sizeof(tmp), ".%s.XXXXXX", path);
+	if (rc)
+		return rc;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = fchmod(fd, 0644) ? -errno : 0;
+	while (!rc && done < len) {
+		n = write(fd, content + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
+		else
+			done += (size_t)n;
+	}
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc) {
+		unlink(tmp);
+		return rc;
+	}
+	sync_parent(path);
+	return 0;
+}
+
+/* Delete @path (gone already is fine). */
+static int delete_file(const char *path)
+{
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	sync_parent(path);
+	return 0;
+}
+
+/* Write (or delete) the files of a plan; restore on failure. */
+int zap_plan_write_files(struct zap_plan *plan, size_t *failed,
+			 bool *restored)
+{
+	*restored = true;
+	for (size_t i = 0; i < plan->nr_files; i++) {
+		struct zap_file_change *f = &plan->files[i];
+		int rc = f->content ? write_file_atomic(f->path, f->content) :
+				      delete_file(f->path);
+
+		f->result = rc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
+		f->errnum = -rc;
+		if (!rc)
+			continue;
+		*failed = i;
+		for (size_t j = i; j-- > 0;) {
+			struct zap_file_change *g = &plan->files[j];
+			int urc = g->old_content ?
+				  write_file_atomic(g->path, g->old_content) :
+				  delete_file(g->path);
+
+			g->result = urc ? ZAP_WRITE_UNDO_FAILED :
+					  ZAP_WRITE_UNDONE;
+			if (urc) {
+				g->errnum = -urc;
+				*restored = false;
+			}
+		}
+		return rc;
+	}
+	return 0;
+}
+
+/* A file write failed: undo the sysfs writes too, and say what is left. */
+static int files_failed(struct zap_plan *plan, const struct zap_paths *paths,
+			const struct zap_apply_options *options, size_t failed,
+			bool restored, int rc, struct zap_error *err)
+{
+	const struct zap_file_change *f = &plan->files[failed];
+	size_t left = plan->nr_writes ? roll_back(plan, plan->nr_writes,
+						  options) : 0;
+	char what[400];
+
+	if (left || !restored) {
+		/* the journal stays while sysfs writes are left */
+		if (!left && plan->nr_writes)
+			zap_journal_end(paths);
+		describe_left(plan, what, sizeof(what));
+		return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
+				     "writing %s failed: %s (%s); the rollback failed too: %s",
+				     f->path, strerror(-rc),
+				     strerrorname_np(-rc) ?
+				     strerrorname_np(-rc) : "?", what);
+	}
+	if (plan->nr_writes)
+		zap_journal_end(paths);
+	return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
+			     "writing %s failed: %s (%s); %zu sysfs write%s and %zu file%s undone",
+			     f->path, strerror(-rc),
+			     strerrorname_np(-rc) ? strerrorname_np(-rc) : "?",
+			     plan->nr_writes, plan->nr_writes == 1 ? "" : "s",
+			     failed, failed == 1 ? "" : "s");
+}
+
+/* Write the plan: sysfs in order, journaled, then the files; undo on failure. */
 static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 		      const struct zap_apply_options *options,
 		      struct zap_error *err)
 {
+	size_t failed = 0;
+	bool restored;
 	char left[400];
 	int rc;
 
-	rc = zap_journal_begin(paths, plan, err);
-	if (rc)
-		return rc;
+	if (plan->nr_writes) {
+		rc = zap_journal_begin(paths, plan, err);
+		if (rc)
+			return rc;
+	}
 	for (size_t i = 0; i < plan->nr_writes; i++) {
 		struct zap_write *w = &plan->writes[i];
 
@@ -801,7 +1578,12 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 				     strerrorname_np(-rc) : "?", i,
 				     i == 1 ? "" : "s");
 	}
-	zap_journal_end(paths);
+	rc = zap_plan_write_files(plan, &failed, &restored);
+	if (rc)
+		return files_failed(plan, paths, options, failed, restored, rc,
+				    err);
+	if (plan->nr_writes)
+		zap_journal_end(paths);
 	return 0;
 }
 
@@ -823,12 +1605,6 @@ ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
 		return rc;
 	rc = zap_model_load(&model, paths, zap_change_load_flags(change.kind),
 			    err);
-	if (!rc && model->journal.present)
-		rc = zap_error_set(err, EBUSY, ZAP_STATUS_REFUSED,
-				   "an unfinished change (%s) of process %d is recorded in %s: run 'chzap --recover' to undo it, or 'chzap --recover=complete'",
-				   model->journal.problem[0] ?
-				   model->journal.problem : model->journal.change,
-				   model->journal.pid, paths->journal);
 	if (!rc)
 		rc = zap_plan_build(model, &change, &fresh, err);
 	if (!rc) {

@@ -77,7 +77,7 @@ void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
 	size_t used = 0, i;
 
 	buf[0] = '\0';
-	for (i = 0; i < count && i < 8; i++) {
+	for (i = 0; i < count && i < 32; i++) {
 		zap_apqn_print(apqns[i] >> 8, apqns[i] & 0xff, apqn);
 		used += (size_t)snprintf(buf + used, used < size ? size - used : 0,
 					 "%s%s", i ? " " : "", apqn);
@@ -103,7 +103,7 @@ int zap_problems_add(struct zap_problems *problems, enum zap_problem_kind kind,
 		     const struct zap_apqn_list *list, const char *fmt, ...)
 {
 	struct zap_problem *grown, *p;
-	char apqns[160];
+	char apqns[400];
 	unsigned int a, d;
 	size_t n = 0, len;
 	va_list ap;

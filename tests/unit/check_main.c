@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(runner, model_suite());
 	srunner_add_suite(runner, rules_suite());
 	srunner_add_suite(runner, plan_suite());
+	srunner_add_suite(runner, persist_suite());
 	srunner_add_suite(runner, free_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);

@@ -457,7 +457,9 @@ START_TEST(test_journal_unfinished_change_found_and_undone)
 	zap_problems_free(&p);
 	zap_model_free(m);
 	/* no other change until it is recovered */
-	ck_assert_int_eq(zap_plan_apply(&plan, &paths, &o, &err), -EBUSY);
+	ck_assert_int_eq(zap_plan_apply(&plan, &paths, &o, &err), -EPERM);
+	ck_assert_int_eq(plan->refusals.items[0].kind,
+			 ZAP_PROBLEM_UNFINISHED_CHANGE);
 	ck_assert_msg(strstr(err.message, "chzap --recover"), "%s", err.message);
 	zap_plan_free(plan);
 	plan = NULL;

@@ -16,6 +16,7 @@ Suite *lock_suite(void);
 Suite *model_suite(void);
 Suite *rules_suite(void);
 Suite *plan_suite(void);
+Suite *persist_suite(void);
 Suite *free_suite(void);
 
 #endif
