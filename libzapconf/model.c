@@ -901,7 +901,7 @@ static int merge_definitions(struct zap_model *model, size_t *allocated)
 
 	for (size_t i = 0; i < model->nr_definitions; i++) {
 		const struct zap_definition *def = &model->definitions[i];
-		struct zap_mdev key, *m;
+		struct zap_mdev key = { 0 }, *m;
 
 		snprintf(key.uuid, sizeof(key.uuid), "%s", def->uuid);
 		m = active ? bsearch(&key, model->mdevs, active, sizeof(key),
@@ -1025,7 +1025,7 @@ zap_model_queue(const struct zap_model *model, unsigned int adapter,
 ZAP_EXPORT int zap_model_find_mdev(const struct zap_model *model,
 				   const char *uuid)
 {
-	struct zap_mdev key, *m;
+	struct zap_mdev key = { 0 }, *m;
 
 	if (zap_uuid_parse(uuid, key.uuid, NULL) || !model->nr_mdevs)
 		return -1;

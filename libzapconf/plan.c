@@ -1304,7 +1304,7 @@ static size_t roll_back(struct zap_plan *plan, size_t failed,
 		if (rc == -ENOENT && creates_mdev(w))
 			rc = 0;
 		if (rc == 0) {
-			struct zap_write check;
+			struct zap_write check = { 0 };
 
 			snprintf(check.path, sizeof(check.path), "%s",
 				 w->undo_path);

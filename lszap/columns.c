@@ -1,0 +1,1022 @@
+// SPDX-License-Identifier: MIT
+/*
+ * columns.c - lszap's tables: one column table per view (queues, adapters,
+ * domains, mdevs, problems) declared as data, the -o selection (a list
+ * replaces the defaults, "+LIST" adds to them, "help" lists them), the
+ * model bits the chosen columns need, and the rows, printed by
+ * libsmartcols (alignment, -n, -r).
+ *
+ * Copyright zap developers 2026
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libsmartcols.h>
+
+#include "lszap.h"
+
+/* One row of any view: the fields that view fills. */
+struct row {
+	unsigned int adapter, domain;
+	const struct zap_queue *queue;
+	const struct zap_card *card;
+	const struct zap_mdev *mdev;
+	const struct zap_problem *problem;
+};
+
+/* What a getter can use besides its row. */
+struct table_ctx {
+	struct lszap *l;
+	unsigned int per_adapter[ZAP_IDS], per_domain[ZAP_IDS];
+};
+
+/* A cell's text, malloc()ed, or NULL for "-" (unknown, absent). */
+typedef char *(*col_getter)(const struct table_ctx *ctx, const struct row *r);
+
+/* Where a column is shown without -o. */
+enum col_set {
+	COL_OPTIONAL,
+	COL_DEFAULT,
+	COL_VERBOSE, /* added by -V */
+};
+
+/*
+ * struct colinfo - one column: its name (also its heading), libsmartcols
+ * width hint and flags, help text, the zap_load bits it needs, and its set.
+ */
+struct colinfo {
+	const char *name;
+	double whint;
+	int flags;
+	const char *help;
+	unsigned int load;
+	enum col_set set;
+	col_getter get;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+/* strdup() that exits on failure; NULL stays NULL. */
+static char *xstrdup(const char *s)
+{
+	char *copy;
+
+	if (!s)
+		return NULL;
+	copy = strdup(s);
+	if (!copy)
+		lszap_oom();
+	return copy;
+}
+
+/* asprintf() that exits on failure. */
+static char * __attribute__((format(printf, 1, 2))) xasprintf(const char *fmt,
+							       ...)
+{
+	va_list ap;
+	char *s;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		lszap_oom();
+	return s;
+}
+
+/* "yes", "no" or NULL for a tristate. */
+static char *yes_no(int value)
+{
+	return value < 0 ? NULL : xstrdup(value ? "yes" : "no");
+}
+
+/* A number, or NULL when negative (unknown). */
+static char *number(long long value)
+{
+	return value < 0 ? NULL : xasprintf("%lld", value);
+}
+
+/* A growing string for comma lists. */
+struct list {
+	char *buf;
+	size_t len, size;
+};
+
+/* Append ",@item" (no comma first) to @list. */
+static void list_add(struct list *list, const char *item)
+{
+	size_t need = list->len + strlen(item) + 2;
+
+	if (need > list->size) {
+		list->size = need * 2;
+		list->buf = realloc(list->buf, list->size);
+		if (!list->buf)
+			lszap_oom();
+	}
+	list->len += (size_t)sprintf(list->buf + list->len, "%s%s",
+				     list->len ? "," : "", item);
+}
+
+/* The list's text, NULL when empty (shown as "-"). */
+static char *list_take(struct list *list)
+{
+	if (!list->len) {
+		free(list->buf);
+		return NULL;
+	}
+	return list->buf;
+}
+
+/* An id list as zap_ids_print() writes it ("0-3,5,71"), NULL if empty. */
+static char *ids_text(const struct zap_bitmap *ids)
+{
+	int len = zap_ids_print(ids, NULL, 0);
+	char *s;
+
+	if (len <= 0)
+		return NULL;
+	s = malloc((size_t)len + 1);
+	if (!s)
+		lszap_oom();
+	zap_ids_print(ids, s, (size_t)len + 1);
+	return s;
+}
+
+/* lszcrypt's FUNCTIONS letters of an ap_functions value ("S--D--N--"). */
+static char *functions_text(const struct zap_card *card)
+{
+	static const struct {
+		uint32_t bit;
+		char letter;
+	} letters[] = {
+		{ 0x80000000, 'S' }, { 0x40000000, 'M' }, { 0x20000000, 'C' },
+		{ 0x10000000, 'D' }, { 0x08000000, 'A' }, { 0x04000000, 'X' },
+		{ 0x02000000, 'N' }, { 0x00800000, 'F' }, { 0x00400000, 'R' },
+	};
+	char text[sizeof(letters) / sizeof(letters[0]) + 1];
+	size_t i;
+
+	if (!card || !card->has_functions)
+		return NULL;
+	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		text[i] = card->functions & letters[i].bit ? letters[i].letter :
+			'-';
+	text[i] = '\0';
+	return xstrdup(text);
+}
+
+/* The UUIDs of every listed mdev that uses adapter / domain. */
+static char *mdevs_of_id(const struct zap_model *m, bool adapter,
+			 unsigned int id)
+{
+	struct list list = { 0 };
+	size_t i;
+
+	for (i = 0; i < m->nr_mdevs; i++)
+		if (adapter ? describe_mdev_has_adapter(&m->mdevs[i], id) :
+		    describe_mdev_has_domain(&m->mdevs[i], id))
+			list_add(&list, m->mdevs[i].uuid);
+	return list_take(&list);
+}
+
+/* ------------------------------------------------------ queue columns */
+
+/* APQN: "05.0047". */
+static char *get_apqn(const struct table_ctx *ctx, const struct row *r)
+{
+	char text[ZAP_APQN_STRLEN];
+
+	(void)ctx;
+	zap_apqn_print(r->adapter, r->domain, text);
+	return xstrdup(text);
+}
+
+/* ADAPTER / ID of an adapter: "05". */
+static char *get_adapter(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xasprintf("%02x", r->adapter);
+}
+
+/* DOMAIN / ID of a domain: "0047". */
+static char *get_domain(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xasprintf("%04x", r->domain);
+}
+
+/* TYPE: the card's type attribute ("CEX8C"). */
+static char *get_type(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return r->card && r->card->type[0] ? xstrdup(r->card->type) : NULL;
+}
+
+/* MODE: from the card's ap_functions, as lszcrypt derives it. */
+static char *get_mode(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return r->card ? xstrdup(zap_mode_name(r->card->mode)) : NULL;
+}
+
+/* HWTYPE: the card's compatible hardware type. */
+static char *get_hwtype(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return r->card ? number(r->card->hwtype) : NULL;
+}
+
+/* RAWTYPE: the hardware type the card reports. */
+static char *get_rawtype(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return r->card ? number(r->card->raw_hwtype) : NULL;
+}
+
+/* FUNCTIONS: lszcrypt's letters. */
+static char *get_functions(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return functions_text(r->card);
+}
+
+/* STATUS of a queue. */
+static char *get_queue_status(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	return xstrdup(describe_queue_status(r->queue));
+}
+
+/* DRIVER: cex4queue, vfio_ap or "-". */
+static char *get_driver(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xstrdup(zap_driver_name(r->queue->driver));
+}
+
+/* OWNER: host or vfio. */
+static char *get_owner(const struct table_ctx *ctx, const struct row *r)
+{
+	return xstrdup(describe_owner(ctx->l->model, r->adapter, r->domain));
+}
+
+/* MDEV: the UUID of the active mdev that has the queue. */
+static char *get_mdev(const struct table_ctx *ctx, const struct row *r)
+{
+	const struct zap_mdev *mdev =
+		describe_owner_mdev(ctx->l->model, r->adapter, r->domain);
+
+	return mdev ? xstrdup(mdev->uuid) : NULL;
+}
+
+/* REQUESTS of a queue. */
+static char *get_queue_requests(const struct table_ctx *ctx,
+				const struct row *r)
+{
+	(void)ctx;
+	return number(r->queue->request_count);
+}
+
+/* PENDING of a queue: requestq + pendingq, as lszcrypt sums them. */
+static char *get_queue_pending(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	(void)ctx;
+	if (r->queue->requestq_count < 0 || r->queue->pendingq_count < 0)
+		return NULL;
+	return number((long long)r->queue->requestq_count +
+		      r->queue->pendingq_count);
+}
+
+/* ONLINE of a queue (zcrypt's state). */
+static char *get_queue_online(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	return yes_no(r->queue->online);
+}
+
+/* CONFIG of a queue. */
+static char *get_queue_config(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	return yes_no(r->queue->config);
+}
+
+/* CHKSTOP of a queue. */
+static char *get_queue_chkstop(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	(void)ctx;
+	return yes_no(r->queue->chkstop);
+}
+
+static const struct colinfo queue_columns[] = {
+	{ "APQN", 4, 0, "queue: adapter.domain in hex (05.0047)",
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_apqn },
+	{ "ADAPTER", 7, SCOLS_FL_RIGHT, "adapter id in hex",
+	  ZAP_LOAD_QUEUES, COL_OPTIONAL, get_adapter },
+	{ "DOMAIN", 6, SCOLS_FL_RIGHT, "domain id in hex",
+	  ZAP_LOAD_QUEUES, COL_OPTIONAL, get_domain },
+	{ "TYPE", 4, 0, "card type as zcrypt names it (CEX8C)",
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_type },
+	{ "MODE", 4, 0, "CCA-Coproc, EP11-Coproc, Accelerator or Unknown",
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_mode },
+	{ "STATUS", 6, 0,
+	  "online, offline, deconfig, chkstop; vfio_ap queues: in use, assigned, unassigned",
+	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_QUEUE_STATUS,
+	  COL_DEFAULT, get_queue_status },
+	{ "DRIVER", 6, 0, "cex4queue, vfio_ap, or - when unbound",
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_driver },
+	{ "OWNER", 5, 0, "host (apmask x aqmask) or vfio",
+	  0, COL_DEFAULT, get_owner },
+	{ "MDEV", 4, 0, "UUID of the active mdev the queue is assigned to",
+	  ZAP_LOAD_MDEVS, COL_DEFAULT, get_mdev },
+	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type of the card",
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype },
+	{ "RAWTYPE", 7, SCOLS_FL_RIGHT, "hardware type the card reports",
+	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype },
+	{ "FUNCTIONS", 9, 0, "card functions as lszcrypt -V shows them",
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions },
+	{ "REQUESTS", 8, SCOLS_FL_RIGHT, "requests processed",
+	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_COUNTERS, COL_VERBOSE,
+	  get_queue_requests },
+	{ "PENDING", 7, SCOLS_FL_RIGHT, "requests queued or pending",
+	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_COUNTERS, COL_VERBOSE,
+	  get_queue_pending },
+	{ "ONLINE", 6, 0, "zcrypt online state (yes, no, - if not cex4queue)",
+	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
+	  get_queue_online },
+	{ "CONFIG", 6, 0, "configured in the LPAR",
+	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
+	  get_queue_config },
+	{ "CHKSTOP", 7, 0, "checkstopped",
+	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
+	  get_queue_chkstop },
+};
+
+/* ---------------------------------------------------- adapter columns */
+
+/* STATUS of a card. */
+static char *get_card_status(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xstrdup(describe_card_status(r->card));
+}
+
+/* APMASK: the adapter's bit in apmask. */
+static char *get_apmask(const struct table_ctx *ctx, const struct row *r)
+{
+	return yes_no(zap_bitmap_test(&ctx->l->model->bus.apmask, r->adapter));
+}
+
+/* QUEUES of an adapter: how many queue devices it has. */
+static char *get_adapter_queues(const struct table_ctx *ctx,
+				const struct row *r)
+{
+	return number(ctx->per_adapter[r->adapter]);
+}
+
+/* MDEVS of an adapter. */
+static char *get_adapter_mdevs(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	return mdevs_of_id(ctx->l->model, true, r->adapter);
+}
+
+/* REQUESTS of a card. */
+static char *get_card_requests(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	(void)ctx;
+	return r->card ? number(r->card->request_count) : NULL;
+}
+
+/* PENDING of a card: requestq + pendingq. */
+static char *get_card_pending(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	if (!r->card || r->card->requestq_count < 0 ||
+	    r->card->pendingq_count < 0)
+		return NULL;
+	return number((long long)r->card->requestq_count +
+		      r->card->pendingq_count);
+}
+
+/* ONLINE of a card. */
+static char *get_card_online(const struct table_ctx *ctx,
+			     const struct row *r)
+{
+	(void)ctx;
+	return r->card ? yes_no(r->card->online) : NULL;
+}
+
+/* CONFIG of a card. */
+static char *get_card_config(const struct table_ctx *ctx,
+			     const struct row *r)
+{
+	(void)ctx;
+	return r->card ? yes_no(r->card->config) : NULL;
+}
+
+/* CHKSTOP of a card. */
+static char *get_card_chkstop(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	return r->card ? yes_no(r->card->chkstop) : NULL;
+}
+
+static const struct colinfo adapter_columns[] = {
+	{ "ID", 2, 0, "adapter id in hex", 0, COL_DEFAULT, get_adapter },
+	{ "TYPE", 4, 0, "card type as zcrypt names it (CEX8C)",
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_type },
+	{ "MODE", 4, 0, "CCA-Coproc, EP11-Coproc, Accelerator or Unknown",
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_mode },
+	{ "STATUS", 6, 0, "online, offline, deconfig or chkstop",
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_card_status },
+	{ "APMASK", 6, 0, "the adapter's bit in apmask (yes: host adapter)",
+	  0, COL_DEFAULT, get_apmask },
+	{ "QUEUES", 6, SCOLS_FL_RIGHT, "number of queue devices",
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_adapter_queues },
+	{ "MDEVS", 5, 0, "mdevs (active or defined) the adapter is assigned to",
+	  ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS, COL_DEFAULT,
+	  get_adapter_mdevs },
+	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type",
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype },
+	{ "RAWTYPE", 7, SCOLS_FL_RIGHT, "hardware type the card reports",
+	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype },
+	{ "FUNCTIONS", 9, 0, "card functions as lszcrypt -V shows them",
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions },
+	{ "REQUESTS", 8, SCOLS_FL_RIGHT, "requests processed",
+	  ZAP_LOAD_CARDS | ZAP_LOAD_COUNTERS, COL_VERBOSE, get_card_requests },
+	{ "PENDING", 7, SCOLS_FL_RIGHT, "requests queued or pending",
+	  ZAP_LOAD_CARDS | ZAP_LOAD_COUNTERS, COL_VERBOSE, get_card_pending },
+	{ "ONLINE", 6, 0, "zcrypt online state", ZAP_LOAD_CARDS, COL_OPTIONAL,
+	  get_card_online },
+	{ "CONFIG", 6, 0, "configured in the LPAR", ZAP_LOAD_CARDS,
+	  COL_OPTIONAL, get_card_config },
+	{ "CHKSTOP", 7, 0, "checkstopped", ZAP_LOAD_CARDS, COL_OPTIONAL,
+	  get_card_chkstop },
+};
+
+/* ----------------------------------------------------- domain columns */
+
+/* USAGE: in the QCI usage domain mask. */
+static char *get_usage(const struct table_ctx *ctx, const struct row *r)
+{
+	const struct zap_bus *bus = &ctx->l->model->bus;
+
+	return bus->has_qci ?
+		yes_no(zap_bitmap_test(&bus->usage_domain_mask, r->domain)) :
+		NULL;
+}
+
+/* CONTROL: in the QCI control domain mask. */
+static char *get_control(const struct table_ctx *ctx, const struct row *r)
+{
+	const struct zap_bus *bus = &ctx->l->model->bus;
+
+	return bus->has_qci ?
+		yes_no(zap_bitmap_test(&bus->control_domain_mask, r->domain)) :
+		NULL;
+}
+
+/* AQMASK: the domain's bit in aqmask. */
+static char *get_aqmask(const struct table_ctx *ctx, const struct row *r)
+{
+	return yes_no(zap_bitmap_test(&ctx->l->model->bus.aqmask, r->domain));
+}
+
+/* QUEUES of a domain. */
+static char *get_domain_queues(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	return number(ctx->per_domain[r->domain]);
+}
+
+/* MDEVS of a domain (usage or control). */
+static char *get_domain_mdevs(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	return mdevs_of_id(ctx->l->model, false, r->domain);
+}
+
+/* DEFAULT: the AP bus's default domain (ap_domain). */
+static char *get_default_domain(const struct table_ctx *ctx,
+				const struct row *r)
+{
+	return yes_no(ctx->l->model->bus.ap_domain == (int)r->domain);
+}
+
+static const struct colinfo domain_columns[] = {
+	{ "ID", 2, 0, "domain id in hex", 0, COL_DEFAULT, get_domain },
+	{ "USAGE", 5, 0, "a usage domain of the LPAR (QCI)", 0, COL_DEFAULT,
+	  get_usage },
+	{ "CONTROL", 7, 0, "a control domain of the LPAR (QCI)", 0,
+	  COL_DEFAULT, get_control },
+	{ "AQMASK", 6, 0, "the domain's bit in aqmask (yes: host domain)", 0,
+	  COL_DEFAULT, get_aqmask },
+	{ "QUEUES", 6, SCOLS_FL_RIGHT, "number of queue devices",
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_domain_queues },
+	{ "MDEVS", 5, 0,
+	  "mdevs (active or defined) with this usage or control domain",
+	  ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS, COL_DEFAULT,
+	  get_domain_mdevs },
+	{ "DEFAULT", 7, 0, "the AP bus's default domain (ap_domain)", 0,
+	  COL_OPTIONAL, get_default_domain },
+};
+
+/* ------------------------------------------------------- mdev columns */
+
+/* UUID of an mdev. */
+static char *get_uuid(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xstrdup(r->mdev->uuid);
+}
+
+/* ADAPTERS of an mdev, as an id list. */
+static char *get_mdev_adapters(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	(void)ctx;
+	return ids_text(&r->mdev->matrix.adapters);
+}
+
+/* DOMAINS (usage domains) of an mdev. */
+static char *get_mdev_domains(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	return ids_text(&r->mdev->matrix.domains);
+}
+
+/* CONTROL (control domains) of an mdev. */
+static char *get_mdev_control(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	return ids_text(&r->mdev->control_domains);
+}
+
+/* APQNS: how many APQNs the mdev is assigned. */
+static char *get_mdev_apqns(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return number(zap_apqn_set_weight(&r->mdev->matrix));
+}
+
+/* ACTIVE: the mdev exists in sysfs. */
+static char *get_mdev_active(const struct table_ctx *ctx,
+			     const struct row *r)
+{
+	(void)ctx;
+	return yes_no(r->mdev->active);
+}
+
+/* DEFINED: the mdev has an mdevctl definition. */
+static char *get_mdev_defined(const struct table_ctx *ctx,
+			      const struct row *r)
+{
+	(void)ctx;
+	return yes_no(r->mdev->definition >= 0);
+}
+
+/* AUTOSTART: its definition is usable and starts at boot. */
+static char *get_mdev_autostart(const struct table_ctx *ctx,
+				const struct row *r)
+{
+	return yes_no(describe_mdev_autostart(ctx->l->model, r->mdev));
+}
+
+/* INUSE: a running guest uses the mdev. */
+static char *get_mdev_in_use(const struct table_ctx *ctx,
+			     const struct row *r)
+{
+	(void)ctx;
+	return r->mdev->active ? yes_no(r->mdev->in_use) : xstrdup("no");
+}
+
+/* GUEST: how many APQNs the guest gets (guest_matrix). */
+static char *get_mdev_guest(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	if (!r->mdev->active || !r->mdev->has_guest_matrix)
+		return NULL;
+	return number(zap_apqn_set_weight(&r->mdev->guest));
+}
+
+static const struct colinfo mdev_columns[] = {
+	{ "UUID", 4, 0, "the mdev's UUID", 0, COL_DEFAULT, get_uuid },
+	{ "ADAPTERS", 8, 0, "assigned adapters (decimal list)", 0,
+	  COL_DEFAULT, get_mdev_adapters },
+	{ "DOMAINS", 7, 0, "assigned usage domains (decimal list)", 0,
+	  COL_DEFAULT, get_mdev_domains },
+	{ "CONTROL", 7, 0, "assigned control domains (decimal list)", 0,
+	  COL_DEFAULT, get_mdev_control },
+	{ "APQNS", 5, SCOLS_FL_RIGHT, "number of APQNs assigned", 0,
+	  COL_DEFAULT, get_mdev_apqns },
+	{ "ACTIVE", 6, 0, "exists in sysfs", 0, COL_DEFAULT, get_mdev_active },
+	{ "DEFINED", 7, 0, "has an mdevctl definition", 0, COL_DEFAULT,
+	  get_mdev_defined },
+	{ "AUTOSTART", 9, 0, "the definition starts at boot (start: auto)", 0,
+	  COL_DEFAULT, get_mdev_autostart },
+	{ "INUSE", 5, 0, "a running guest uses it", 0, COL_DEFAULT,
+	  get_mdev_in_use },
+	{ "GUEST", 5, SCOLS_FL_RIGHT,
+	  "number of APQNs the guest gets (guest_matrix)", 0, COL_VERBOSE,
+	  get_mdev_guest },
+};
+
+/* ---------------------------------------------------- problem columns */
+
+/* KIND of a problem. */
+static char *get_kind(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xstrdup(zap_problem_kind_name(r->problem->kind));
+}
+
+/* SEVERITY: error or info. */
+static char *get_severity(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xstrdup(zap_problem_kind_is_error(r->problem->kind) ? "error" :
+		       "info");
+}
+
+/* APQNS of a problem. */
+static char *get_problem_apqns(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	char text[ZAP_APQN_STRLEN];
+	struct list list = { 0 };
+	size_t i;
+
+	(void)ctx;
+	for (i = 0; i < r->problem->nr_apqns; i++) {
+		zap_apqn_print(r->problem->apqns[i] >> 8,
+			       r->problem->apqns[i] & 0xff, text);
+		list_add(&list, text);
+	}
+	return list_take(&list);
+}
+
+/* MDEVS of a problem. */
+static char *get_problem_mdevs(const struct table_ctx *ctx,
+			       const struct row *r)
+{
+	struct list list = { 0 };
+	unsigned int i;
+
+	(void)ctx;
+	for (i = 0; i < r->problem->nr_mdevs; i++)
+		list_add(&list, r->problem->mdevs[i]);
+	return list_take(&list);
+}
+
+/* MESSAGE of a problem. */
+static char *get_message(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return xstrdup(r->problem->message);
+}
+
+/* PATH: the file a problem involves. */
+static char *get_path(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return r->problem->path[0] ? xstrdup(r->problem->path) : NULL;
+}
+
+static const struct colinfo problem_columns[] = {
+	{ "KIND", 4, 0, "shared-apqn, host-apqn, unbound, ... (see lszap(8))",
+	  0, COL_DEFAULT, get_kind },
+	{ "APQNS", 5, 0, "the APQNs involved", 0, COL_DEFAULT,
+	  get_problem_apqns },
+	{ "MDEVS", 5, 0, "the mdevs or definitions involved", 0, COL_DEFAULT,
+	  get_problem_mdevs },
+	{ "MESSAGE", 7, 0, "what is wrong", 0, COL_DEFAULT, get_message },
+	{ "SEVERITY", 8, 0, "error, or info for informational kinds", 0,
+	  COL_OPTIONAL, get_severity },
+	{ "PATH", 4, 0, "the file involved", 0, COL_OPTIONAL, get_path },
+};
+
+/* ----------------------------------------------------------- selection */
+
+/* The column table of a view. */
+static const struct colinfo *view_columns(enum lszap_view view, size_t *n)
+{
+#define COLS(a) (*n = sizeof(a) / sizeof((a)[0]), (a))
+	switch (view) {
+	case VIEW_ADAPTERS:
+		return COLS(adapter_columns);
+	case VIEW_DOMAINS:
+		return COLS(domain_columns);
+	case VIEW_MDEVS:
+		return COLS(mdev_columns);
+	case VIEW_CHECK:
+		return COLS(problem_columns);
+	case VIEW_QUEUES:
+	default:
+		return COLS(queue_columns);
+	}
+#undef COLS
+}
+
+/* Add column @id to the selection unless it is there. */
+static void add_uniq_column(struct lszap *l, int id)
+{
+	size_t i;
+
+	for (i = 0; i < l->ncolumns; i++)
+		if (l->columns[i] == id)
+			return;
+	if (l->ncolumns < LSZAP_MAX_COLUMNS)
+		l->columns[l->ncolumns++] = id;
+}
+
+/* Select the defaults of the view (and -V's columns). */
+static void add_default_columns(struct lszap *l)
+{
+	const struct colinfo *cols;
+	size_t n, i;
+
+	cols = view_columns(l->view, &n);
+	for (i = 0; i < n; i++)
+		if (cols[i].set == COL_DEFAULT ||
+		    (l->verbose && cols[i].set == COL_VERBOSE))
+			add_uniq_column(l, (int)i);
+}
+
+/* Index of the column called @name (any case) in the view, -1 if none. */
+static int column_name_to_id(const struct lszap *l, const char *name,
+			     size_t len)
+{
+	const struct colinfo *cols;
+	size_t n, i;
+
+	cols = view_columns(l->view, &n);
+	for (i = 0; i < n; i++)
+		if (strlen(cols[i].name) == len &&
+		    !strncasecmp(cols[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+/* Pick the columns of l->view from -o / -V; exit 1 on an unknown one. */
+void columns_select(struct lszap *l)
+{
+	const char *text = l->columns_text, *p, *end;
+	int id;
+
+	l->ncolumns = 0;
+	if (!text || !strcasecmp(text, "help")) {
+		add_default_columns(l);
+		return;
+	}
+	if (*text == '+') {
+		add_default_columns(l);
+		text++;
+	}
+	for (p = text; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		if (end == p)
+			lszap_usage_error("empty column name in '%s'",
+					  l->columns_text);
+		id = column_name_to_id(l, p, (size_t)(end - p));
+		if (id < 0)
+			lszap_usage_error("unknown column: %.*s", (int)(end - p),
+					  p);
+		add_uniq_column(l, id);
+	}
+	if (!l->ncolumns)
+		lszap_usage_error("no columns in '%s'", l->columns_text);
+}
+
+/* The model bits the selected columns need. */
+unsigned int columns_load_bits(const struct lszap *l)
+{
+	const struct colinfo *cols;
+	unsigned int bits = 0;
+	size_t n, i;
+
+	if (l->view == VIEW_BUS || l->view == VIEW_MATRIX)
+		return 0;
+	cols = view_columns(l->view, &n);
+	for (i = 0; i < l->ncolumns; i++)
+		bits |= cols[l->columns[i]].load;
+	return bits;
+}
+
+/* ------------------------------------------------------------ printing */
+
+/* A libsmartcols table with -r and -n applied; exit on failure. */
+static struct libscols_table *new_table(const struct lszap *l)
+{
+	struct libscols_table *tb;
+
+	scols_init_debug(0);
+	tb = scols_new_table();
+	if (!tb)
+		lszap_oom();
+	scols_table_enable_raw(tb, !!(l->outflags & LSZAP_RAW));
+	scols_table_enable_noheadings(tb, !!(l->outflags & LSZAP_NOHEADINGS));
+	return tb;
+}
+
+/* Print the columns of l->view with their descriptions (-o help). */
+int columns_print_help(const struct lszap *l)
+{
+	static const char *const set_names[] = {
+		[COL_OPTIONAL] = "-", [COL_DEFAULT] = "default",
+		[COL_VERBOSE] = "verbose",
+	};
+	const struct colinfo *cols;
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	size_t n, i;
+
+	cols = view_columns(l->view, &n);
+	tb = new_table(l);
+	if (!scols_table_new_column(tb, "COLUMN", 9, 0) ||
+	    !scols_table_new_column(tb, "SHOWN", 7, 0) ||
+	    !scols_table_new_column(tb, "DESCRIPTION", 40, 0))
+		lszap_oom();
+	for (i = 0; i < n; i++) {
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln || scols_line_set_data(ln, 0, cols[i].name) ||
+		    scols_line_set_data(ln, 1, set_names[cols[i].set]) ||
+		    scols_line_set_data(ln, 2, cols[i].help))
+			lszap_oom();
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return 0;
+}
+
+/* Add one row to @tb with every selected column's cell. */
+static void add_row(const struct table_ctx *ctx, struct libscols_table *tb,
+		    const struct colinfo *cols, const struct row *r)
+{
+	const struct lszap *l = ctx->l;
+	struct libscols_line *ln;
+	size_t i;
+	char *text;
+
+	ln = scols_table_new_line(tb, NULL);
+	if (!ln)
+		lszap_oom();
+	for (i = 0; i < l->ncolumns; i++) {
+		text = cols[l->columns[i]].get(ctx, r);
+		if (!text) {
+			if (scols_line_set_data(ln, i, "-"))
+				lszap_oom();
+		} else if (scols_line_refer_data(ln, i, text)) {
+			free(text);
+			lszap_oom();
+		}
+	}
+}
+
+/* Rows of the queue view: every queue the filters keep, sorted. */
+static void add_queue_rows(struct table_ctx *ctx, struct libscols_table *tb,
+			   const struct colinfo *cols)
+{
+	const struct zap_model *m = ctx->l->model;
+	const struct zap_card *card = NULL;
+	struct row r = { 0 };
+	size_t i;
+
+	for (i = 0; i < m->nr_queues; i++) {
+		r.queue = &m->queues[i];
+		r.adapter = r.queue->adapter;
+		r.domain = r.queue->domain;
+		if (!filter_apqn(ctx->l, r.adapter, r.domain))
+			continue;
+		if (!card || card->id != r.adapter)
+			card = zap_model_card(m, r.adapter);
+		r.card = card;
+		add_row(ctx, tb, cols, &r);
+	}
+}
+
+/* Rows of the adapter view. */
+static void add_adapter_rows(struct table_ctx *ctx, struct libscols_table *tb,
+			     const struct colinfo *cols)
+{
+	const struct zap_model *m = ctx->l->model;
+	struct zap_bitmap ids;
+	struct row r = { 0 };
+	unsigned int id;
+
+	describe_adapter_ids(m, &ids);
+	zap_for_each_set_bit(id, &ids) {
+		if (!filter_adapter(ctx->l, id))
+			continue;
+		r.adapter = id;
+		r.card = zap_model_card(m, id);
+		add_row(ctx, tb, cols, &r);
+	}
+}
+
+/* Rows of the domain view. */
+static void add_domain_rows(struct table_ctx *ctx, struct libscols_table *tb,
+			    const struct colinfo *cols)
+{
+	struct zap_bitmap ids;
+	struct row r = { 0 };
+	unsigned int id;
+
+	describe_domain_ids(ctx->l->model, &ids);
+	zap_for_each_set_bit(id, &ids) {
+		if (!filter_domain(ctx->l, id))
+			continue;
+		r.domain = id;
+		add_row(ctx, tb, cols, &r);
+	}
+}
+
+/* Rows of the mdev view, sorted by UUID as the model keeps them. */
+static void add_mdev_rows(struct table_ctx *ctx, struct libscols_table *tb,
+			  const struct colinfo *cols)
+{
+	const struct zap_model *m = ctx->l->model;
+	struct row r = { 0 };
+	size_t i;
+
+	for (i = 0; i < m->nr_mdevs; i++) {
+		if (!filter_mdev(ctx->l, (int)i))
+			continue;
+		r.mdev = &m->mdevs[i];
+		add_row(ctx, tb, cols, &r);
+	}
+}
+
+/* Rows of the problem table (--check). */
+static void add_problem_rows(struct table_ctx *ctx, struct libscols_table *tb,
+			     const struct colinfo *cols)
+{
+	const struct zap_problems *problems = &ctx->l->problems;
+	struct row r = { 0 };
+	size_t i;
+
+	for (i = 0; i < problems->count; i++) {
+		if (!filter_problem(ctx->l, &problems->items[i]))
+			continue;
+		r.problem = &problems->items[i];
+		add_row(ctx, tb, cols, &r);
+	}
+}
+
+/* Print the table of l->view (queues, adapters, domains, mdevs, problems). */
+int columns_print_table(struct lszap *l)
+{
+	struct table_ctx *ctx;
+	const struct colinfo *cols;
+	struct libscols_table *tb;
+	size_t n, i;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		lszap_oom();
+	ctx->l = l;
+	describe_queue_counts(l->model, ctx->per_adapter, ctx->per_domain);
+	cols = view_columns(l->view, &n);
+	tb = new_table(l);
+	for (i = 0; i < l->ncolumns; i++)
+		if (!scols_table_new_column(tb, cols[l->columns[i]].name,
+					    cols[l->columns[i]].whint,
+					    cols[l->columns[i]].flags))
+			lszap_oom();
+	switch (l->view) {
+	case VIEW_ADAPTERS:
+		add_adapter_rows(ctx, tb, cols);
+		break;
+	case VIEW_DOMAINS:
+		add_domain_rows(ctx, tb, cols);
+		break;
+	case VIEW_MDEVS:
+		add_mdev_rows(ctx, tb, cols);
+		break;
+	case VIEW_CHECK:
+		add_problem_rows(ctx, tb, cols);
+		break;
+	default:
+		add_queue_rows(ctx, tb, cols);
+		break;
+	}
+	if (scols_table_get_nlines(tb))
+		scols_print_table(tb);
+	scols_unref_table(tb);
+	free(ctx);
+	return 0;
+}

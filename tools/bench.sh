@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench.sh - lszap on the maximal LPAR (make bench): builds the tree of
+# tests/machine/gen-max.sh (256 adapters x 256 domains = 65,536 queues,
+# 200 mdevs) with mkfixture in a temporary directory, then prints for each
+# view its median wall time over $RUNS runs, the ratio to
+# 'find sys/devices/ap', system calls per queue (strace -c -f) and peak RSS
+# (/usr/bin/time). Targets (issue 5): default view <= 3x find, <= 10
+# syscalls per queue, <= 64 MiB. Prints; asserts nothing.
+#
+#   BENCH_DIR=DIR   where to build the tree (default: /dev/shm when it has
+#                   room, a tmpfs like sysfs; else $TMPDIR or /tmp)
+#   RUNS=N          timed runs per view (default 5), after one warm-up
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+lszap=$top/lszap/lszap
+mkfixture=$top/tests/machine/mkfixture
+runs=${RUNS:-5}
+views=("" -A -D -M -b --json)
+
+# The tools the measurements need.
+"$top/tools/deps.sh" time strace -- time strace
+
+for f in "$lszap" "$mkfixture"; do
+	[ -x "$f" ] || { echo "bench: $f missing: run make first" >&2; exit 1; }
+done
+
+# A directory with room for the tree (about 2.5 GB on a 4 KiB-block fs).
+pick_dir() {
+	local avail
+
+	if [ -n "${BENCH_DIR:-}" ]; then
+		echo "$BENCH_DIR"
+		return
+	fi
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+		avail=$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')
+		if [ "${avail:-0}" -gt $((3 * 1024 * 1024)) ]; then
+			echo /dev/shm
+			return
+		fi
+	fi
+	echo "${TMPDIR:-/tmp}"
+}
+
+work=$(mktemp -d "$(pick_dir)/zap-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+echo "bench: building the maximal tree in $work (gen-max.sh + mkfixture)"
+sh "$top/tests/machine/gen-max.sh" > "$work/max.machine"
+"$mkfixture" "$work/max.machine" "$work/root"
+export ZAP_ROOT=$work/root SYSFS_ROOT=$work/root/sys
+nr_queues=$("$lszap" -r -n -o APQN | wc -l)
+echo "bench: $nr_queues queues, $("$lszap" -M -r -n -o UUID | wc -l) mdevs and definitions, $runs runs per view"
+
+# Wall time of one run of "$@" in seconds (output discarded).
+wall() {
+	local t0 t1
+
+	t0=$(date +%s%N)
+	"$@" > /dev/null 2>&1 || true
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000))
+}
+
+# Median wall time of $runs runs of "$@", in seconds, after one warm-up.
+median() {
+	local i
+
+	wall "$@" > /dev/null
+	for ((i = 0; i < runs; i++)); do
+		wall "$@"
+	done | sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1e6 }'
+}
+
+# System calls of one run of lszap ARGS, all processes.
+syscalls() {
+	strace -c -f -o "$work/strace.txt" "$lszap" "$@" > /dev/null 2>&1 || true
+	awk '$NF == "total" { print $(NF - 2) ~ /^[0-9]+$/ ? $(NF - 2) : $(NF - 1) }' \
+		"$work/strace.txt"
+}
+
+# Peak RSS of one run of lszap ARGS, in MiB.
+peak_rss() {
+	/usr/bin/time -f %M -o "$work/time.txt" "$lszap" "$@" > /dev/null 2>&1 || true
+	awk '{ printf "%.1f", $1 / 1024 }' "$work/time.txt"
+}
+
+find_s=$(median find "$SYSFS_ROOT/devices/ap")
+printf '\n%-8s %9s %8s %15s %13s\n' view median_s x_find syscalls/queue peak_rss_MiB
+printf '%-8s %9s %8s %15s %13s\n' find "$find_s" 1.00 - -
+for view in "${views[@]}"; do
+	args=()
+	[ -n "$view" ] && args=("$view")
+	t=$(median "$lszap" "${args[@]}")
+	calls=$(syscalls "${args[@]}")
+	rss=$(peak_rss "${args[@]}")
+	printf '%-8s %9s %8s %15s %13s\n' "${view:-default}" "$t" \
+		"$(awk -v a="$t" -v b="$find_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
+		"$(awk -v c="$calls" -v q="$nr_queues" 'BEGIN { printf "%.2f", c / q }')" \
+		"$rss"
+done
+echo
+echo "targets: default <= 3.00 x find, <= 10 syscalls/queue, <= 64 MiB peak RSS"
