@@ -31,7 +31,7 @@
 #include "internal.h"
 
 /* Largest definition or rules file read; anything bigger is not ours. */
-#define ZAP_CONFIG_FILE_MAX (1024 * 1024)
+#define ZAP_CONFIG_FILE_MAX ((size_t)1024 * 1024)
 /* The kernel reads at most this many bytes of an ap_config write. */
 #define ZAP_AP_CONFIG_MAX 201
 /* The only mdev type a definition in mdevctl.d/matrix may have. */
@@ -445,7 +445,7 @@ static int read_config_file(int dirfd, const char *name, char **buf,
 		rc = -errno;
 	} else if (!S_ISREG(st.st_mode)) {
 		rc = -ENOENT;
-	} else if (st.st_size > ZAP_CONFIG_FILE_MAX) {
+	} else if (st.st_size > (off_t)ZAP_CONFIG_FILE_MAX) {
 		rc = -EFBIG;
 	} else {
 		rc = read_fd(fd, buf, len);
@@ -496,6 +496,7 @@ static int load_definition(struct zap_definition *def, const char *dir,
 		def_refuse(def, "cannot read: %s", strerror(-rc));
 		return 1;
 	}
+	// NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): rc 0 means text is set (analyzer takes errno 0 after a failed openat)
 	zap_definition_parse(def, text, len);
 	free(text);
 	return 1;
@@ -748,6 +749,7 @@ int zap_rules_load(struct zap_model *model, struct zap_error *err)
 			 ZAP_RULES_NAME ": cannot read: %s", strerror(-rc));
 		return 0;
 	}
+	// NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): rc 0 means text is set (analyzer takes errno 0 after a failed openat)
 	zap_rules_parse(text, len, &model->rules_has_apmask,
 			&model->rules_apmask, &model->rules_has_aqmask,
 			&model->rules_aqmask, model->rules_problem,
@@ -851,6 +853,7 @@ static void tb_put_string(struct text_buf *tb, const char *s, size_t n)
 				tb_put(tb, s + i, 1);
 				break;
 			}
+			// NOLINTNEXTLINE(bugprone-not-null-terminated-result): esc goes out with its length (6), never as a string
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 0xf];

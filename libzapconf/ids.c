@@ -105,6 +105,7 @@ ZAP_EXPORT int zap_ids_parse(struct zap_bitmap *dst, const char *text,
 		rc = parse_one(s, dash ? dash : end, max, what, &first, err);
 		if (rc)
 			return rc;
+		// NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): parse_one() sets first when it returns 0
 		last = first;
 		if (dash) {
 			rc = parse_one(dash + 1, end, max, what, &last, err);

@@ -553,7 +553,7 @@ static int load_cards(struct zap_model *model, struct zap_error *err)
 	closedir(dh);
 
 	if (model->loaded & ZAP_LOAD_QUEUES) {
-		driver = calloc(ZAP_IDS * ZAP_IDS, 1);
+		driver = calloc((size_t)ZAP_IDS * ZAP_IDS, 1);
 		if (!driver)
 			return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
 					     "out of memory");

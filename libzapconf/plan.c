@@ -223,7 +223,7 @@ static int check_assignment(struct builder *b, const char *uuid,
 					      m->uuid, NULL, &both, NULL,
 					      "mdev %s would share APQNs with %s %s",
 					      uuid, what, m->uuid);
-		} else if (strcmp(m->uuid, uuid) != 0 && m->definition >= 0 &&
+		} else if (strcmp(m->uuid, uuid) != 0 && m->definition >= 0 && // NOLINT(clang-analyzer-core.NonNullParamChecker): uuid is never NULL (analyzer forgets change.kind)
 			   model->definitions[m->definition].valid &&
 			   zap_apqn_set_intersects(set, &m->matrix)) {
 			zap_apqn_set_and(&both, set, &m->matrix);
@@ -427,6 +427,7 @@ static int plan_remove(struct builder *b, const struct zap_mdev *mdev)
 	char path[760];
 	int rc = 0;
 
+	// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): REMOVE always has an mdev (analyzer forgets change.kind)
 	if (mdev->in_use == 1)
 		rc = zap_problems_add(where, ZAP_PROBLEM_GUEST_RUNNING,
 				      mdev->uuid, NULL, NULL, NULL, NULL,
@@ -689,6 +690,7 @@ static int check_definition(struct builder *b, const char *uuid,
 	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
 		const struct zap_definition *d = &model->definitions[i];
 
+		// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): uuid is never NULL (analyzer forgets change.kind)
 		if (!d->valid || strcmp(d->uuid, uuid) == 0 ||
 		    !zap_apqn_set_intersects(set, &d->matrix))
 			continue;
@@ -834,6 +836,7 @@ static int plan_undefine(struct builder *b, const struct zap_mdev *mdev)
 	size_t len;
 	int rc;
 
+	// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): REMOVE always has an mdev (analyzer forgets change.kind)
 	if (mdev->definition < 0)
 		return 0;
 	definition_path(b, mdev, mdev->uuid, path, sizeof(path));
@@ -860,6 +863,7 @@ static int plan_autostart(struct builder *b, const struct zap_mdev *mdev)
 		return zap_error_set(b->err, ENODEV, ZAP_STATUS_NOT_FOUND,
 				     "mdev %s has no mdevctl definition (%s is gone)",
 				     mdev->uuid, path);
+	// NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): rc 1 means def is filled; zap_problems_add() returns 0 or -ENOMEM
 	if (def.autostart == c->autostart) {
 		free(old);
 		return 0;
@@ -1610,6 +1614,7 @@ ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
 	if (!rc) {
 		zap_plan_free(*plan);
 		*plan = fresh;
+		// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): zap_plan_build() sets *result when it returns 0
 		if (fresh->refusals.count)
 			rc = zap_error_set(err, EPERM, ZAP_STATUS_REFUSED, "%s",
 					   fresh->refusals.items[0].message);

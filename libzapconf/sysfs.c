@@ -69,6 +69,7 @@ int zap_sysfs_read_int_at(int dirfd, const char *name, long long *value)
 	rc = zap_sysfs_read_at(dirfd, name, buf, sizeof(buf), &len);
 	if (rc)
 		return rc;
+	// NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Branch): rc 0 means len is set (analyzer takes errno 0 after a failed openat)
 	if (len && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	if (!len || memchr(buf, '\0', len))

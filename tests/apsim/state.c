@@ -312,6 +312,7 @@ void sim_rescan(struct sim *s)
 	for (a = 0; a < MACHINE_IDS; a++) {
 		for (d = 0; d < MACHINE_IDS; d++) {
 			q = &m->queue[a][d];
+			// cppcheck-suppress arrayIndexThenCheck ; a < MACHINE_IDS (loop); a <= max_adapter is the machine's limit, no bounds check
 			want = m->adapter[a].present && a <= m->max_adapter &&
 			       d <= m->max_domain && m->adapter[a].domains.bit[d] &&
 			       m->usage_domains.bit[d];

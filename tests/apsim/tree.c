@@ -767,11 +767,11 @@ static const struct attr attrs[] = {
 
 /* A fixed subdirectory or symlink: present when visible says so. */
 struct fixed {
-	int dir;
 	const char *name;
-	int child;		/* directory kind, or -1 for a symlink */
 	const char *link;
 	bool (*visible)(const struct sim *s, const struct node *n);
+	int dir;
+	int child;		/* directory kind, or -1 for a symlink */
 	int drv;
 };
 

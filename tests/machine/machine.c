@@ -981,7 +981,7 @@ void machine_set_to_mask(const struct machine_set *s, char out[67])
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *b;
-	int i;
+	size_t i;
 
 	out[0] = '0';
 	out[1] = 'x';

@@ -535,7 +535,7 @@ START_TEST(test_definitions_load_directory)
 	struct zap_error err;
 	char dir[512], sub[600], path[600];
 	char *big;
-	size_t big_len = 1024 * 1024;
+	size_t big_len = (size_t)1024 * 1024;
 
 	make_temp_dir(dir, sizeof(dir));
 	write_file(dir, UUID_B, EXAMPLE);
