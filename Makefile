@@ -57,7 +57,7 @@ LIB_LIBS = $(call pc,--libs,$(LIB_PKGS))
 
 # ------------------------------------------------------------------ tools
 TOOLS := lszap/lszap chzap/chzap
-LSZAP_PKGS := popt json-c smartcols
+LSZAP_PKGS := popt json-c smartcols libudev
 CHZAP_PKGS := popt json-c
 TOOL_CFLAGS = $(ALL_CFLAGS) -fPIE
 TOOL_LDFLAGS = -pie $(HARDEN_LDFLAGS) $(LDFLAGS)
@@ -226,8 +226,15 @@ check: deps
 	@$(MAKE) --no-print-directory bats-asan
 	@$(MAKE) --no-print-directory fuzz
 
+tools/bench-free: tools/bench-free.c $(LIB_SO)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -O2 tools/bench-free.c $(RPATH_TOOLS) \
+		-Llibzapconf -lzapconf -o $@
+
+RPATH_TOOLS = -Wl,-rpath,'$$ORIGIN/../libzapconf'
+
 bench: deps
-	@$(MAKE) --no-print-directory all $(MKFIXTURE)
+	@$(MAKE) --no-print-directory all $(MKFIXTURE) tools/bench-free
 	@./tools/bench.sh
 
 install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installed
@@ -260,7 +267,7 @@ clean:
 	rm -f libzapconf/*.o libzapconf/*.so* libzapconf/libzapconf.pc \
 		lszap/*.o chzap/*.o $(TOOLS) lszap/lszap.installed \
 		chzap/chzap.installed $(MKFIXTURE) $(APSIM) tests/unit/zap-unit \
-		tests/unit/zap-unit-asan
+		tests/unit/zap-unit-asan tools/bench-free
 	rm -rf $(ASAN_DIR)
 
 # ------------------------------------------------------------------ fuzzing
@@ -274,3 +281,22 @@ fuzz: deps
 	@./tools/fuzz.sh
 
 .PHONY: fuzz
+
+# -------------------------------------------------------- static analysis
+# make lint: cppcheck and clang-tidy (.clang-tidy) on every .c file of
+# libzapconf/, lszap/, chzap/, tests/machine/ and tests/apsim/; any finding
+# fails. See tools/lint.sh (it takes other directories too); the libraries'
+# headers come from make deps.
+lint:
+	@./tools/deps.sh cppcheck clang-tidy -- cppcheck clang-tools-extra
+	@./tools/lint.sh
+
+.PHONY: lint
+
+# -------------------------------------------------------------------- soak
+# make soak: 4 chzap processes x SOAK_COUNT (default 250) random changes
+# each on apsim, every command checked (tools/soak.sh; root and FUSE).
+soak: all $(MKFIXTURE) $(APSIM)
+	@./tools/soak.sh
+
+.PHONY: soak

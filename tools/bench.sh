@@ -5,7 +5,8 @@
 # 200 mdevs) with mkfixture in a temporary directory, then prints for each
 # view its median wall time over $RUNS runs, the ratio to
 # 'find sys/devices/ap', system calls per queue (strace -c -f) and peak RSS
-# (/usr/bin/time). Targets (issue 5): default view <= 3x find, <= 10
+# (/usr/bin/time), then the allocation search (tools/bench-free.c).
+# Targets (issue 5): default view <= 3x find, <= 10
 # syscalls per queue, <= 64 MiB. Prints; asserts nothing.
 #
 #   BENCH_DIR=DIR   where to build the tree (default: /dev/shm when it has
@@ -103,3 +104,10 @@ for view in "${views[@]}"; do
 done
 echo
 echo "targets: default <= 3.00 x find, <= 10 syscalls/queue, <= 64 MiB peak RSS"
+
+# The allocation search (chzap --create --auto, lszap --free) on the same
+# tree: free queues + block search per request, after one load.
+echo
+echo "allocation search (zap_free_apqns + zap_free_block_find), $SYSFS_ROOT:"
+"$top/tools/bench-free"
+echo "target: < 50 ms for any request"
