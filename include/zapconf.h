@@ -373,6 +373,8 @@ const char *zap_vfio_status_name(enum zap_vfio_status status);
  *            kernel has no such file (before 6.4).
  * @vfio_ap: the vfio_ap parent device (devices/vfio_ap/matrix) exists.
  * @available_instances: of vfio_ap-passthrough, -1 when unknown.
+ * @has_ap_config_feature: the matrix device's features (6.13+) list
+ *            "ap_config": a new mdev gets the ap_config attribute.
  */
 struct zap_bus {
 	struct zap_bitmap apmask, aqmask;
@@ -384,6 +386,7 @@ struct zap_bus {
 	char features[128];
 	bool vfio_ap;
 	long available_instances;
+	bool has_ap_config_feature;
 };
 
 /**

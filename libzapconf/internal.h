@@ -63,6 +63,7 @@ struct zap_model_priv {
 	uint8_t mdev_count[ZAP_IDS * ZAP_IDS];    /* active mdevs holding it */
 	uint8_t auto_count[ZAP_IDS * ZAP_IDS];    /* valid auto definitions */
 	uint8_t manual_count[ZAP_IDS * ZAP_IDS];  /* valid manual definitions */
+	unsigned int vanished;                    /* devices gone while reading */
 };
 
 /* Record one unreadable part of the configuration (printf-style). */

@@ -15,6 +15,7 @@
  *
  * Copyright zap developers 2026
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -69,6 +70,44 @@ static bool storable(const char *s)
 	return !strpbrk(s, "\t\n");
 }
 
+/*
+ * Remove "journal.<pid>" temp files of processes that died before their
+ * rename (nothing was written to sysfs then). Called under the lock.
+ */
+static void remove_stale_temps(const char *journal)
+{
+	char dir[sizeof(((struct zap_paths *)0)->journal)], path[sizeof(dir) + 300];
+	const char *base = strrchr(journal, '/');
+	size_t base_len;
+	struct dirent *de;
+	DIR *dh;
+
+	if (!base)
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base - journal), journal);
+	base++;
+	base_len = strlen(base);
+	dh = opendir(dir);
+	if (!dh)
+		return;
+	while ((de = readdir(dh))) {
+		char *end;
+		unsigned long pid;
+
+		if (strncmp(de->d_name, base, base_len) ||
+		    de->d_name[base_len] != '.')
+			continue;
+		pid = strtoul(de->d_name + base_len + 1, &end, 10);
+		if (*end || pid == 0 || pid > INT_MAX)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(dh);
+}
+
 /* Record @plan before its first write: temp file, fsync, rename. */
 int zap_journal_begin(const struct zap_paths *paths,
 		      const struct zap_plan *plan, struct zap_error *err)
@@ -82,6 +121,7 @@ int zap_journal_begin(const struct zap_paths *paths,
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot create the directory of %s: %s",
 				     paths->journal, strerror(-rc));
+	remove_stale_temps(paths->journal);
 	snprintf(tmp, sizeof(tmp), "%s.%d", paths->journal, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
@@ -355,6 +395,7 @@ ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 			      options ? options->lock_timeout_ms : 0, err);
 	if (rc)
 		goto out;
+	remove_stale_temps(paths->journal);
 	rc = load_journal(paths, &j, err);
 	if (rc)
 		goto out;

@@ -158,6 +158,18 @@ static bool read_qci_mask(struct zap_model *model, int busfd, const char *dir,
 	return false;
 }
 
+/* Does the blank-separated list @list hold @word? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
+		if ((p == list || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
 /* Load /sys/bus/ap and the vfio_ap parent. */
 static int load_bus(struct zap_model *model, struct zap_error *err)
 {
@@ -229,6 +241,10 @@ static int load_bus(struct zap_model *model, struct zap_error *err)
 				"mdev_supported_types/vfio_ap-passthrough/available_instances",
 				&v) == 0 && v >= 0)
 				bus->available_instances = (long)v;
+			bus->has_ap_config_feature =
+				zap_sysfs_read_at(fd, "features", buf, sizeof(buf),
+						  &len) == 0 &&
+				has_word(buf, "ap_config");
 			close(fd);
 		}
 	}
@@ -485,6 +501,31 @@ static int add_queue(struct zap_model *model, size_t *allocated,
 	return 0;
 }
 
+/*
+ * The driver of queue @name from its own "driver" link: for the queues the
+ * driver listings did not show, which a mask write may have moved from one
+ * driver to the other between the two listings.
+ */
+static enum zap_driver driver_link(int cardfd, const char *name)
+{
+	char link[32], target[512];
+	const char *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/driver", name);
+	n = readlinkat(cardfd, link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return ZAP_DRIVER_NONE;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strcmp(base, "cex4queue") == 0)
+		return ZAP_DRIVER_CEX4QUEUE;
+	if (strcmp(base, "vfio_ap") == 0)
+		return ZAP_DRIVER_VFIO_AP;
+	return ZAP_DRIVER_NONE;
+}
+
 /* List one card directory's queue devices and read them. */
 static int load_card_queues(struct zap_model *model, int cardfd,
 			    const char *dir, unsigned int id,
@@ -519,6 +560,8 @@ static int load_card_queues(struct zap_model *model, int cardfd,
 	for (size_t i = first; i < model->nr_queues; i++) {
 		zap_apqn_print(model->queues[i].adapter, model->queues[i].domain,
 			       name);
+		if (model->queues[i].driver == ZAP_DRIVER_NONE)
+			model->queues[i].driver = driver_link(cardfd, name);
 		load_queue(model, cardfd, dir, name, &model->queues[i]);
 	}
 	return 0;
@@ -572,6 +615,7 @@ static int load_cards(struct zap_model *model, struct zap_error *err)
 		snprintf(carddir, sizeof(carddir), "%s/%s", dir, name);
 		cardfd = open(carddir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cardfd < 0) {
+			priv->vanished += errno == ENOENT;
 			rc = zap_model_unreadable(model, "%s: %s", carddir,
 						  errno == ENOENT ?
 						  "vanished while reading" :
@@ -702,6 +746,7 @@ static bool read_mdev_attr(struct zap_model *model, int fd, const char *dir,
 	int rc = zap_sysfs_read_at(fd, name, buf, size, len);
 
 	if (rc) {
+		((struct zap_model_priv *)model->priv)->vanished += rc == -ENOENT;
 		zap_model_unreadable(model, "%s/%s: %s", dir, name,
 				     rc == -ENOENT ? "vanished while reading" :
 				     read_error(rc));
@@ -870,6 +915,8 @@ static int load_mdevs(struct zap_model *model, size_t *allocated,
 		snprintf(mdevdir, sizeof(mdevdir), "%s/%.36s", dir, de->d_name);
 		fd = open(mdevdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
+			((struct zap_model_priv *)model->priv)->vanished +=
+				errno == ENOENT;
 			zap_model_unreadable(model, "%s: %s", mdevdir,
 					     errno == ENOENT ?
 					     "vanished while reading" :
@@ -924,10 +971,9 @@ static int merge_definitions(struct zap_model *model, size_t *allocated)
 
 /* ----------------------------------------------------------- public API */
 
-/* Read the AP configuration under @paths, as much as @what asks. */
-ZAP_EXPORT int zap_model_load(struct zap_model **result,
-			      const struct zap_paths *paths, unsigned int what,
-			      struct zap_error *err)
+/* Read the AP configuration once; *vanished: devices went while reading. */
+static int load_once(struct zap_model **result, const struct zap_paths *paths,
+		     unsigned int what, bool *vanished, struct zap_error *err)
 {
 	struct zap_model *model;
 	struct zap_model_priv *priv;
@@ -976,8 +1022,32 @@ ZAP_EXPORT int zap_model_load(struct zap_model **result,
 	if (what & ZAP_LOAD_MDEVS)
 		set_in_use(model);
 	zap_ownership_build(model);
+	*vanished = priv->vanished != 0;
 	*result = model;
 	return 0;
+}
+
+/*
+ * Read the AP configuration under @paths, as much as @what asks. A device
+ * that disappears between the listing and the reading (another tool
+ * removing an mdev, a bus scan) is a race, not damage: read again, a few
+ * times, before reporting it as unreadable.
+ */
+ZAP_EXPORT int zap_model_load(struct zap_model **result,
+			      const struct zap_paths *paths, unsigned int what,
+			      struct zap_error *err)
+{
+	bool vanished = false;
+	int rc;
+
+	for (int attempt = 0; attempt < 5; attempt++) {
+		rc = load_once(result, paths, what, &vanished, err);
+		if (rc || !vanished || attempt == 4)
+			break;
+		zap_model_free(*result);
+		*result = NULL;
+	}
+	return rc;
 }
 
 /* Free a model and everything it holds. */

@@ -327,7 +327,11 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 		old_c = mdev->control_domains;
 		ap_config = mdev->has_ap_config;
 	} else {
-		/* a new mdev has ap_config when its siblings have it */
+		/*
+		 * A new mdev has ap_config when the matrix device says so
+		 * (features, 6.13+) or when its siblings have it.
+		 */
+		ap_config = model->bus.has_ap_config_feature;
 		for (size_t i = 0; i < model->nr_mdevs; i++)
 			if (model->mdevs[i].active)
 				ap_config = model->mdevs[i].has_ap_config;
@@ -1249,7 +1253,10 @@ ZAP_EXPORT void zap_plan_free(struct zap_plan *plan)
 
 /* ---------------------------------------------------------------- apply */
 
-/* Check that a rw attribute now reads what was written. */
+/*
+ * Check that a rw attribute now reads what was written: 0 yes, 1 it reads
+ * something else, -errno it cannot be read.
+ */
 static int read_back(const struct zap_write *w)
 {
 	const char *name = strrchr(w->path, '/');
@@ -1270,15 +1277,15 @@ static int read_back(const struct zap_write *w)
 		if (zap_ap_config_parse(buf, len, &got_set, &got_c) ||
 		    zap_ap_config_parse(w->value, strlen(w->value), &want_set,
 					&want_c))
-			return -EIO;
+			return 1;
 		return zap_bitmap_equal(&got_set.adapters, &want_set.adapters) &&
 		       zap_bitmap_equal(&got_set.domains, &want_set.domains) &&
-		       zap_bitmap_equal(&got_c, &want_c) ? 0 : -EIO;
+		       zap_bitmap_equal(&got_c, &want_c) ? 0 : 1;
 	}
 	if (zap_sysfs_parse_mask(buf, len, &got) ||
 	    zap_sysfs_parse_mask(w->value, strlen(w->value), &want))
-		return -EIO;
-	return zap_bitmap_equal(&got, &want) ? 0 : -EIO;
+		return 1;
+	return zap_bitmap_equal(&got, &want) ? 0 : 1;
 }
 
 /* Is @w the create of a new mdev (undone by writing its remove)? */
@@ -1315,6 +1322,8 @@ static size_t roll_back(struct zap_plan *plan, size_t failed,
 			snprintf(check.value, sizeof(check.value), "%s",
 				 w->undo_value);
 			rc = read_back(&check);
+			if (rc > 0)
+				rc = -EIO;
 		}
 		if (rc == 0) {
 			w->result = ZAP_WRITE_UNDONE;
@@ -1538,7 +1547,7 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 		      struct zap_error *err)
 {
 	size_t failed = 0;
-	bool restored;
+	bool restored, mismatch;
 	char left[400];
 	int rc;
 
@@ -1550,9 +1559,15 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 	for (size_t i = 0; i < plan->nr_writes; i++) {
 		struct zap_write *w = &plan->writes[i];
 
+		mismatch = false;
 		rc = zap_sysfs_write(w->path, w->value);
-		if (rc == 0)
+		if (rc == 0) {
 			rc = read_back(w);
+			if (rc > 0) {
+				mismatch = true;
+				rc = -EIO;
+			}
+		}
 		w->result = rc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
 		w->errnum = -rc;
 		if (rc == 0)
@@ -1567,7 +1582,7 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 			return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
 					     "writing '%s' to %s failed: %s (%s); the rollback failed too: %s",
 					     w->value, w->path,
-					     rc == -EIO ? "read back a different value" :
+					     mismatch ? "read back a different value" :
 					     zap_write_errno_text(-rc),
 					     strerrorname_np(-rc) ?
 					     strerrorname_np(-rc) : "?", left);
@@ -1576,7 +1591,7 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "writing '%s' to %s failed: %s (%s); %zu earlier write%s undone",
 				     w->value, w->path,
-				     rc == -EIO ? "read back a different value" :
+				     mismatch ? "read back a different value" :
 				     zap_write_errno_text(-rc),
 				     strerrorname_np(-rc) ?
 				     strerrorname_np(-rc) : "?", i,

@@ -870,6 +870,13 @@ int machine_finish(struct machine *m, char *err, size_t errlen)
 {
 	int a, d;
 
+	/*
+	 * The matrix device's features file (6.13+) always names ap_config
+	 * (about 6.10+): a kernel without ap_config has no such file.
+	 */
+	if (!m->has_ap_config)
+		m->has_matrix_features = false;
+
 	for (a = 0; a < MACHINE_IDS; a++) {
 		if (!m->adapter[a].present)
 			continue;
