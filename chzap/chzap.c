@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * chzap.c - chzap: change which AP queues belong to the host, to the
- * vfio_ap pool and to each vfio_ap mdev, never sharing an APQN. This file
- * owns the command line (one popt table, used for parsing and for --help),
- * turns it into a struct zap_change, and runs it through libzapconf: load
- * the model, build the plan (printed by --dry-run), apply it (lock, re-read,
- * re-validate, write, roll back), and exit with the error's status.
+ * vfio_ap pool and to each vfio_ap mdev, never sharing an APQN, live, in
+ * the persistent configuration (mdevctl definitions, 41-ap.rules) or both.
+ * This file owns the command line (one popt table, used for parsing and
+ * for --help), turns it into a struct zap_change, and runs it through
+ * libzapconf: load the model, let --auto choose the ids (auto.c), build the
+ * plan (printed by --dry-run), apply it (lock, re-read, re-validate, write,
+ * roll back) or recover a dead chzap's change from its journal, and exit
+ * with the error's status; --json reports each outcome as one object.
  *
  * Copyright zap developers 2026
  */
@@ -29,14 +32,22 @@ enum {
 	OPT_REMOVE = 0x101,
 	OPT_VFIO = 0x102,
 	OPT_HOST = 0x103,
+	OPT_LOCK_TIMEOUT = 0x104,
+	OPT_AUTOSTART = 0x105,
+	OPT_RECOVER = 0x106,
+	OPT_AUTO = 0x107,
+	OPT_TYPE = 0x108,
+	OPT_MODE = 0x109,
 	OPT_ADAPTER = 'a',
 	OPT_DOMAIN = 'd',
 	OPT_CONTROL_DOMAIN = 'c',
+	OPT_PERSISTENT = 'p',
+	OPT_PERSISTENT_ONLY = 'P',
 	OPT_DRY_RUN = 'n',
 	OPT_FORCE = 'f',
 	OPT_QUIET = 'q',
 	OPT_VERBOSE = 'V',
-	OPT_LOCK_TIMEOUT = 0x104,
+	OPT_JSON = 'j',
 	OPT_HELP = 'h',
 	OPT_VERSION = 'v',
 };
@@ -55,6 +66,11 @@ static struct poptOption mode_options[] = {
 	  "clear apmask/aqmask bits: the queues go to vfio_ap", NULL },
 	{ "host", '\0', POPT_ARG_NONE, NULL, OPT_HOST,
 	  "set apmask/aqmask bits: the queues go to the host", NULL },
+	{ "autostart", '\0', POPT_ARG_STRING, NULL, OPT_AUTOSTART,
+	  "start the mdev's definition at boot or not", "yes|no" },
+	{ "recover", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL,
+	  OPT_RECOVER, "undo (or complete) a dead chzap's change",
+	  "complete" },
 	POPT_TABLEEND
 };
 
@@ -68,6 +84,24 @@ static struct poptOption id_options[] = {
 	POPT_TABLEEND
 };
 
+static struct poptOption scope_options[] = {
+	{ "persistent", 'p', POPT_ARG_NONE, NULL, OPT_PERSISTENT,
+	  "change sysfs and the persistent configuration", NULL },
+	{ "persistent-only", 'P', POPT_ARG_NONE, NULL, OPT_PERSISTENT_ONLY,
+	  "change only the persistent configuration", NULL },
+	POPT_TABLEEND
+};
+
+static struct poptOption auto_options[] = {
+	{ "auto", '\0', POPT_ARG_STRING, NULL, OPT_AUTO,
+	  "choose N adapters x M domains that are free", "NxM" },
+	{ "type", '\0', POPT_ARG_STRING, NULL, OPT_TYPE,
+	  "only cards of this type (CEX8C)", "TYPE" },
+	{ "mode", '\0', POPT_ARG_STRING, NULL, OPT_MODE,
+	  "only cards of this mode: cca, ep11 or accel", "MODE" },
+	POPT_TABLEEND
+};
+
 static struct poptOption common_options[] = {
 	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN,
 	  "print the planned writes, write nothing", NULL },
@@ -77,6 +111,8 @@ static struct poptOption common_options[] = {
 	  "no warnings, notes or owner changes", NULL },
 	{ "verbose", 'V', POPT_ARG_NONE, NULL, OPT_VERBOSE,
 	  "print each write as it is made", NULL },
+	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
+	  "print the outcome as one JSON object", NULL },
 	{ "lock-timeout", '\0', POPT_ARG_STRING, NULL, OPT_LOCK_TIMEOUT,
 	  "wait this long for the lock (default 90)", "SECONDS" },
 	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP,
@@ -92,6 +128,10 @@ static struct poptOption options[] = {
 	  "Modes (one at a time; default with --mdev: assign)", NULL },
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, id_options, 0,
 	  "Ids", NULL },
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, scope_options, 0,
+	  "Persistence (default: sysfs only)", NULL },
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, auto_options, 0,
+	  "Allocation (with --create, or --mdev to grow; -a, -d filter)", NULL },
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, common_options, 0,
 	  "Options", NULL },
 	POPT_TABLEEND
@@ -99,12 +139,14 @@ static struct poptOption options[] = {
 
 /* What the command line said beyond the change itself, checked as a whole. */
 struct cmdline {
-	int mode;            /* OPT_UNASSIGN ... OPT_HOST, 0 for assign */
+	int mode;            /* OPT_UNASSIGN ... OPT_RECOVER, 0 for assign */
+	int scope;           /* OPT_PERSISTENT(_ONLY), 0 for sysfs only */
 	bool mdev;           /* -m given */
 	bool adapters, domains, control_domains;
+	bool type, card_mode; /* --type, --mode */
 };
 
-/* The signal that arrived while the plan was being applied, 0 if none. */
+/* The first signal that arrived while the lock was held, 0 if none. */
 static volatile sig_atomic_t caught_signal;
 
 /* The signals that must not cut a change in half. */
@@ -122,44 +164,58 @@ void chzap_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Print "chzap: <message>" and the --help hint, exit 1. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
+/* Print "chzap: <message>", the --help hint (and the JSON object), exit 1. */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+usage_error(const struct chzap *c, const char *fmt, ...)
 {
+	char message[ZAP_ERROR_MSGLEN];
 	va_list ap;
 
-	fputs(PROGRAM ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	chzap_warn("%s", message);
 	fputs("Try '" PROGRAM " --help' for more information.\n", stderr);
+	if (c->json)
+		report_json(c, NULL, ZAP_STATUS_USAGE, message);
 	exit(ZAP_STATUS_USAGE);
 }
 
-/* Print "chzap: <err->message>", exit err->status (1 if it says OK). */
-static void __attribute__((noreturn)) fail(const struct zap_error *err)
+/* Report @err (on stderr, or as JSON), exit err->status (1 if it says OK). */
+static void __attribute__((noreturn))
+fail(const struct chzap *c, const struct zap_error *err)
 {
-	chzap_warn("%s", err->message[0] ? err->message :
-		   strerror(err->errnum));
-	if (err->status == ZAP_STATUS_USAGE || err->status == ZAP_STATUS_OK)
+	const char *message = err->message[0] ? err->message :
+			      strerror(err->errnum);
+	int status = err->status == ZAP_STATUS_OK ? ZAP_STATUS_USAGE :
+		     (int)err->status;
+
+	/* with --json stderr carries only usage errors */
+	if (!c->json || status == ZAP_STATUS_USAGE)
+		chzap_warn("%s", message);
+	if (status == ZAP_STATUS_USAGE)
 		fputs("Try '" PROGRAM " --help' for more information.\n",
 		      stderr);
-	exit(err->status == ZAP_STATUS_OK ? ZAP_STATUS_USAGE :
-	     (int)err->status);
+	if (c->json)
+		report_json(c, NULL, status, message);
+	exit(status);
 }
 
-/* Print "chzap: out of memory", exit 2. */
-static void __attribute__((noreturn)) out_of_memory(void)
+/* Report "out of memory", exit 2. */
+static void __attribute__((noreturn)) out_of_memory(const struct chzap *c)
 {
-	chzap_warn("out of memory");
-	exit(ZAP_STATUS_NOT_FOUND);
+	struct zap_error err = { .errnum = ENOMEM,
+				 .status = ZAP_STATUS_NOT_FOUND };
+
+	snprintf(err.message, sizeof(err.message), "out of memory");
+	fail(c, &err);
 }
 
 /* Print the options of one popt table (and of the tables it includes). */
 static void print_option_table(const struct poptOption *table)
 {
 	const struct poptOption *o;
+	const char *arg, *open, *close;
 	char left[64];
 
 	for (o = table; o->longName || o->shortName || o->arg; o++) {
@@ -168,16 +224,18 @@ static void print_option_table(const struct poptOption *table)
 			print_option_table(o->arg);
 			continue;
 		}
+		arg = o->argDescrip ? o->argDescrip : "";
+		/* "--recover[=complete]": an argument that may be left out */
+		open = !o->argDescrip ? "" :
+		       (o->argInfo & POPT_ARGFLAG_OPTIONAL) ? "[=" : " ";
+		close = o->argDescrip && (o->argInfo & POPT_ARGFLAG_OPTIONAL) ?
+			"]" : "";
 		if (o->shortName)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s",
-				 o->shortName, o->longName,
-				 o->argDescrip ? " " : "",
-				 o->argDescrip ? o->argDescrip : "");
+			snprintf(left, sizeof(left), "-%c, --%s%s%s%s",
+				 o->shortName, o->longName, open, arg, close);
 		else
-			snprintf(left, sizeof(left), "    --%s%s%s",
-				 o->longName,
-				 o->argDescrip ? " " : "",
-				 o->argDescrip ? o->argDescrip : "");
+			snprintf(left, sizeof(left), "    --%s%s%s%s",
+				 o->longName, open, arg, close);
 		printf("  %-27s %s\n", left, o->descrip);
 	}
 }
@@ -188,19 +246,25 @@ static void print_help(void)
 	printf("Usage: " PROGRAM " -m UUID [-a LIST] [-d LIST] [-c LIST]\n"
 	       "       " PROGRAM " -u -m UUID [-a LIST] [-d LIST] [-c LIST]\n"
 	       "       " PROGRAM " --create [-m UUID] [-a LIST] [-d LIST] [-c LIST]\n"
+	       "       " PROGRAM " --create --auto NxM [--type TYPE] [--mode MODE]\n"
+	       "       " PROGRAM " -m UUID --auto 0xM|Nx0 [--type TYPE] [--mode MODE]\n"
 	       "       " PROGRAM " --remove -m UUID\n"
 	       "       " PROGRAM " --vfio [-a LIST] [-d LIST]\n"
-	       "       " PROGRAM " --host [-a LIST] [-d LIST]\n\n"
+	       "       " PROGRAM " --host [-a LIST] [-d LIST]\n"
+	       "       " PROGRAM " --autostart yes|no -m UUID\n"
+	       "       " PROGRAM " --recover[=complete]\n\n"
 	       "Change which AP (crypto) queues of an IBM Z host belong to the "
 	       "host's zcrypt\ndrivers, to the vfio_ap pool and to each vfio_ap "
 	       "mediated device (mdev).\nThe whole change is checked first, "
 	       "under the AP configuration lock: an APQN\nis never shared by "
 	       "two mdevs nor held by an mdev and the host. A failed write\n"
-	       "is rolled back.\n");
+	       "is rolled back. -p also changes the persistent configuration "
+	       "(mdevctl\ndefinitions, 41-ap.rules), -P only that.\n");
 	print_option_table(options);
 	printf("\nA LIST is decimal or 0x hex ids, ',' lists and '-' ranges "
 	       "(1-3,0x47);\nleading zeros are refused as ambiguous. A UUID is "
-	       "8-4-4-4-12 hex digits.\n\n"
+	       "8-4-4-4-12 hex digits.\nNxM is N adapters by M usage domains "
+	       "(2x4); 0xM and Nx0 grow the mdev of -m.\n\n"
 	       "Exit codes: 0 done, 1 usage error, 2 not found, 3 refused, "
 	       "4 a write failed\n(rolled back), 5 lock not obtained, 6 a write "
 	       "and its rollback failed.\nSee chzap(8).\n");
@@ -209,18 +273,42 @@ static void print_help(void)
 /* Record the mode option @mode; two different modes are a usage error. */
 static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 {
-	static const enum zap_change_kind kinds[] = {
-		[OPT_CREATE - OPT_CREATE] = ZAP_CHANGE_CREATE,
-		[OPT_REMOVE - OPT_CREATE] = ZAP_CHANGE_REMOVE,
-		[OPT_VFIO - OPT_CREATE] = ZAP_CHANGE_TO_VFIO,
-		[OPT_HOST - OPT_CREATE] = ZAP_CHANGE_TO_HOST,
-	};
-
 	if (cmd->mode && cmd->mode != mode)
-		usage_error("Only one of --create, --remove, --unassign, --vfio or --host can be specified");
+		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified");
 	cmd->mode = mode;
-	c->change.kind = mode == OPT_UNASSIGN ? ZAP_CHANGE_UNASSIGN :
-			 kinds[mode - OPT_CREATE];
+	switch (mode) {
+	case OPT_UNASSIGN:
+		c->change.kind = ZAP_CHANGE_UNASSIGN;
+		break;
+	case OPT_CREATE:
+		c->change.kind = ZAP_CHANGE_CREATE;
+		break;
+	case OPT_REMOVE:
+		c->change.kind = ZAP_CHANGE_REMOVE;
+		break;
+	case OPT_VFIO:
+		c->change.kind = ZAP_CHANGE_TO_VFIO;
+		break;
+	case OPT_HOST:
+		c->change.kind = ZAP_CHANGE_TO_HOST;
+		break;
+	case OPT_AUTOSTART:
+		c->change.kind = ZAP_CHANGE_AUTOSTART;
+		break;
+	case OPT_RECOVER:
+		c->recover = true;
+		break;
+	}
+}
+
+/* Record -p or -P; the two together are a usage error. */
+static void set_scope(struct chzap *c, struct cmdline *cmd, int scope)
+{
+	if (cmd->scope && cmd->scope != scope)
+		usage_error(c, "Only one of --persistent or --persistent-only can be specified");
+	cmd->scope = scope;
+	c->change.scope = scope == OPT_PERSISTENT ? ZAP_SCOPE_BOTH :
+			  ZAP_SCOPE_PERSISTENT;
 }
 
 /* Parse the -m argument; a second, different UUID is a usage error. */
@@ -231,29 +319,29 @@ static void set_mdev(struct chzap *c, struct cmdline *cmd, const char *arg)
 
 	zap_error_clear(&err);
 	if (zap_uuid_parse(arg, uuid, &err))
-		fail(&err);
+		fail(c, &err);
 	if (cmd->mdev && strcmp(uuid, c->change.uuid))
-		usage_error("Only one --mdev can be specified");
+		usage_error(c, "Only one --mdev can be specified");
 	memcpy(c->change.uuid, uuid, sizeof(uuid));
 	cmd->mdev = true;
 }
 
 /* Parse an id list into @ids (the lists of a repeated option add up). */
-static void add_ids(struct zap_bitmap *ids, bool *given, const char *arg,
-		    const char *what)
+static void add_ids(const struct chzap *c, struct zap_bitmap *ids,
+		    bool *given, const char *arg, const char *what)
 {
 	struct zap_bitmap parsed;
 	struct zap_error err;
 
 	zap_error_clear(&err);
 	if (zap_ids_parse(&parsed, arg, ZAP_MAX_ID, what, &err))
-		fail(&err);
+		fail(c, &err);
 	zap_bitmap_or(ids, ids, &parsed);
 	*given = true;
 }
 
 /* Parse --lock-timeout SECONDS: whole seconds, decimal. */
-static unsigned int parse_seconds(const char *arg)
+static unsigned int parse_seconds(const struct chzap *c, const char *arg)
 {
 	unsigned long value;
 	char *end;
@@ -266,8 +354,91 @@ static unsigned int parse_seconds(const char *arg)
 		goto bad;
 	return (unsigned int)value;
 bad:
-	usage_error("invalid --lock-timeout '%s': give whole seconds (0 to %u)",
+	usage_error(c, "invalid --lock-timeout '%s': give whole seconds (0 to %u)",
 		    arg, UINT_MAX / 1000);
+}
+
+/* Parse --autostart yes|no into c->change.autostart. */
+static void parse_autostart(struct chzap *c, const char *arg)
+{
+	if (strcmp(arg, "yes") == 0)
+		c->change.autostart = true;
+	else if (strcmp(arg, "no") == 0)
+		c->change.autostart = false;
+	else
+		usage_error(c, "invalid --autostart '%s': give yes or no", arg);
+}
+
+/* Parse the optional argument of --recover: none or "undo", "complete". */
+static void parse_recover(struct chzap *c, const char *arg)
+{
+	if (!arg || strcmp(arg, "undo") == 0)
+		c->recover_mode = ZAP_RECOVER_UNDO;
+	else if (strcmp(arg, "complete") == 0)
+		c->recover_mode = ZAP_RECOVER_COMPLETE;
+	else
+		usage_error(c, "invalid --recover '%s': give --recover (undo) or --recover=complete",
+			    arg);
+}
+
+/* Parse one count of NxM from @s up to @end: 0 to ZAP_IDS, no leading 0. */
+static bool parse_count(const char *s, const char *end, unsigned int *count)
+{
+	unsigned int value = 0;
+
+	if (s == end || end - s > 3 || (s[0] == '0' && end - s > 1))
+		return false;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		value = value * 10 + (unsigned int)(*s - '0');
+	}
+	if (value > ZAP_IDS)
+		return false;
+	*count = value;
+	return true;
+}
+
+/* Parse --auto NxM into c->autoalloc. */
+static void parse_auto(struct chzap *c, const char *arg)
+{
+	const char *x = strchr(arg, 'x');
+
+	if (!x || !parse_count(arg, x, &c->autoalloc.nr_adapters) ||
+	    !parse_count(x + 1, x + strlen(x), &c->autoalloc.nr_domains))
+		usage_error(c, "invalid --auto '%s': give NxM, N adapters by M usage domains (2x4), each 0 to %u",
+			    arg, ZAP_IDS);
+	c->autoalloc.given = true;
+}
+
+/* Parse --type TYPE: a card type as zcrypt names it, letters and digits. */
+static void parse_type(struct chzap *c, struct cmdline *cmd, const char *arg)
+{
+	size_t len = strlen(arg);
+
+	if (!len || len >= sizeof(c->autoalloc.filter.type) ||
+	    arg[strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "abcdefghijklmnopqrstuvwxyz0123456789")])
+		usage_error(c, "invalid --type '%s': give a card type as lszap -A shows it (CEX8C)",
+			    arg);
+	memcpy(c->autoalloc.filter.type, arg, len + 1);
+	cmd->type = true;
+}
+
+/* Parse --mode cca|ep11|accel. */
+static void parse_card_mode(struct chzap *c, struct cmdline *cmd,
+			    const char *arg)
+{
+	if (strcmp(arg, "cca") == 0)
+		c->autoalloc.filter.mode = ZAP_MODE_CCA;
+	else if (strcmp(arg, "ep11") == 0)
+		c->autoalloc.filter.mode = ZAP_MODE_EP11;
+	else if (strcmp(arg, "accel") == 0)
+		c->autoalloc.filter.mode = ZAP_MODE_ACCEL;
+	else
+		usage_error(c, "invalid --mode '%s': give cca, ep11 or accel",
+			    arg);
+	cmd->card_mode = true;
 }
 
 /* Handle one option code @rc of popt with its argument @arg. */
@@ -285,15 +456,36 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 	case OPT_HOST:
 		set_mode(c, cmd, rc);
 		break;
+	case OPT_AUTOSTART:
+		set_mode(c, cmd, rc);
+		parse_autostart(c, arg);
+		break;
+	case OPT_RECOVER:
+		set_mode(c, cmd, rc);
+		parse_recover(c, arg);
+		break;
 	case OPT_ADAPTER:
-		add_ids(&c->change.adapters, &cmd->adapters, arg, "adapter");
+		add_ids(c, &c->change.adapters, &cmd->adapters, arg, "adapter");
 		break;
 	case OPT_DOMAIN:
-		add_ids(&c->change.domains, &cmd->domains, arg, "domain");
+		add_ids(c, &c->change.domains, &cmd->domains, arg, "domain");
 		break;
 	case OPT_CONTROL_DOMAIN:
-		add_ids(&c->change.control_domains, &cmd->control_domains, arg,
-			"control domain");
+		add_ids(c, &c->change.control_domains, &cmd->control_domains,
+			arg, "control domain");
+		break;
+	case OPT_PERSISTENT:
+	case OPT_PERSISTENT_ONLY:
+		set_scope(c, cmd, rc);
+		break;
+	case OPT_AUTO:
+		parse_auto(c, arg);
+		break;
+	case OPT_TYPE:
+		parse_type(c, cmd, arg);
+		break;
+	case OPT_MODE:
+		parse_card_mode(c, cmd, arg);
 		break;
 	case OPT_DRY_RUN:
 		c->dry_run = true;
@@ -307,8 +499,11 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 	case OPT_VERBOSE:
 		c->verbose = true;
 		break;
+	case OPT_JSON:
+		c->json = true;
+		break;
 	case OPT_LOCK_TIMEOUT:
-		c->lock_timeout_s = parse_seconds(arg);
+		c->lock_timeout_s = parse_seconds(c, arg);
 		break;
 	case OPT_HELP:
 		print_help();
@@ -317,6 +512,22 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 		printf(PROGRAM " (zap) %s\n", zap_version());
 		exit(0);
 	}
+}
+
+/*
+ * Is --json (or -j) one of the words before "--"? Known before parsing, so
+ * that a usage error anywhere on the line is reported as JSON too.
+ */
+static bool json_requested(int argc, const char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "--json") == 0 ||
+		    strcmp(argv[i], "-j") == 0)
+			return true;
+	}
+	return false;
 }
 
 /* Parse argv into @c and @cmd; --help and --version exit here. */
@@ -330,20 +541,53 @@ static void parse_command_line(struct chzap *c, struct cmdline *cmd,
 
 	con = poptGetContext(PROGRAM, argc, argv, options, 0);
 	if (!con)
-		out_of_memory();
+		out_of_memory(c);
 	while ((rc = poptGetNextOpt(con)) > 0) {
 		arg = poptGetOptArg(con);
 		handle_option(c, cmd, rc, arg);
 		free(arg);
 	}
 	if (rc < -1)
-		usage_error("%s: %s",
+		usage_error(c, "%s: %s",
 			    poptBadOption(con, POPT_BADOPTION_NOALIAS),
 			    poptStrerror(rc));
 	rest = poptGetArgs(con);
 	if (rest && rest[0])
-		usage_error("unexpected argument '%s'", rest[0]);
+		usage_error(c, "unexpected argument '%s'", rest[0]);
 	poptFreeContext(con);
+}
+
+/* --recover takes only the options that say how to report and wait. */
+static void check_recover(const struct chzap *c, const struct cmdline *cmd)
+{
+	if (cmd->mdev || cmd->adapters || cmd->domains ||
+	    cmd->control_domains || cmd->scope || c->dry_run ||
+	    c->change.force || c->autoalloc.given || cmd->type ||
+	    cmd->card_mode)
+		usage_error(c, "--recover takes no other options than --quiet, --verbose, --json and --lock-timeout");
+}
+
+/* --auto: with --create (NxM) or with -m alone (0xM or Nx0), no -c. */
+static void check_auto(const struct chzap *c, const struct cmdline *cmd)
+{
+	const struct chzap_auto *a = &c->autoalloc;
+
+	switch (cmd->mode) {
+	case OPT_CREATE:
+		if (!a->nr_adapters || !a->nr_domains)
+			usage_error(c, "--create --auto needs NxM with N and M from 1 (N adapters by M usage domains)");
+		break;
+	case 0:
+		if (!cmd->mdev)
+			usage_error(c, "--auto needs --create, or --mdev UUID to grow an mdev");
+		if (!a->nr_adapters == !a->nr_domains)
+			usage_error(c, "--mdev --auto grows an mdev one way: 0xM adds M usage domains, Nx0 adds N adapters");
+		break;
+	default:
+		usage_error(c, "--auto goes only with --create, or with --mdev UUID to grow an mdev");
+	}
+	if (cmd->control_domains)
+		usage_error(c, "--auto takes no --control-domain: assign control domains with --mdev UUID -c LIST");
 }
 
 /* Refuse option combinations that mean nothing, before anything is read. */
@@ -353,34 +597,55 @@ static void check_combinations(const struct chzap *c,
 	bool ids = cmd->adapters || cmd->domains || cmd->control_domains;
 
 	if (c->quiet && c->verbose)
-		usage_error("Only one of --quiet or --verbose can be specified");
+		usage_error(c, "Only one of --quiet or --verbose can be specified");
+	if (c->json && c->verbose)
+		usage_error(c, "Only one of --json or --verbose can be specified");
+	if (c->json && c->dry_run)
+		usage_error(c, "Only one of --json or --dry-run can be specified");
+	if (cmd->mode == OPT_RECOVER) {
+		check_recover(c, cmd);
+		return;
+	}
+	if ((cmd->type || cmd->card_mode) && !c->autoalloc.given)
+		usage_error(c, "--%s needs --auto",
+			    cmd->type ? "type" : "mode");
+	if (c->autoalloc.given) {
+		check_auto(c, cmd);
+		return;
+	}
 	switch (c->change.kind) {
 	case ZAP_CHANGE_ASSIGN:
 	case ZAP_CHANGE_UNASSIGN:
 		if (!cmd->mdev)
-			usage_error(cmd->mode ? "--unassign needs --mdev UUID" :
+			usage_error(c, cmd->mode ? "--unassign needs --mdev UUID" :
 				    "no mode given: name the mdev to assign to (--mdev UUID), or use --create, --remove, --vfio or --host");
 		if (!ids)
-			usage_error("no ids given: use --adapter, --domain or --control-domain");
+			usage_error(c, "no ids given: use --adapter, --domain or --control-domain");
 		break;
 	case ZAP_CHANGE_REMOVE:
 		if (!cmd->mdev)
-			usage_error("--remove needs --mdev UUID");
+			usage_error(c, "--remove needs --mdev UUID");
 		if (ids)
-			usage_error("--remove takes no --adapter, --domain or --control-domain");
+			usage_error(c, "--remove takes no --adapter, --domain or --control-domain");
+		break;
+	case ZAP_CHANGE_AUTOSTART:
+		if (!cmd->mdev)
+			usage_error(c, "--autostart needs --mdev UUID");
+		if (ids)
+			usage_error(c, "--autostart takes no --adapter, --domain or --control-domain");
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
 		if (cmd->mdev)
-			usage_error("Only one of --%s or --mdev can be specified",
+			usage_error(c, "Only one of --%s or --mdev can be specified",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
 		if (cmd->control_domains)
-			usage_error("--%s takes no --control-domain: control domains are not in apmask/aqmask",
+			usage_error(c, "--%s takes no --control-domain: control domains are not in apmask/aqmask",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
 		if (!cmd->adapters && !cmd->domains)
-			usage_error("--%s needs --adapter or --domain",
+			usage_error(c, "--%s needs --adapter or --domain",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
 		break;
@@ -390,10 +655,11 @@ static void check_combinations(const struct chzap *c,
 	}
 }
 
-/* Signal handler while applying: remember the signal, let the change end. */
+/* While the lock is held: remember the first signal, let the change end. */
 static void remember_signal(int sig)
 {
-	caught_signal = sig;
+	if (!caught_signal)
+		caught_signal = sig;
 }
 
 /* Catch (@catch) or restore (from @old) the signals of change_signals. */
@@ -402,13 +668,15 @@ static void catch_signals(bool catch, struct sigaction old[])
 	struct sigaction sa;
 
 	/*
-	 * While the plan is applied the first signal is only remembered (a
-	 * second one acts as usual), so that a change is finished or rolled
-	 * back, never cut in half. Signals the caller ignores stay ignored.
+	 * While the lock is held every such signal is only remembered, so
+	 * that the change is finished or rolled back, the lock released and
+	 * no temporary file left, never cut in half; the library's lock wait
+	 * ends at once on one (-EINTR). Signals the caller ignores stay
+	 * ignored.
 	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = remember_signal;
-	sa.sa_flags = SA_RESETHAND | SA_RESTART;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(change_signals) / sizeof(*change_signals);
 	     i++) {
@@ -420,6 +688,47 @@ static void catch_signals(bool catch, struct sigaction old[])
 		if (old[i].sa_handler != SIG_IGN)
 			sigaction(change_signals[i], &sa, NULL);
 	}
+}
+
+/* Say which signal arrived while the lock was held, and what came of it. */
+static void report_signal(const struct chzap *c, bool finished)
+{
+	if (!caught_signal || c->json)
+		return;
+	chzap_warn("SIG%s received while the configuration was being changed: %s",
+		   sigabbrev_np(caught_signal) ?
+		   sigabbrev_np(caught_signal) : "?",
+		   finished ? "the change was finished first" :
+		   "chzap stopped after the outcome above");
+}
+
+/* The exit status of a failed library call (2 if it says OK). */
+static int error_status(const struct zap_error *err)
+{
+	return err->status == ZAP_STATUS_OK ? ZAP_STATUS_NOT_FOUND :
+	       (int)err->status;
+}
+
+/* A refused plan: every refusal, exit 3. */
+static int refused(const struct chzap *c, const struct zap_plan *plan)
+{
+	if (c->json)
+		report_json(c, plan, ZAP_STATUS_REFUSED, NULL);
+	else
+		report_refusals(plan);
+	return ZAP_STATUS_REFUSED;
+}
+
+/* The request is in effect already: a note, exit 0. */
+static int nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
+{
+	if (c->json) {
+		report_json(c, plan, ZAP_STATUS_OK, NULL);
+	} else {
+		report_warnings(c, plan);
+		report_nothing_to_do(c, plan);
+	}
+	return ZAP_STATUS_OK;
 }
 
 /* --dry-run: print the planned writes; 0 if accepted, 3 if refused. */
@@ -438,7 +747,7 @@ static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 static int apply(const struct chzap *c, struct zap_plan **plan,
 		 const struct zap_paths *paths)
 {
-	struct zap_apply_options options = {
+	struct zap_apply_options how = {
 		.lock_timeout_ms = c->lock_timeout_s * 1000,
 		.on_write = c->verbose ? report_write : NULL,
 		.data = NULL,
@@ -449,69 +758,119 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 
 	zap_error_clear(&err);
 	catch_signals(true, old);
-	rc = zap_plan_apply(plan, paths, &options, &err);
+	rc = zap_plan_apply(plan, paths, &how, &err);
 	catch_signals(false, old);
-	if (rc == 0) {
+	if (c->verbose)
+		report_files(*plan);
+	if (rc == 0)
+		status = ZAP_STATUS_OK;
+	else if (err.status == ZAP_STATUS_REFUSED && (*plan)->refusals.count)
+		status = ZAP_STATUS_REFUSED; /* re-validated under the lock */
+	else
+		status = error_status(&err);
+	if (c->json) {
+		report_json(c, *plan, status,
+			    rc == 0 || status == ZAP_STATUS_REFUSED ? NULL :
+			    err.message);
+	} else if (rc == 0) {
 		report_warnings(c, *plan);
 		if ((*plan)->nothing_to_do)
 			report_nothing_to_do(c, *plan);
 		else
 			report_done(c, *plan);
-		status = ZAP_STATUS_OK;
-	} else if (err.status == ZAP_STATUS_REFUSED &&
-		   (*plan)->refusals.count) {
+	} else if (status == ZAP_STATUS_REFUSED) {
 		/* refused on re-validation under the lock: every culprit */
 		report_refusals(*plan);
-		status = ZAP_STATUS_REFUSED;
 	} else {
 		if (err.status == ZAP_STATUS_WRITE ||
 		    err.status == ZAP_STATUS_ROLLBACK)
 			report_warnings(c, *plan);
 		chzap_warn("%s", err.message[0] ? err.message :
 			   strerror(err.errnum));
-		status = err.status == ZAP_STATUS_OK ? ZAP_STATUS_NOT_FOUND :
-			 (int)err.status;
 	}
-	if (caught_signal)
-		chzap_warn("SIG%s received while the configuration was being changed: %s",
-			   sigabbrev_np(caught_signal) ?
-			   sigabbrev_np(caught_signal) : "?",
-			   rc == 0 ? "the change was finished first" :
-			   "chzap stopped after the outcome above");
+	report_signal(c, rc == 0);
+	return status;
+}
+
+/* --recover: undo or complete a dead chzap's change from its journal. */
+static int recover(const struct chzap *c, const struct zap_paths *paths)
+{
+	struct zap_apply_options how = {
+		.lock_timeout_ms = c->lock_timeout_s * 1000,
+		.on_write = c->verbose ? report_write : NULL,
+		.data = NULL,
+	};
+	struct sigaction old[sizeof(change_signals) / sizeof(*change_signals)];
+	struct zap_journal_info journal;
+	struct zap_plan *plan = NULL;
+	struct zap_error err;
+	int rc, status;
+
+	zap_error_clear(&err);
+	/* for the note only: recovering reads the journal again, locked */
+	if (zap_journal_read(paths, &journal, NULL))
+		journal.present = false;
+	catch_signals(true, old);
+	rc = zap_journal_recover(paths, c->recover_mode, &how, &plan, &err);
+	catch_signals(false, old);
+	status = rc ? error_status(&err) : ZAP_STATUS_OK;
+	if (c->json) {
+		report_json(c, plan, status, rc ? err.message : NULL);
+	} else {
+		if (plan)
+			report_recovered(c, plan, &journal, rc == 0);
+		if (rc)
+			chzap_warn("%s", err.message[0] ? err.message :
+				   strerror(err.errnum));
+	}
+	report_signal(c, rc == 0);
+	zap_plan_free(plan);
 	return status;
 }
 
 /* Load the model, build the plan, print it or apply it; the exit status. */
-static int run(const struct chzap *c)
+static int run(struct chzap *c)
 {
 	struct zap_model *model = NULL;
 	struct zap_plan *plan = NULL;
 	struct zap_paths paths;
 	struct zap_error err;
+	unsigned int load;
 	int rc;
 
 	zap_error_clear(&err);
 	if (zap_paths_from_env(&paths, &err))
-		fail(&err);
-	if (zap_model_load(&model, &paths,
-			   zap_change_load_flags(c->change.kind), &err))
-		fail(&err);
+		fail(c, &err);
+	if (c->recover)
+		return recover(c, &paths);
+	load = zap_change_load_flags(c->change.kind);
+	if (c->autoalloc.given)
+		load |= CHZAP_AUTO_LOAD;
+	if (zap_model_load(&model, &paths, load, &err))
+		fail(c, &err);
+	if (c->autoalloc.given) {
+		rc = auto_choose(c, model, &plan, &err);
+		if (rc) {
+			zap_model_free(model);
+			if (rc < 0)
+				fail(c, &err);
+			rc = refused(c, plan);
+			zap_plan_free(plan);
+			return rc;
+		}
+	}
 	rc = zap_plan_build(model, &c->change, &plan, &err);
 	zap_model_free(model);
 	if (rc)
-		fail(&err);
-	if (c->dry_run) {
+		fail(c, &err);
+	if (c->dry_run)
 		rc = dry_run(c, plan);
-	} else if (plan->refusals.count) {
-		report_refusals(plan);
-		rc = ZAP_STATUS_REFUSED;
-	} else if (plan->nothing_to_do) {
-		report_warnings(c, plan);
-		report_nothing_to_do(c, plan);
-		rc = ZAP_STATUS_OK;
-	} else {
+	else if (plan->refusals.count)
+		rc = refused(c, plan);
+	else if (plan->nothing_to_do)
+		rc = nothing_to_do(c, plan);
+	else
 		rc = apply(c, &plan, &paths);
-	}
 	zap_plan_free(plan);
 	return rc;
 }
@@ -524,6 +883,8 @@ int main(int argc, const char **argv)
 	int rc;
 
 	c.change.kind = ZAP_CHANGE_ASSIGN;
+	c.change.scope = ZAP_SCOPE_LIVE;
+	c.json = json_requested(argc, argv);
 	parse_command_line(&c, &cmd, argc, argv);
 	check_combinations(&c, &cmd);
 	rc = run(&c);

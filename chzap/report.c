@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * report.c - what chzap prints about a plan: the planned writes of a dry
- * run as shell lines, refusals and warnings with every culprit the library
- * named, the note when nothing needs doing, the queues that change owner,
- * the UUID of a new mdev, and (-V) each write as the library makes it.
- * Everything printed comes from struct zap_plan; nothing is decided here.
+ * report.c - what chzap prints about a plan: the planned writes and file
+ * changes of a dry run as shell lines, refusals and warnings with every
+ * culprit the library named, the note when nothing needs doing, the queues
+ * that change owner, the UUID of a new mdev, (-V) each write as the library
+ * makes it and each file after the apply, the writes of a recovery, and
+ * the block --auto chose. Everything printed comes from struct zap_plan
+ * (or the library's block); nothing is decided here.
  *
  * Copyright zap developers 2026
  */
@@ -23,13 +25,9 @@ static bool shell_safe(const char *text)
 				 "0123456789_./:,+=@%-")] == '\0';
 }
 
-/* Print @text to @out as one shell word, single-quoted only if needed. */
-static void print_shell_word(FILE *out, const char *text)
+/* Print @text to @out as one single-quoted shell word (newlines kept). */
+static void print_quoted(FILE *out, const char *text)
 {
-	if (shell_safe(text)) {
-		fputs(text, out);
-		return;
-	}
 	fputc('\'', out);
 	for (; *text; text++) {
 		if (*text == '\'')
@@ -38,6 +36,15 @@ static void print_shell_word(FILE *out, const char *text)
 			fputc(*text, out);
 	}
 	fputc('\'', out);
+}
+
+/* Print @text to @out as one shell word, single-quoted only if needed. */
+static void print_shell_word(FILE *out, const char *text)
+{
+	if (shell_safe(text))
+		fputs(text, out);
+	else
+		print_quoted(out, text);
 }
 
 /* Print "echo VALUE > PATH" (no newline) to @out. */
@@ -49,13 +56,33 @@ static void print_echo(FILE *out, const char *value, const char *path)
 	print_shell_word(out, path);
 }
 
-/* Print each planned write as a shell line, in order. */
+/*
+ * Print a file change as the shell line that has the same result:
+ * "printf '%s' 'TEXT' > PATH" (TEXT the whole new content, byte for byte)
+ * or "rm -f PATH".
+ */
+static void print_file_change(const struct zap_file_change *f)
+{
+	if (f->content) {
+		fputs("printf '%s' ", stdout);
+		print_quoted(stdout, f->content);
+		fputs(" > ", stdout);
+	} else {
+		fputs("rm -f ", stdout);
+	}
+	print_shell_word(stdout, f->path);
+	fputc('\n', stdout);
+}
+
+/* Print each planned write, then each file change, as shell lines. */
 void report_dry_run(const struct zap_plan *plan)
 {
 	for (size_t i = 0; i < plan->nr_writes; i++) {
 		print_echo(stdout, plan->writes[i].value, plan->writes[i].path);
 		fputc('\n', stdout);
 	}
+	for (size_t i = 0; i < plan->nr_files; i++)
+		print_file_change(&plan->files[i]);
 }
 
 /* Print every refusal: each message names its APQNs and mdevs. */
@@ -78,6 +105,7 @@ void report_warnings(const struct chzap *c, const struct zap_plan *plan)
 void report_nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 {
 	const struct zap_change *change = &plan->change;
+	bool boot = change->scope == ZAP_SCOPE_PERSISTENT;
 	const char *what;
 
 	if (c->quiet)
@@ -90,27 +118,33 @@ void report_nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 		what = "has none of these adapters, domains and control domains";
 		break;
 	case ZAP_CHANGE_TO_VFIO:
-		chzap_warn("already in the requested state: apmask/aqmask give these queues to vfio_ap already; nothing written");
-		return;
 	case ZAP_CHANGE_TO_HOST:
-		chzap_warn("already in the requested state: apmask/aqmask give these queues to the host already; nothing written");
+		chzap_warn("already in the requested state: %s give these queues to %s already; nothing written",
+			   boot ? "the persistent masks (41-ap.rules)" :
+			   "apmask/aqmask",
+			   change->kind == ZAP_CHANGE_TO_VFIO ? "vfio_ap" :
+			   "the host");
+		return;
+	case ZAP_CHANGE_AUTOSTART:
+		chzap_warn("already in the requested state: the definition of mdev %s has \"start\": \"%s\" already; nothing written",
+			   change->uuid, change->autostart ? "auto" : "manual");
 		return;
 	default:
 		chzap_warn("already in the requested state; nothing written");
 		return;
 	}
-	chzap_warn("already in the requested state: mdev %s %s; nothing written",
-		   change->uuid, what);
+	chzap_warn("already in the requested state: %smdev %s %s; nothing written",
+		   boot ? "the definition of " : "", change->uuid, what);
 }
 
-/* Print "N queues FROM -> TO: AA.DDDD ..." on stdout. */
+/* Print "N queues FROM -> TO[ at boot]: AA.DDDD ..." on stdout. */
 static void print_owner_change(size_t count, const uint16_t *apqns,
-			       const char *from, const char *to)
+			       const char *from, const char *to, bool boot)
 {
 	char apqn[ZAP_APQN_STRLEN];
 
-	printf("%zu queue%s %s -> %s%s", count, count == 1 ? "" : "s", from,
-	       to, count ? ":" : "");
+	printf("%zu queue%s %s -> %s%s%s", count, count == 1 ? "" : "s", from,
+	       to, boot ? " at boot" : "", count ? ":" : "");
 	for (size_t i = 0; i < count; i++) {
 		zap_apqn_print(apqns[i] >> 8, apqns[i] & 0xff, apqn);
 		printf(" %s", apqn);
@@ -121,6 +155,8 @@ static void print_owner_change(size_t count, const uint16_t *apqns,
 /* After a successful apply: the new UUID; which queues changed owner. */
 void report_done(const struct chzap *c, const struct zap_plan *plan)
 {
+	bool boot = plan->change.scope == ZAP_SCOPE_PERSISTENT;
+
 	switch (plan->change.kind) {
 	case ZAP_CHANGE_CREATE:
 		/* the only line on stdout, even with -q: U=$(chzap --create) */
@@ -132,10 +168,10 @@ void report_done(const struct chzap *c, const struct zap_plan *plan)
 			break;
 		if (plan->change.kind == ZAP_CHANGE_TO_VFIO)
 			print_owner_change(plan->nr_to_vfio, plan->to_vfio,
-					   "host", "vfio");
+					   "host", "vfio", boot);
 		else
 			print_owner_change(plan->nr_to_host, plan->to_host,
-					   "vfio", "host");
+					   "vfio", "host", boot);
 		break;
 	default:
 		break;
@@ -176,5 +212,108 @@ void report_write(const struct zap_write *write, void *data)
 	default:
 		return;
 	}
+	fputc('\n', stderr);
+}
+
+/* Print "chzap: [undo: ]VERB PATH[: failed: ...]" for a file (stderr). */
+static void print_file_line(const char *prefix, const char *verb,
+			    const char *path, int errnum)
+{
+	const char *name = errnum ? strerrorname_np(errnum) : NULL;
+
+	fprintf(stderr, PROGRAM ": %s%s ", prefix, verb);
+	print_shell_word(stderr, path);
+	if (errnum)
+		fprintf(stderr, ": failed: %s (%s)", strerror(errnum),
+			name ? name : "?");
+	fputc('\n', stderr);
+}
+
+/*
+ * -V after an apply: "write PATH" or "remove PATH" per file attempted, in
+ * order, with the errno when it failed; then, last first, the files put
+ * back after a failure: "undo: write PATH" (old text restored) or "undo:
+ * remove PATH" (the file did not exist before).
+ */
+void report_files(const struct zap_plan *plan)
+{
+	for (size_t i = 0; i < plan->nr_files; i++) {
+		const struct zap_file_change *f = &plan->files[i];
+
+		if (f->result == ZAP_WRITE_PENDING)
+			continue;
+		print_file_line("", f->content ? "write" : "remove", f->path,
+				f->result == ZAP_WRITE_FAILED ? f->errnum : 0);
+	}
+	for (size_t i = plan->nr_files; i-- > 0;) {
+		const struct zap_file_change *f = &plan->files[i];
+
+		if (f->result != ZAP_WRITE_UNDONE &&
+		    f->result != ZAP_WRITE_UNDO_FAILED)
+			continue;
+		print_file_line("undo: ", f->old_content ? "write" : "remove",
+				f->path, f->result == ZAP_WRITE_UNDO_FAILED ?
+				f->errnum : 0);
+	}
+}
+
+/*
+ * --recover: each write made, as a shell line on stdout (also with -q: it
+ * is the result); then, unless -q, a note naming the change recovered.
+ */
+void report_recovered(const struct chzap *c, const struct zap_plan *plan,
+		      const struct zap_journal_info *journal, bool done)
+{
+	size_t made = 0;
+
+	for (size_t i = 0; i < plan->nr_writes; i++) {
+		const struct zap_write *w = &plan->writes[i];
+
+		if (w->result != ZAP_WRITE_OK)
+			continue;
+		print_echo(stdout, w->value, w->path);
+		fputc('\n', stdout);
+		made++;
+	}
+	if (c->quiet || !done)
+		return;
+	if (plan->nothing_to_do) {
+		chzap_warn("no unfinished change to recover; nothing written");
+		return;
+	}
+	if (journal->present)
+		chzap_warn("the unfinished change '%s' of process %d (%zu of %zu writes made) is %s: %zu write%s",
+			   journal->change, journal->pid, journal->nr_done,
+			   journal->nr_writes,
+			   c->recover_mode == ZAP_RECOVER_UNDO ? "undone" :
+			   "completed", made, made == 1 ? "" : "s");
+	else
+		chzap_warn("the unfinished change is %s: %zu write%s",
+			   c->recover_mode == ZAP_RECOVER_UNDO ? "undone" :
+			   "completed", made, made == 1 ? "" : "s");
+}
+
+/*
+ * --auto, unless -q: "chzap: --auto NxM chose adapters LIST x domains
+ * LIST: AA.DDDD ..." (the lists as -a and -d take them; the APQNs the
+ * block adds).
+ */
+void report_auto_choice(const struct chzap *c, const struct zap_block *block)
+{
+	char adapters[1024], domains[1024], apqn[ZAP_APQN_STRLEN];
+	unsigned int a, d;
+
+	if (c->quiet || c->json)
+		return;
+	zap_ids_print(&block->adapters, adapters, sizeof(adapters));
+	zap_ids_print(&block->domains, domains, sizeof(domains));
+	fprintf(stderr, PROGRAM ": --auto %ux%u chose adapters %s x domains %s:",
+		c->autoalloc.nr_adapters, c->autoalloc.nr_domains, adapters,
+		domains);
+	zap_for_each_set_bit(a, &block->adapters)
+		zap_for_each_set_bit(d, &block->domains) {
+			zap_apqn_print(a, d, apqn);
+			fprintf(stderr, " %s", apqn);
+		}
 	fputc('\n', stderr);
 }

@@ -853,7 +853,8 @@ struct zap_block {
  * extend it: @within->adapters are all taken (then @nr_adapters counts the
  * additional ones) and only domains free on all of them qualify, or
  * @within->domains likewise.
- * Returns: 0 with @block filled; -ENOSPC when there is no such block, with
+ * Returns: 0 with @block filled; -EINVAL (growing by domains an mdev that
+ * has no adapter, or a fresh block of zero adapters or domains); -ENOSPC when there is no such block, with
  * @largest set to the largest blocks found (largest->adapters = the most
  * adapters for @nr_domains domains, largest->domains = the most domains for
  * @nr_adapters adapters; either may be empty).

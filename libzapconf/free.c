@@ -252,11 +252,14 @@ ZAP_EXPORT int zap_free_block_find(const struct zap_model *model,
 
 	memset(block, 0, sizeof(*block));
 	memset(largest, 0, sizeof(*largest));
-	if (within && !zap_bitmap_empty(&within->adapters) && nr_adapters)
+	/* growth: an mdev without adapters may still get adapters */
+	if (within && nr_adapters && !nr_domains)
 		return grow_adapters(model, free, nr_adapters, within, block,
 				     largest);
-	if (within && !zap_bitmap_empty(&within->adapters))
-		return grow_domains(free, nr_domains, within, block, largest);
+	/* domains are free "on all its adapters": an mdev needs adapters */
+	if (within && nr_domains && !nr_adapters)
+		return zap_bitmap_empty(&within->adapters) ? -EINVAL :
+		       grow_domains(free, nr_domains, within, block, largest);
 	if (!nr_adapters || !nr_domains)
 		return -EINVAL;
 	zap_bitmap_zero(&candidates);

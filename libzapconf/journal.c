@@ -373,6 +373,21 @@ static int recovery_writes(const struct journal *j, enum zap_recover_mode mode,
 	return 0;
 }
 
+/* The kind and mdev of the journal's change line ("assign UUID"). */
+static void recovered_change(const struct zap_journal_info *info,
+			     struct zap_change *change)
+{
+	const char *space = strchr(info->change, ' ');
+	size_t n = space ? (size_t)(space - info->change) : 0;
+
+	for (size_t k = 0; k < sizeof(change_names) / sizeof(change_names[0]); k++)
+		if (change_names[k] && strlen(change_names[k]) == n &&
+		    strncmp(info->change, change_names[k], n) == 0)
+			change->kind = (enum zap_change_kind)k;
+	if (space)
+		zap_uuid_parse(space + 1, change->uuid, NULL);
+}
+
 /* Undo or complete the unfinished change of a dead chzap. */
 ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 				   enum zap_recover_mode mode,
@@ -409,6 +424,7 @@ ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 				   paths->journal, j.info.pid);
 		goto out;
 	}
+	recovered_change(&j.info, &plan->change);
 	rc = recovery_writes(&j, mode, plan);
 	if (rc) {
 		rc = zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,

@@ -1203,8 +1203,12 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	if (mdev)
 		snprintf(plan->change.uuid, sizeof(plan->change.uuid), "%s",
 			 mdev->uuid);
-	/* an unfinished change of a dead chzap comes first: a dry run says so */
-	if (model->journal.present)
+	/*
+	 * An unfinished change of a dead chzap comes first: a dry run says
+	 * so. A live one is a change in progress, which the lock serialises.
+	 */
+	if (model->journal.present &&
+	    (!model->journal.alive || model->journal.problem[0]))
 		rc = zap_problems_add(&plan->refusals,
 				      ZAP_PROBLEM_UNFINISHED_CHANGE, NULL, NULL,
 				      model->paths.journal, NULL, NULL,

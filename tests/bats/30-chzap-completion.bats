@@ -152,3 +152,60 @@ completion_machine() {
 	assert_success
 	assert_output ""
 }
+
+@test "completion: --autostart offers yes and no; --mode the three modes" {
+	run complete_words --autostart ""
+	assert_success
+	assert_output - <<-EOF
+	no
+	yes
+	EOF
+	run complete_words --create --auto 1x1 --mode e
+	assert_output "ep11"
+	run complete_words --create --auto 1x1 --mode ""
+	assert_output - <<-EOF
+	accel
+	cca
+	ep11
+	EOF
+}
+
+@test "completion: --type offers the card types lszap lists, once each" {
+	zap_tree - < <(completion_machine)
+	run complete_words --create --auto 1x1 --type ""
+	assert_success
+	assert_output - <<-EOF
+	CEX7P
+	CEX8C
+	EOF
+}
+
+@test "completion: --recover= offers complete and undo; nothing after --auto" {
+	run complete_words --recover =
+	assert_success
+	assert_output - <<-EOF
+	complete
+	undo
+	EOF
+	run complete_words --recover = c
+	assert_output "complete"
+	run complete_words --recover=c
+	assert_output "--recover=complete"
+	run complete_words --create --auto ""
+	assert_output ""
+}
+
+@test "completion: -m offers every mdev with -P or --autostart, defined ones with --create" {
+	zap_tree - < <(completion_machine)
+	run complete_words -P -m ""
+	assert_success
+	assert_output - <<-EOF
+	$A
+	$B
+	$C
+	EOF
+	run complete_words --autostart yes -m c
+	assert_output "$C"
+	run complete_words --create -P -m ""
+	assert_output "$C"
+}

@@ -52,7 +52,7 @@ play() {
 			continue
 		fi
 		rc=0
-		out=$("${argv[@]}") || rc=$?
+		out=$("${argv[@]}" 2>> "$BATS_TEST_TMPDIR/play.err") || rc=$?
 		if [ "$register" = existing ]; then
 			found[${argv[4]}]=$rc
 			[ "$rc" -eq 0 ] || [ "$rc" -eq 2 ] || return 1

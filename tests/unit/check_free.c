@@ -110,6 +110,13 @@ START_TEST(test_free_block_find)
 	ck_assert_str_eq(ids(&block.domains), "1,2");
 	ck_assert_int_eq(zap_free_block_find(m, avail, 4, 0, &within, &block,
 					     &largest), -ENOSPC);
+	/* an mdev with domains 1,2 and no adapter: adapters, not domains */
+	zap_bitmap_zero(&within.adapters);
+	ck_assert_int_eq(zap_free_block_find(m, avail, 1, 0, &within, &block,
+					     &largest), 0);
+	ck_assert_str_eq(ids(&block.adapters), "2");
+	ck_assert_int_eq(zap_free_block_find(m, avail, 0, 1, &within, &block,
+					     &largest), -EINVAL);
 	zap_model_free(m);
 }
 END_TEST

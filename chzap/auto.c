@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * auto.c - chzap --auto: let libzapconf choose the ids of a change. The
+ * target is checked first by building its plan without the ids (the
+ * library's own errors and refusals: no such mdev, vfio_ap not loaded, an
+ * unfinished change...), then zap_free_apqns() (on the configuration after
+ * a reboot for -P: zap_model_persistent()) and zap_free_block_find() pick
+ * a fresh block (--create --auto NxM) or the growth of an mdev (-m UUID
+ * --auto 0xM / Nx0), and the block becomes the change's adapters and
+ * domains. When there is none, the message names the largest blocks the
+ * library found. No ownership rule is decided here.
+ *
+ * Copyright zap developers 2026
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chzap.h"
+
+/* Append to err->message (a long id list is cut at the end). */
+static void __attribute__((format(printf, 2, 3)))
+message_add(struct zap_error *err, const char *fmt, ...)
+{
+	size_t len = strlen(err->message);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->message + len, sizeof(err->message) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* "1 adapter", "3 domains". */
+static const char *plural(unsigned int n, const char *what, char *buf,
+			  size_t size)
+{
+	snprintf(buf, size, "%u %s%s", n, what, n == 1 ? "" : "s");
+	return buf;
+}
+
+/*
+ * Build the plan of the change without its ids (CREATE as it is; an
+ * assignment with only control domain 0, which no rule checks) to learn
+ * from the library whether the target can be changed at all.
+ * Returns: 0 (the plan is not refused); 1 (*@refused: the plan, refused);
+ * -errno (@err filled).
+ */
+static int check_target(const struct chzap *c, const struct zap_model *model,
+			struct zap_plan **refused, struct zap_error *err)
+{
+	struct zap_change probe = c->change;
+	struct zap_plan *plan = NULL;
+	int rc;
+
+	zap_bitmap_zero(&probe.adapters);
+	zap_bitmap_zero(&probe.domains);
+	zap_bitmap_zero(&probe.control_domains);
+	if (probe.kind == ZAP_CHANGE_ASSIGN)
+		zap_bitmap_set(&probe.control_domains, 0);
+	rc = zap_plan_build(model, &probe, &plan, err);
+	if (rc)
+		return rc;
+	if (plan->refusals.count) {
+		*refused = plan;
+		return 1;
+	}
+	zap_plan_free(plan);
+	return 0;
+}
+
+/*
+ * The assignment an mdev grows from: for -P its mdevctl definition (when
+ * it has one), else its active matrix.
+ */
+static void growth_base(const struct chzap *c, const struct zap_model *model,
+			struct zap_block *within)
+{
+	const struct zap_mdev *m =
+		&model->mdevs[zap_model_find_mdev(model, c->change.uuid)];
+	const struct zap_apqn_set *set = &m->matrix;
+
+	if (c->change.scope == ZAP_SCOPE_PERSISTENT && m->definition >= 0)
+		set = &model->definitions[m->definition].matrix;
+	within->adapters = set->adapters;
+	within->domains = set->domains;
+}
+
+/* -ENOSPC of a fresh block: name the largest blocks there are. */
+static int no_block(const struct chzap *c, const struct zap_block *largest,
+		    struct zap_error *err)
+{
+	unsigned int n = c->autoalloc.nr_adapters, m = c->autoalloc.nr_domains;
+	unsigned int got_a = zap_bitmap_weight(&largest->adapters);
+	unsigned int got_d = zap_bitmap_weight(&largest->domains);
+	char a[1024], d[1024], x[32], y[32], w[32], z[32];
+
+	plural(n, "adapter", x, sizeof(x));
+	plural(m, "domain", y, sizeof(y));
+	plural(got_a, "adapter", w, sizeof(w));
+	plural(got_d, "domain", z, sizeof(z));
+	zap_ids_print(&largest->adapters, a, sizeof(a));
+	zap_ids_print(&largest->domains, d, sizeof(d));
+	err->message[0] = '\0';
+	message_add(err, "no free block of %s x %s", x, y);
+	if (got_a && got_d)
+		message_add(err, "; the largest there are: %s x %s (adapters %s) and %s x %s (domains %s)",
+			    w, y, a, x, z, d);
+	else if (got_a)
+		message_add(err, "; the largest there is: %s x %s (adapters %s)",
+			    w, y, a);
+	else if (got_d)
+		message_add(err, "; the largest there is: %s x %s (domains %s)",
+			    x, z, d);
+	else if (n == 1 || m == 1)
+		message_add(err, "; there is no free APQN to choose from");
+	else
+		message_add(err, "; no adapter has %s free, and no %s share a free domain",
+			    y, x);
+	err->errnum = ENOSPC;
+	err->status = ZAP_STATUS_REFUSED;
+	return -ENOSPC;
+}
+
+/* -ENOSPC or -EINVAL of a growth: say how far the mdev can grow. */
+static int no_growth(const struct chzap *c, const struct zap_block *largest,
+		     int rc, struct zap_error *err)
+{
+	bool adapters = c->autoalloc.nr_adapters;
+	const char *what = adapters ? "adapter" : "domain";
+	unsigned int want = adapters ? c->autoalloc.nr_adapters :
+			    c->autoalloc.nr_domains;
+	unsigned int got = zap_bitmap_weight(adapters ? &largest->adapters :
+					     &largest->domains);
+	char list[1024], x[32], y[32];
+
+	err->errnum = -rc;
+	err->status = ZAP_STATUS_REFUSED;
+	plural(want, what, x, sizeof(x));
+	err->message[0] = '\0';
+	if (rc == -EINVAL) {
+		/* domains are free on an mdev's adapters: it needs some */
+		message_add(err, "mdev %s has no adapters to grow from: assign adapters first (--mdev %s -a LIST)",
+			    c->change.uuid, c->change.uuid);
+	} else if (!got) {
+		message_add(err, "mdev %s cannot grow by %s: no %s %s",
+			    c->change.uuid, x, what,
+			    adapters ? "has all its domains free" :
+			    "is free on all its adapters");
+	} else {
+		zap_ids_print(adapters ? &largest->adapters :
+			      &largest->domains, list, sizeof(list));
+		message_add(err, "mdev %s cannot grow by %s: only %s (%s) %s",
+			    c->change.uuid, x, plural(got, what, y, sizeof(y)),
+			    list, adapters ?
+			    (got == 1 ? "has all its domains free" :
+			     "have all its domains free") :
+			    (got == 1 ? "is free on all its adapters" :
+			     "are free on all its adapters"));
+	}
+	return rc;
+}
+
+/* Choose the ids of --auto and put them into c->change. */
+int auto_choose(struct chzap *c, const struct zap_model *model,
+		struct zap_plan **refused, struct zap_error *err)
+{
+	struct chzap_auto *a = &c->autoalloc;
+	bool grow = c->change.kind != ZAP_CHANGE_CREATE;
+	struct zap_block within, block, largest;
+	struct zap_bitmap free[ZAP_IDS];
+	struct zap_model *boot = NULL;
+	const struct zap_model *search = model;
+	int rc;
+
+	/* -a and -d only narrow the search */
+	a->filter.adapters = c->change.adapters;
+	a->filter.domains = c->change.domains;
+	zap_bitmap_zero(&c->change.adapters);
+	zap_bitmap_zero(&c->change.domains);
+	rc = check_target(c, model, refused, err);
+	if (rc)
+		return rc;
+	/* -P: the queues free after a reboot */
+	if (c->change.scope == ZAP_SCOPE_PERSISTENT) {
+		rc = zap_model_persistent(model, &boot, err);
+		if (rc)
+			return rc;
+		search = boot;
+	}
+	zap_free_apqns(search, &a->filter, free);
+	if (grow)
+		growth_base(c, model, &within);
+	rc = zap_free_block_find(search, free, a->nr_adapters, a->nr_domains,
+				 grow ? &within : NULL, &block, &largest);
+	zap_model_free(boot);
+	if (rc)
+		return grow ? no_growth(c, &largest, rc, err) :
+		       no_block(c, &largest, err);
+	report_auto_choice(c, &block);
+	c->change.adapters = block.adapters;
+	c->change.domains = block.domains;
+	return 0;
+}
