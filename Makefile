@@ -225,6 +225,7 @@ check: deps
 	@$(MAKE) --no-print-directory unit-valgrind
 	@$(MAKE) --no-print-directory bats-asan
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory lint
 
 tools/bench-free: tools/bench-free.c $(LIB_SO)
 	$(call say,CC,$@)

@@ -285,8 +285,8 @@ static int check_host_and_definitions(const struct zap_model *model,
 			rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT,
 					      m->uuid, NULL, def->path, &both,
 					      NULL,
-					      "autostart definition %s holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL)",
-					      m->uuid);
+					      "autostart definition %s (%s) holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL)",
+					      m->uuid, def->path);
 		}
 	}
 	/* manual definitions against every other definition and active mdev */
@@ -442,8 +442,9 @@ static int check_drift(const struct zap_model *model, struct zap_problems *out)
 					      NULL,
 					      model->definitions[m->definition].path,
 					      NULL, NULL,
-					      "active mdev %s differs from its mdevctl definition",
-					      m->uuid);
+					      "active mdev %s differs from its mdevctl definition %s",
+					      m->uuid,
+					      model->definitions[m->definition].path);
 	}
 	if (!rc && model->rules_has_apmask &&
 	    !zap_bitmap_equal(&model->rules_apmask, &model->bus.apmask)) {

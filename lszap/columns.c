@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * columns.c - lszap's tables: one column table per view (queues, adapters,
- * domains, mdevs, problems) declared as data, the -o selection (a list
- * replaces the defaults, "+LIST" adds to them, "help" lists them), the
- * model bits the chosen columns need, and the rows, printed by
+ * domains, mdevs, problems, free APQNs) declared as data, the -o selection
+ * (a list replaces the defaults, "+LIST" adds to them, "help" lists them),
+ * the model bits the chosen columns need, and the rows, printed by
  * libsmartcols (alignment, -n, -r).
  *
  * Copyright zap developers 2026
@@ -163,7 +163,7 @@ static char *functions_text(const struct zap_card *card)
 	if (!card || !card->has_functions)
 		return NULL;
 	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-		text[i] = card->functions & letters[i].bit ? letters[i].letter :
+		text[i] = (card->functions & letters[i].bit) ? letters[i].letter :
 			'-';
 	text[i] = '\0';
 	return xstrdup(text);
@@ -359,6 +359,25 @@ static const struct colinfo queue_columns[] = {
 	{ "CHKSTOP", 7, 0, "checkstopped",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
 	  get_queue_chkstop },
+};
+
+/* ------------------------------------------------------- free columns */
+
+static const struct colinfo free_columns[] = {
+	{ "APQN", 4, 0, "free queue: adapter.domain in hex (05.0047)", 0,
+	  COL_DEFAULT, get_apqn },
+	{ "ADAPTER", 7, SCOLS_FL_RIGHT, "adapter id in hex", 0, COL_OPTIONAL,
+	  get_adapter },
+	{ "DOMAIN", 6, SCOLS_FL_RIGHT, "domain id in hex", 0, COL_OPTIONAL,
+	  get_domain },
+	{ "TYPE", 4, 0, "card type as zcrypt names it (CEX8C)", 0, COL_DEFAULT,
+	  get_type },
+	{ "MODE", 4, 0, "CCA-Coproc, EP11-Coproc, Accelerator or Unknown", 0,
+	  COL_DEFAULT, get_mode },
+	{ "DRIVER", 6, 0, "vfio_ap, or - when unbound", 0, COL_OPTIONAL,
+	  get_driver },
+	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type of the card", 0,
+	  COL_VERBOSE, get_hwtype },
 };
 
 /* ---------------------------------------------------- adapter columns */
@@ -704,10 +723,11 @@ static const struct colinfo problem_columns[] = {
 	  get_problem_apqns },
 	{ "MDEVS", 5, 0, "the mdevs or definitions involved", 0, COL_DEFAULT,
 	  get_problem_mdevs },
+	{ "PATH", 4, 0, "the file involved (definition, 41-ap.rules)", 0,
+	  COL_DEFAULT, get_path },
 	{ "MESSAGE", 7, 0, "what is wrong", 0, COL_DEFAULT, get_message },
 	{ "SEVERITY", 8, 0, "error, or info for informational kinds", 0,
 	  COL_OPTIONAL, get_severity },
-	{ "PATH", 4, 0, "the file involved", 0, COL_OPTIONAL, get_path },
 };
 
 /* ----------------------------------------------------------- selection */
@@ -725,6 +745,8 @@ static const struct colinfo *view_columns(enum lszap_view view, size_t *n)
 		return COLS(mdev_columns);
 	case VIEW_CHECK:
 		return COLS(problem_columns);
+	case VIEW_FREE:
+		return COLS(free_columns);
 	case VIEW_QUEUES:
 	default:
 		return COLS(queue_columns);
@@ -809,7 +831,8 @@ unsigned int columns_load_bits(const struct lszap *l)
 	unsigned int bits = 0;
 	size_t n, i;
 
-	if (l->view == VIEW_BUS || l->view == VIEW_MATRIX)
+	if (l->view == VIEW_BUS || l->view == VIEW_MATRIX ||
+	    l->view == VIEW_LIBVIRT)
 		return 0;
 	cols = view_columns(l->view, &n);
 	for (i = 0; i < l->ncolumns; i++)
@@ -901,6 +924,28 @@ static void add_queue_rows(struct table_ctx *ctx, struct libscols_table *tb,
 		r.adapter = r.queue->adapter;
 		r.domain = r.queue->domain;
 		if (!filter_apqn(ctx->l, r.adapter, r.domain))
+			continue;
+		if (!card || card->id != r.adapter)
+			card = zap_model_card(m, r.adapter);
+		r.card = card;
+		add_row(ctx, tb, cols, &r);
+	}
+}
+
+/* Rows of the free view: every free APQN the filters keep, sorted. */
+static void add_free_rows(struct table_ctx *ctx, struct libscols_table *tb,
+			  const struct colinfo *cols)
+{
+	const struct zap_model *m = ctx->l->model;
+	const struct zap_card *card = NULL;
+	struct row r = { 0 };
+	size_t i;
+
+	for (i = 0; i < m->nr_queues; i++) {
+		r.queue = &m->queues[i];
+		r.adapter = r.queue->adapter;
+		r.domain = r.queue->domain;
+		if (!free_apqn(ctx->l, r.adapter, r.domain))
 			continue;
 		if (!card || card->id != r.adapter)
 			card = zap_model_card(m, r.adapter);
@@ -1009,6 +1054,9 @@ int columns_print_table(struct lszap *l)
 		break;
 	case VIEW_CHECK:
 		add_problem_rows(ctx, tb, cols);
+		break;
+	case VIEW_FREE:
+		add_free_rows(ctx, tb, cols);
 		break;
 	default:
 		add_queue_rows(ctx, tb, cols);

@@ -116,6 +116,11 @@ static int resolve_mdev(const struct lszap *l, const char *uuid)
 {
 	int index = zap_model_find_mdev(l->model, uuid);
 
+	if (index < 0 && l->persistent) {
+		lszap_warn("unknown mdev %s: it does not start at boot (no usable autostart definition)",
+			   uuid);
+		exit(ZAP_STATUS_NOT_FOUND);
+	}
 	if (index < 0) {
 		lszap_warn("unknown mdev %s: neither active nor defined%s", uuid,
 			   l->model->bus.vfio_ap ? "" :

@@ -2,9 +2,10 @@
 /*
  * json.c - lszap's JSON contract (see lszap(8), section JSON): one object
  * with the keys bus, adapters, domains, queues, mdevs and problems, or only
- * the chosen view's key. Each value is built with json-c; array elements
- * are printed one per line as they are made, so that 65,536 queues never
- * sit in memory as JSON objects at once.
+ * the chosen view's key (free for --free). Each value is built with
+ * json-c; array elements are printed one per line as they are made, so
+ * that 65,536 queues never sit in memory as JSON objects at once. With
+ * --watch the listing is one line, and each event one object a line.
  *
  * Copyright zap developers 2026
  */
@@ -20,10 +21,14 @@
 #define JSON_OBJECT_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
 			   JSON_C_TO_STRING_NOSLASHESCAPE)
 
-/* Where the printer is: after the first member, after the first item. */
+/*
+ * Where the printer is: after the first member, after the first item;
+ * @one_line: everything on one line (--watch -j), else one item a line.
+ */
 struct json_out {
 	bool members;
 	bool items;
+	bool one_line;
 };
 
 /* ------------------------------------------------------------ printing */
@@ -31,7 +36,10 @@ struct json_out {
 /* Start a member "key": at the top level. */
 static void member_start(struct json_out *out, const char *key)
 {
-	printf("%s\n  \"%s\": ", out->members ? "," : "", key);
+	if (out->one_line)
+		printf("%s\"%s\": ", out->members ? ", " : " ", key);
+	else
+		printf("%s\n  \"%s\": ", out->members ? "," : "", key);
 	out->members = true;
 }
 
@@ -40,7 +48,7 @@ static void member_object(struct json_out *out, const char *key,
 			  struct json_object *obj)
 {
 	const char *text = json_object_to_json_string_ext(obj,
-							  JSON_OBJECT_FLAGS);
+		out->one_line ? JSON_ITEM_FLAGS : JSON_OBJECT_FLAGS);
 
 	member_start(out, key);
 	for (; *text; text++) {
@@ -62,7 +70,8 @@ static void array_start(struct json_out *out, const char *key)
 /* Print one array element on its own line, then free it. */
 static void array_item(struct json_out *out, struct json_object *obj)
 {
-	printf("%s\n    %s", out->items ? "," : "",
+	printf(out->one_line ? "%s %s" : "%s\n    %s",
+	       out->items ? "," : "",
 	       json_object_to_json_string_ext(obj, JSON_ITEM_FLAGS));
 	out->items = true;
 	json_object_put(obj);
@@ -71,7 +80,10 @@ static void array_item(struct json_out *out, struct json_object *obj)
 /* Close a top-level array. */
 static void array_end(struct json_out *out)
 {
-	fputs(out->items ? "\n  ]" : "]", stdout);
+	if (out->one_line)
+		fputs(out->items ? " ]" : "]", stdout);
+	else
+		fputs(out->items ? "\n  ]" : "]", stdout);
 }
 
 /* ---------------------------------------------------------- json values */
@@ -392,12 +404,32 @@ static void print_problems(struct json_out *out, struct lszap *l)
 	array_end(out);
 }
 
+/* "free": the free APQNs the filters keep, as "AA.DDDD" strings. */
+static void print_free(struct json_out *out, struct lszap *l)
+{
+	const struct zap_model *m = l->model;
+	char text[ZAP_APQN_STRLEN];
+	size_t i;
+
+	array_start(out, "free");
+	for (i = 0; i < m->nr_queues; i++) {
+		if (!free_apqn(l, m->queues[i].adapter, m->queues[i].domain))
+			continue;
+		zap_apqn_print(m->queues[i].adapter, m->queues[i].domain, text);
+		array_item(out, json_object_new_string(text));
+	}
+	array_end(out);
+}
+
 /* Print the JSON of l->view (everything for the default view). */
 int json_print(struct lszap *l)
 {
 	struct json_out out = { 0 };
 
+	out.one_line = l->json_lines;
 	putchar('{');
+	if (l->view == VIEW_FREE)
+		print_free(&out, l);
 	if (l->view == VIEW_QUEUES || l->view == VIEW_BUS)
 		member_object(&out, "bus", bus_object(&l->model->bus));
 	if (l->view == VIEW_QUEUES || l->view == VIEW_ADAPTERS)
@@ -410,6 +442,30 @@ int json_print(struct lszap *l)
 		print_mdevs(&out, l);
 	if (l->view == VIEW_QUEUES || l->view == VIEW_CHECK)
 		print_problems(&out, l);
-	fputs("\n}\n", stdout);
+	fputs(out.one_line ? " }\n" : "\n}\n", stdout);
 	return 0;
+}
+
+/* Print one zap_event as a JSON object on one line (--watch -j). */
+void json_print_event(const struct zap_event *e)
+{
+	struct json_object *obj = new_object();
+	char apqn[ZAP_APQN_STRLEN];
+
+	add(obj, "event", json_object_new_string(zap_event_kind_name(e->kind)));
+	add(obj, "adapter", int_or_null(e->adapter));
+	add(obj, "domain", int_or_null(e->domain));
+	if (e->adapter >= 0 && e->domain >= 0) {
+		zap_apqn_print((unsigned int)e->adapter,
+			       (unsigned int)e->domain, apqn);
+		add(obj, "apqn", json_object_new_string(apqn));
+	} else {
+		add(obj, "apqn", NULL);
+	}
+	add(obj, "uuid", string_or_null(e->uuid));
+	add(obj, "before", string_or_null(e->before));
+	add(obj, "after", string_or_null(e->after));
+	add(obj, "message", json_object_new_string(e->message));
+	puts(json_object_to_json_string_ext(obj, JSON_ITEM_FLAGS));
+	json_object_put(obj);
 }

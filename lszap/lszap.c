@@ -3,7 +3,8 @@
  * lszap.c - lszap: list AP queues, adapters, domains, vfio_ap mdevs and who
  * owns each queue. This file owns the command line (one popt table, used
  * for parsing and for --help), loads the model with only what the chosen
- * view needs, and hands over to the view.
+ * view needs (or the configuration after a reboot, --persistent), and
+ * hands over to the view, to --libvirt or to --watch.
  *
  * Copyright zap developers 2026
  */
@@ -37,6 +38,13 @@ enum {
 	OPT_VERBOSE = 'V',
 	OPT_HELP = 'h',
 	OPT_VERSION = 'v',
+	OPT_FREE = 0x103,
+	OPT_TYPE = 0x104,
+	OPT_MODE = 0x105,
+	OPT_PERSISTENT = 0x106,
+	OPT_LIBVIRT = 0x107,
+	OPT_WATCH = 0x108,
+	OPT_INTERVAL = 0x109,
 };
 
 static struct poptOption view_options[] = {
@@ -52,6 +60,10 @@ static struct poptOption view_options[] = {
 	  "picture: domains x adapters, who owns each APQN", NULL },
 	{ "check", '\0', POPT_ARG_NONE, NULL, OPT_CHECK,
 	  "audit the configuration; exit 3 if a problem is found", NULL },
+	{ "free", '\0', POPT_ARG_NONE, NULL, OPT_FREE,
+	  "the APQNs an mdev could take now (with -x: as a picture)", NULL },
+	{ "libvirt", '\0', POPT_ARG_STRING, NULL, OPT_LIBVIRT,
+	  "print the libvirt <hostdev> element of this mdev", "UUID" },
 	POPT_TABLEEND
 };
 
@@ -65,6 +77,22 @@ static struct poptOption filter_options[] = {
 	{ "owner", '\0', POPT_ARG_STRING, NULL, OPT_OWNER,
 	  "only queues owned by host, vfio, free (vfio, no mdev) or UUID",
 	  "WHO" },
+	{ "type", '\0', POPT_ARG_STRING, NULL, OPT_TYPE,
+	  "--free: only cards of this type (CEX8C)", "TYPE" },
+	{ "mode", '\0', POPT_ARG_STRING, NULL, OPT_MODE,
+	  "--free: only cards in this mode: cca, ep11 or accel", "MODE" },
+	POPT_TABLEEND
+};
+
+static struct poptOption config_options[] = {
+	{ "persistent", '\0', POPT_ARG_NONE, NULL, OPT_PERSISTENT,
+	  "the configuration as it will be after a reboot", NULL },
+	{ "watch", '\0', POPT_ARG_NONE, NULL, OPT_WATCH,
+	  "print the listing, then one line per change until stopped",
+	  NULL },
+	{ "interval", '\0', POPT_ARG_STRING, NULL, OPT_INTERVAL,
+	  "--watch: re-read a SYSFS_ROOT tree this often (default 2)",
+	  "SECONDS" },
 	POPT_TABLEEND
 };
 
@@ -94,6 +122,8 @@ static struct poptOption options[] = {
 	  "Views (one at a time; default: one row per queue)", NULL },
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, filter_options, 0,
 	  "Filters", NULL },
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, config_options, 0,
+	  "Configuration and events", NULL },
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, output_options, 0,
 	  "Output", NULL },
 	POPT_TABLEEND
@@ -107,6 +137,8 @@ static const char *const view_option_names[NR_VIEWS] = {
 	[VIEW_BUS] = "--bus",
 	[VIEW_MATRIX] = "--matrix",
 	[VIEW_CHECK] = "--check",
+	[VIEW_FREE] = "--free",
+	[VIEW_LIBVIRT] = "--libvirt",
 };
 
 /* Everything the command line said, before it is checked as a whole. */
@@ -116,6 +148,7 @@ struct cmdline {
 	bool json_flag;
 	char *format;
 	char *adapter, *domain, *mdev, *owner, *output;
+	char *type, *mode, *libvirt, *interval;
 	const char **apqns;
 };
 
@@ -252,6 +285,28 @@ static poptContext parse_command_line(struct lszap *l, struct cmdline *c,
 		case OPT_CHECK:
 			set_view(l, c, VIEW_CHECK);
 			break;
+		case OPT_FREE:
+			l->free = true;
+			break;
+		case OPT_LIBVIRT:
+			set_view(l, c, VIEW_LIBVIRT);
+			set_text(&c->libvirt, poptGetOptArg(con));
+			break;
+		case OPT_TYPE:
+			set_text(&c->type, poptGetOptArg(con));
+			break;
+		case OPT_MODE:
+			set_text(&c->mode, poptGetOptArg(con));
+			break;
+		case OPT_PERSISTENT:
+			l->persistent = true;
+			break;
+		case OPT_WATCH:
+			l->watch = true;
+			break;
+		case OPT_INTERVAL:
+			set_text(&c->interval, poptGetOptArg(con));
+			break;
 		case OPT_ADAPTER:
 			set_text(&c->adapter, poptGetOptArg(con));
 			break;
@@ -307,12 +362,82 @@ static poptContext parse_command_line(struct lszap *l, struct cmdline *c,
 	return con;
 }
 
-/* Refuse option combinations that mean nothing. */
-static void check_combinations(const struct lszap *l, const struct cmdline *c)
+/* Is @view printed as a table (so that -o, -n and -r apply)? */
+static bool view_is_table(enum lszap_view view)
 {
-	const char *view = view_option_names[l->view];
-	bool table = l->view != VIEW_BUS && l->view != VIEW_MATRIX;
+	return view != VIEW_BUS && view != VIEW_MATRIX && view != VIEW_LIBVIRT;
+}
 
+/* The first filter option given, for messages; NULL if none. */
+static const char *filter_given(const struct cmdline *c)
+{
+	if (c->adapter)
+		return "--adapter";
+	if (c->domain)
+		return "--domain";
+	if (c->mdev)
+		return "--mdev";
+	if (c->owner)
+		return "--owner";
+	if (c->apqns && c->apqns[0])
+		return "APQN arguments";
+	return NULL;
+}
+
+/* --free: the free table, or with -x the free picture; alone otherwise. */
+static void resolve_free(struct lszap *l, const struct cmdline *c)
+{
+	if (!l->free) {
+		if (c->type || c->mode)
+			lszap_usage_error("%s requires --free",
+					  c->type ? "--type" : "--mode");
+		return;
+	}
+	if (l->view == VIEW_QUEUES)
+		l->view = VIEW_FREE;
+	else if (l->view != VIEW_MATRIX)
+		lszap_usage_error("Only one of --free or %s can be specified",
+				  view_option_names[l->view]);
+	if (c->mdev || c->owner)
+		lszap_usage_error("Only one of --free or %s can be specified",
+				  c->mdev ? "--mdev" : "--owner");
+}
+
+/* --watch follows changes of the live configuration, for one listing. */
+static void check_watch(const struct lszap *l, const struct cmdline *c)
+{
+	if (!l->watch) {
+		if (c->interval)
+			lszap_usage_error("--interval requires --watch");
+		return;
+	}
+	if (l->view == VIEW_CHECK || l->view == VIEW_LIBVIRT || l->free)
+		lszap_usage_error("Only one of --watch or %s can be specified",
+				  l->free ? "--free" : view_option_names[l->view]);
+	if (l->persistent)
+		lszap_usage_error("Only one of --watch or --persistent can be specified");
+	if (c->mdev || c->owner)
+		lszap_usage_error("Only one of --watch or %s can be specified",
+				  c->mdev ? "--mdev" : "--owner");
+}
+
+/* Refuse option combinations that mean nothing. */
+static void check_combinations(struct lszap *l, const struct cmdline *c)
+{
+	const char *view, *filter = filter_given(c);
+	bool table;
+
+	resolve_free(l, c);
+	check_watch(l, c);
+	view = view_option_names[l->view];
+	table = view_is_table(l->view);
+	if (l->view == VIEW_LIBVIRT && filter)
+		lszap_usage_error("Only one of --libvirt or %s can be specified",
+				  filter);
+	if (l->json && l->view == VIEW_LIBVIRT)
+		lszap_usage_error("Only one of --libvirt or --json can be specified");
+	/* --watch -j: the listing and then each event, one JSON a line */
+	l->json_lines = l->watch && l->json;
 	if (l->json && l->view == VIEW_MATRIX)
 		lszap_usage_error("Only one of --matrix or --json can be specified");
 	if (c->owner && l->view == VIEW_MATRIX)
@@ -347,7 +472,12 @@ static unsigned int view_load_bits(const struct lszap *l)
 	case VIEW_BUS:
 		return 0;
 	case VIEW_MATRIX:
-		return ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
+		return l->free ? free_load_bits() :
+			ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
+	case VIEW_FREE:
+		return free_load_bits();
+	case VIEW_LIBVIRT:
+		return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
 	case VIEW_CHECK:
 	default:
 		return ZAP_LOAD_ALL & ~(unsigned int)(ZAP_LOAD_COUNTERS |
@@ -367,19 +497,67 @@ static int report_unreadable(const struct lszap *l)
 	return l->model->nr_unreadable ? ZAP_STATUS_NOT_FOUND : 0;
 }
 
-/* Warn about mdevctl definitions that cannot be used (--check lists them). */
+/*
+ * Warn about mdevctl definitions and a 41-ap.rules that cannot be used
+ * (--check lists them as bad-definition problems instead): the listing
+ * goes on without them, and says which file it left out.
+ */
 static void warn_definitions(const struct lszap *l)
 {
 	const struct zap_definition *def;
 	size_t i;
 
-	if (l->view == VIEW_CHECK || l->view == VIEW_BUS)
+	if (l->view == VIEW_CHECK)
+		return;
+	if ((l->model->loaded & ZAP_LOAD_RULES) && l->model->rules_problem[0])
+		lszap_warn("warning: unusable persistent masks %s: %s",
+			   l->model->paths.rules, l->model->rules_problem);
+	if (l->view == VIEW_BUS && !l->persistent)
 		return;
 	for (i = 0; i < l->model->nr_definitions; i++) {
 		def = &l->model->definitions[i];
 		if (!def->valid)
 			lszap_warn("warning: unusable mdevctl definition %s: %s",
 				   def->path, def->problem);
+	}
+}
+
+/* Load the model the bits ask for (and its persistent form); exit on error. */
+static void lszap_load(struct lszap *l, unsigned int bits)
+{
+	struct zap_error err;
+
+	zap_error_clear(&err);
+	/* the boot mdevs' guest matrices depend on the queues' drivers */
+	if (l->persistent)
+		bits |= ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES |
+			ZAP_LOAD_QUEUES;
+	if (zap_model_load(&l->model, &l->paths, bits, &err))
+		lszap_fail(&err);
+	if (!l->persistent)
+		return;
+	l->live = l->model;
+	l->model = NULL;
+	if (zap_model_persistent(l->live, &l->model, &err))
+		lszap_fail(&err);
+}
+
+/* Print the chosen view of l->model; return its status. */
+static int lszap_print_view(struct lszap *l)
+{
+	if (l->view == VIEW_LIBVIRT)
+		return libvirt_print(l);
+	if (l->json)
+		return json_print(l);
+	switch (l->view) {
+	case VIEW_BUS:
+		return bus_print(l);
+	case VIEW_MATRIX:
+		return matrix_print(l);
+	case VIEW_CHECK:
+		return check_print(l);
+	default:
+		return columns_print_table(l);
 	}
 }
 
@@ -393,28 +571,22 @@ static int run(struct lszap *l)
 	zap_error_clear(&err);
 	if (zap_paths_from_env(&l->paths, &err))
 		lszap_fail(&err);
+	if (l->watch)
+		watch_start(l);
 	bits = view_load_bits(l) | filter_load_bits(l);
 	if (!l->json)
 		bits |= columns_load_bits(l);
-	if (zap_model_load(&l->model, &l->paths, bits, &err))
-		lszap_fail(&err);
+	lszap_load(l, bits);
 	filter_resolve(l);
 	warn_definitions(l);
-	if (l->json)
-		rc = json_print(l);
-	else if (l->view == VIEW_BUS)
-		rc = bus_print(l);
-	else if (l->view == VIEW_MATRIX)
-		rc = matrix_print(l);
-	else if (l->view == VIEW_CHECK)
-		rc = check_print(l);
-	else
-		rc = columns_print_table(l);
+	rc = lszap_print_view(l);
 	if (fflush(stdout) || ferror(stdout)) {
 		lszap_warn("write error: %s", strerror(errno));
 		return ZAP_STATUS_NOT_FOUND;
 	}
 	unreadable = report_unreadable(l);
+	if (l->watch)
+		return watch_follow(l);
 	if (l->view == VIEW_CHECK)
 		return rc ? rc : check_status(l);
 	return rc ? rc : unreadable;
@@ -423,16 +595,18 @@ static int run(struct lszap *l)
 /* lszap [OPTIONS] [APQN ...] */
 int main(int argc, const char **argv)
 {
-	struct cmdline c = { 0 };
-	struct lszap l = { 0 };
-	poptContext con;
+	/* static: what an exit() on an error leaves is still reachable */
+	static struct cmdline c;
+	static struct lszap l;
+	static poptContext con;
 	int rc;
 
 	l.view = VIEW_QUEUES;
+	l.watcher.signal_fd = -1;
 	con = parse_command_line(&l, &c, argc, argv);
 	check_combinations(&l, &c);
 	l.columns_text = c.output;
-	if (!l.json && l.view != VIEW_BUS && l.view != VIEW_MATRIX) {
+	if (!l.json && view_is_table(l.view)) {
 		columns_select(&l);
 		if (c.output && !strcasecmp(c.output, "help")) {
 			rc = columns_print_help(&l);
@@ -441,13 +615,23 @@ int main(int argc, const char **argv)
 	}
 	l.filter.adapter_text = c.adapter;
 	l.filter.domain_text = c.domain;
-	filter_parse(&l, c.owner, c.mdev, c.apqns);
+	filter_parse(&l, c.owner, c.libvirt ? c.libvirt : c.mdev, c.apqns);
+	if (c.type)
+		free_parse_type(&l, c.type);
+	if (c.mode)
+		free_parse_mode(&l, c.mode);
+	if (c.interval)
+		watch_parse_interval(&l, c.interval);
 	rc = run(&l);
 out:
 	if (l.have_problems)
 		zap_problems_free(&l.problems);
 	if (l.model)
 		zap_model_free(l.model);
+	if (l.live)
+		zap_model_free(l.live);
+	watch_free(&l);
+	free(l.free_apqns);
 	filter_free(&l);
 	free(c.adapter);
 	free(c.domain);
@@ -455,6 +639,10 @@ out:
 	free(c.owner);
 	free(c.output);
 	free(c.format);
+	free(c.type);
+	free(c.mode);
+	free(c.libvirt);
+	free(c.interval);
 	poptFreeContext(con);
 	return rc;
 }

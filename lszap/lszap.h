@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lszap.h - what the parts of lszap share: the options as parsed, the
- * filters, the loaded model, and the entry points of each view.
+ * filters, the loaded model (live, or as after a reboot), and the entry
+ * points of each view, of --libvirt and of --watch.
  *
  * Copyright zap developers 2026
  */
@@ -26,6 +27,8 @@ enum lszap_view {
 	VIEW_BUS,      /* -b */
 	VIEW_MATRIX,   /* -x */
 	VIEW_CHECK,    /* --check */
+	VIEW_FREE,     /* --free: one row per free APQN */
+	VIEW_LIBVIRT,  /* --libvirt UUID: the libvirt hostdev element */
 	NR_VIEWS
 };
 
@@ -68,26 +71,60 @@ enum {
 #define LSZAP_MAX_COLUMNS 64
 
 /*
+ * struct lszap_watch - the state of --watch.
+ * @interval_ms: --interval (default 2 s): how often a SYSFS_ROOT tree is
+ *	re-read, and with uevents a fallback period when --interval is given.
+ * @interval_given: --interval was on the command line.
+ * @signal_fd: signalfd of SIGINT and SIGTERM (blocked), -1 before.
+ * @base: the model the next reload is compared with.
+ * @last_error: the last load error printed, to print each one once.
+ */
+struct lszap_watch {
+	struct zap_model *base;
+	unsigned int interval_ms;
+	int signal_fd;
+	bool interval_given;
+	char last_error[ZAP_ERROR_MSGLEN];
+};
+
+/*
  * struct lszap - the state of one run.
  * @view: the view chosen; @json: --json / --format json.
+ * @json_lines: print the JSON listing on one line (--watch -j).
  * @outflags: LSZAP_RAW, LSZAP_NOHEADINGS; @verbose: -V.
  * @columns_text: -o as given (NULL: the view's defaults).
  * @columns, @ncolumns: the view's selected column ids.
- * @problems: zap_rules_check() result, when the view needs it.
+ * @persistent: --persistent: @model is the configuration after a reboot,
+ *	made from @live; otherwise @live is NULL.
+ * @free: --free (VIEW_FREE, or with -x a picture of the free cells);
+ *	@free_filter: its --type and --mode (-a and -d are added once the
+ *	model is loaded); @free_apqns: per adapter, the free domains, once
+ *	computed (ZAP_IDS bitmaps).
+ * @watch: --watch was given; @watcher: its state.
+ * @problems: zap_rules_check() result, when the view needs it
+ *	(@have_problems).
  */
 struct lszap {
 	enum lszap_view view;
-	bool json;
 	unsigned int outflags;
-	bool verbose;
 	const char *columns_text;
-	int columns[LSZAP_MAX_COLUMNS];
 	size_t ncolumns;
+	int columns[LSZAP_MAX_COLUMNS];
 	struct lszap_filter filter;
 	struct zap_paths paths;
 	struct zap_model *model;
-	bool have_problems;
+	struct zap_model *live;
+	struct zap_free_filter free_filter;
+	struct zap_bitmap *free_apqns;
+	struct lszap_watch watcher;
 	struct zap_problems problems;
+	bool json;
+	bool json_lines;
+	bool verbose;
+	bool persistent;
+	bool free;
+	bool watch;
+	bool have_problems;
 };
 
 /* ------------------------------------------------------------- lszap.c */
@@ -180,6 +217,8 @@ int columns_print_table(struct lszap *l);
 
 /* Print the JSON of l->view (everything for the default view). */
 int json_print(struct lszap *l);
+/* Print one zap_event as a JSON object on one line (--watch -j). */
+void json_print_event(const struct zap_event *event);
 
 /* --------------------------------------------------------------- bus.c */
 
@@ -190,6 +229,35 @@ int bus_print(const struct lszap *l);
 
 /* Print the --matrix picture. */
 int matrix_print(struct lszap *l);
+
+/* -------------------------------------------------------------- free.c */
+
+/* Parse --mode (cca, ep11, accel) into the free filter; exit 1 if bad. */
+void free_parse_mode(struct lszap *l, const char *text);
+/* Check --type (a card type such as CEX8C) into the free filter; exit 1. */
+void free_parse_type(struct lszap *l, const char *text);
+/* The model bits --free needs. */
+unsigned int free_load_bits(void);
+/* Compute l->free_apqns once (zap_free_apqns() with -a, -d, --type, --mode). */
+void free_compute(struct lszap *l);
+/* Is the APQN free and selected by the APQN arguments? */
+bool free_apqn(struct lszap *l, unsigned int adapter, unsigned int domain);
+
+/* ----------------------------------------------------------- libvirt.c */
+
+/* Print the libvirt <hostdev> element of the mdev --libvirt names. */
+int libvirt_print(const struct lszap *l);
+
+/* ------------------------------------------------------------- watch.c */
+
+/* Parse --interval SECONDS ("2", "0.2"); exit 1 if it is no such number. */
+void watch_parse_interval(struct lszap *l, const char *text);
+/* Block SIGINT and SIGTERM into a signalfd, load the model to compare with. */
+void watch_start(struct lszap *l);
+/* Follow the changes until SIGINT or SIGTERM; returns the exit status. */
+int watch_follow(struct lszap *l);
+/* Release what watch_start() took. */
+void watch_free(struct lszap *l);
 
 /* ------------------------------------------------------------- check.c */
 

@@ -4,7 +4,8 @@
  * columns = adapters (those present or assigned), one character per APQN:
  * H host, . vfio_ap pool and free, a symbol per mdev (legend below the
  * grid), ! in conflict, blank where no queue exists. Adapter columns are
- * cut into blocks that fit the terminal.
+ * cut into blocks that fit the terminal. With --free only the free cells
+ * are drawn (.), on the rows and columns that have one.
  *
  * Copyright zap developers 2026
  */
@@ -74,6 +75,28 @@ static void usage_domain_ids(const struct zap_model *m, struct zap_bitmap *ids)
 				      &m->definitions[i].matrix.domains);
 }
 
+/* --free: the rows and columns that have a free APQN the filters keep. */
+static void choose_free_ids(struct picture *pic)
+{
+	const struct zap_model *m = pic->l->model;
+	struct zap_bitmap adapters, domains;
+	unsigned int id;
+	size_t i;
+
+	zap_bitmap_zero(&adapters);
+	zap_bitmap_zero(&domains);
+	for (i = 0; i < m->nr_queues; i++)
+		if (free_apqn(pic->l, m->queues[i].adapter,
+			      m->queues[i].domain)) {
+			zap_bitmap_set(&adapters, m->queues[i].adapter);
+			zap_bitmap_set(&domains, m->queues[i].domain);
+		}
+	zap_for_each_set_bit(id, &adapters)
+		pic->adapters[pic->nr_adapters++] = id;
+	zap_for_each_set_bit(id, &domains)
+		pic->domains[pic->nr_domains++] = id;
+}
+
 /* Choose the rows and columns the filters keep. */
 static void choose_ids(struct picture *pic)
 {
@@ -123,6 +146,8 @@ static char cell(struct picture *pic, unsigned int adapter,
 	const struct zap_model *m = pic->l->model;
 	struct zap_owner owner;
 
+	if (pic->l->free)
+		return free_apqn(pic->l, adapter, domain) ? '.' : ' ';
 	if (!zap_model_queue(m, adapter, domain))
 		return ' ';
 	if (zap_bitmap_test(&pic->conflicts[adapter], domain))
@@ -200,6 +225,11 @@ static void print_legend(const struct picture *pic)
 	const struct zap_model *m = pic->l->model;
 	size_t i;
 
+	if (pic->l->free) {
+		printf("\nrows: domains, columns: adapters (hex ids, read downwards)\n"
+		       ". free: an mdev could take it now   blank: not free\n");
+		return;
+	}
 	printf("\nrows: domains, columns: adapters (hex ids, read downwards)\n"
 	       "H host   . vfio_ap, free   ! conflict (see lszap --check)   "
 	       "blank: no queue\n");
@@ -224,10 +254,15 @@ int matrix_print(struct lszap *l)
 	pic->symbol = calloc(l->model->nr_mdevs + 1, 1);
 	if (!pic->symbol)
 		lszap_oom();
-	describe_conflicts(l, pic->conflicts);
-	choose_ids(pic);
+	if (l->free) {
+		choose_free_ids(pic);
+	} else {
+		describe_conflicts(l, pic->conflicts);
+		choose_ids(pic);
+	}
 	if (pic->nr_adapters && pic->nr_domains) {
-		assign_symbols(pic);
+		if (!l->free)
+			assign_symbols(pic);
 		width = terminal_width();
 		groups = width > LABEL_WIDTH ?
 			(width - LABEL_WIDTH + 1) / (GROUP + 1) : 0;

@@ -51,7 +51,7 @@ man_text() {
 
 @test "lszap.8 documents every column of every view" {
 	text=$(man_text | sed -n '/^LISTING DETAILS/,/^EXIT CODES/p')
-	for view in "" -A -D -M --check; do
+	for view in "" -A -D -M --check --free; do
 		for col in $(lszap $view -o help -r -n | cut -d' ' -f1); do
 			grep -qE "^       ([A-Z]+, )*$col(, [A-Z]+)*( .*)?$" <<< "$text" ||
 				{ echo "column $col ($view) not in LISTING DETAILS"; return 1; }
@@ -67,7 +67,8 @@ man_text() {
 	mdev aaaaaaaa-0000-4000-8000-000000000001 adapters=5,6 domains=4 control=4
 	EOT
 	text=$(man_text | sed -n '/^   JSON/,/^EXIT CODES/p')
-	for key in $(lszap --json | jq -r '[paths | .[] | strings] | unique[]'); do
+	for key in $( (lszap --json; lszap --free --json) |
+		      jq -r '[paths | .[] | strings] | unique[]'); do
 		grep -qE "\"$key\"|(^|[ (])$key([ ,.)]|$)" <<< "$text" ||
 			{ echo "JSON key $key not in lszap.8"; return 1; }
 	done
