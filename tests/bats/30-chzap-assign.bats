@@ -6,28 +6,12 @@
 # requests already in effect, dry runs, ids above the bus's maxima, unknown
 # mdevs.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-B=bbbbbbbb-0000-4000-8000-000000000002
-C=cccccccc-0000-4000-8000-000000000003
-
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
-}
-
-# mask ID...: the kernel's text of a 256-bit mask with these ids set.
-mask() {
-	local -a nib
-	local id i out=0x
-
-	for ((i = 0; i < 64; i++)); do nib[i]=0; done
-	for id in "$@"; do
-		nib[id / 4]=$((nib[id / 4] | 8 >> (id % 4)))
-	done
-	for ((i = 0; i < 64; i++)); do out+=$(printf %x "${nib[i]}"); done
-	echo "$out"
 }
 
 # The pool machine: the host owns every domain but 4 and 0x47 (aqmask), so
@@ -52,11 +36,6 @@ small_machine() {
 	mdev $A adapters=none domains=none control=none
 	mdev $B adapters=5 domains=4 control=none
 	EOF
-}
-
-# ap_config of mdev $1.
-ap_config() {
-	cat "$(zap_mdev_dir "$1")/ap_config"
 }
 
 @test "chzap -a 5 -d 0x47 --mdev UUID: the design's example works as written" {

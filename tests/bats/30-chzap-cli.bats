@@ -5,12 +5,11 @@
 # numbers, option combinations that mean nothing: exit 1 and nothing
 # written), ids above 255 (exit 2), and a missing AP bus (exit 2).
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
 	zap_tree - <<-EOF
 	bus aqmask=0-3,5-255

@@ -4,14 +4,11 @@
 # are exactly the options `chzap --help` lists, and UUIDs and ids are
 # completed live from a fixture tree through lszap.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-B=bbbbbbbb-0000-4000-8000-000000000002
-C=cccccccc-0000-4000-8000-000000000003
-
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
 	COMPLETION="$ZAP_TOP/completions/chzap"
 }

@@ -8,27 +8,12 @@
 # processes racing for the same APQN (run 20 times): exactly one succeeds,
 # the other is refused, and no APQN is ever shared.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-B=bbbbbbbb-0000-4000-8000-000000000002
-
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
-}
-
-# mask ID...: the kernel's text of a 256-bit mask with these ids set.
-mask() {
-	local -a nib
-	local id i out=0x
-
-	for ((i = 0; i < 64; i++)); do nib[i]=0; done
-	for id in "$@"; do
-		nib[id / 4]=$((nib[id / 4] | 8 >> (id % 4)))
-	done
-	for ((i = 0; i < 64; i++)); do out+=$(printf %x "${nib[i]}"); done
-	echo "$out"
 }
 
 # Two empty mdevs on a kernel with ap_config (the default generation): the
@@ -42,18 +27,6 @@ race_machine() {
 	mdev $A adapters=none domains=none control=none
 	mdev $B adapters=none domains=none control=none
 	EOF
-}
-
-# The lock file of the fixture tree.
-lock_file() {
-	echo "$ZAP_ROOT/run/lock/s390apconfig.lock"
-}
-
-# Print the PID of a process that has exited.
-dead_pid() {
-	sh -c ':' &
-	wait $!
-	echo $!
 }
 
 @test "chzap: a lock held by a live process: exit 5 after --lock-timeout, nothing written" {

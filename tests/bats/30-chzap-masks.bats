@@ -6,37 +6,12 @@
 # definitions, pending requests), warnings (default domain, --force),
 # requests already in effect, dry runs, ids above the maxima.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-B=bbbbbbbb-0000-4000-8000-000000000002
-
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
-}
-
-# mask ID...: the kernel's text of a 256-bit mask with these ids set.
-mask() {
-	local -a nib
-	local id i out=0x
-
-	for ((i = 0; i < 64; i++)); do nib[i]=0; done
-	for id in "$@"; do
-		nib[id / 4]=$((nib[id / 4] | 8 >> (id % 4)))
-	done
-	for ((i = 0; i < 64; i++)); do out+=$(printf %x "${nib[i]}"); done
-	echo "$out"
-}
-
-# mask_without ID...: the mask of every id 0-255 but these.
-mask_without() {
-	local ids=() i
-
-	for ((i = 0; i < 256; i++)); do
-		[[ " $* " == *" $i "* ]] || ids+=("$i")
-	done
-	mask "${ids[@]}"
 }
 
 # A host that owns every queue but those of domain 4 (aqmask); adapters 5

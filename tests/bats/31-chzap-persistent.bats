@@ -8,38 +8,12 @@
 # runs and -V lines for files; a failed file write rolled back; the
 # PERSISTENCE worked example of chzap.8.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-B=bbbbbbbb-0000-4000-8000-000000000002
-C=cccccccc-0000-4000-8000-000000000003
-
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
-}
-
-# mask ID...: the kernel's text of a 256-bit mask with these ids set.
-mask() {
-	local -a nib
-	local id i out=0x
-
-	for ((i = 0; i < 64; i++)); do nib[i]=0; done
-	for id in "$@"; do
-		nib[id / 4]=$((nib[id / 4] | 8 >> (id % 4)))
-	done
-	for ((i = 0; i < 64; i++)); do out+=$(printf %x "${nib[i]}"); done
-	echo "$out"
-}
-
-# mask_without ID...: the mask of every id 0-255 but these.
-mask_without() {
-	local ids=() i
-
-	for ((i = 0; i < 256; i++)); do
-		[[ " $* " == *" $i "* ]] || ids+=("$i")
-	done
-	mask "${ids[@]}"
 }
 
 # The pool machine: the host owns every domain but 4 and 0x47 (aqmask), so
@@ -121,11 +95,6 @@ assert_file() {
 # definition, which zap writes without one).
 no_final_newline() {
 	printf '%s' "$(cat)"
-}
-
-# ap_config of mdev $1.
-ap_config() {
-	cat "$(zap_mdev_dir "$1")/ap_config"
 }
 
 @test "chzap --help lists -p, -P and --autostart" {

@@ -9,13 +9,11 @@
 # and signals while a change is written: finished, lock released, no
 # temporary file left.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-C=cccccccc-0000-4000-8000-000000000003
-
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
 }
 
@@ -32,21 +30,9 @@ old_kernel_machine() {
 	EOF
 }
 
-# Print the PID of a process that has exited.
-dead_pid() {
-	sh -c ':' &
-	wait $!
-	echo $!
-}
-
 # The journal of the tree.
 journal_file() {
 	echo "$ZAP_ROOT/run/zap/journal"
-}
-
-# The lock file of the tree.
-lock_file() {
-	echo "$ZAP_ROOT/run/lock/s390apconfig.lock"
 }
 
 # write_journal PID DONE...: the journal of "chzap -m A -a 6 -d 0x47 -c 1"

@@ -6,40 +6,15 @@
 # contract's keys in the contract's order, the exit code unchanged, and
 # stderr quiet but for usage errors; the example of chzap.8 is true.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-B=bbbbbbbb-0000-4000-8000-000000000002
-C=cccccccc-0000-4000-8000-000000000003
 KEYS='["changed","uuid","writes","apqns_moved","assigned","unassigned","refused","error"]'
 
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
 	command -v jq > /dev/null || skip "jq is not installed"
-}
-
-# mask ID...: the kernel's text of a 256-bit mask with these ids set.
-mask() {
-	local -a nib
-	local id i out=0x
-
-	for ((i = 0; i < 64; i++)); do nib[i]=0; done
-	for id in "$@"; do
-		nib[id / 4]=$((nib[id / 4] | 8 >> (id % 4)))
-	done
-	for ((i = 0; i < 64; i++)); do out+=$(printf %x "${nib[i]}"); done
-	echo "$out"
-}
-
-# mask_without ID...: the mask of every id 0-255 but these.
-mask_without() {
-	local ids=() i
-
-	for ((i = 0; i < 256; i++)); do
-		[[ " $* " == *" $i "* ]] || ids+=("$i")
-	done
-	mask "${ids[@]}"
 }
 
 # The pool machine: 05.0004 05.0047 06.0004 06.0047 are vfio_ap's; mdev A

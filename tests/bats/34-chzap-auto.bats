@@ -8,30 +8,15 @@
 # -P choosing among the queues free after a reboot, the examples of
 # chzap.8's ALLOCATION, and bad input.
 
-A=aaaaaaaa-0000-4000-8000-000000000001
-B=bbbbbbbb-0000-4000-8000-000000000002
-C=cccccccc-0000-4000-8000-000000000003
 N=12345678-1234-4234-8234-123456789abc
 
 bats_require_minimum_version 1.5.0
 
 setup() {
 	load helper
+	load chzap
 	zap_common_setup
 	TYPE_DIR=devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough
-}
-
-# mask ID...: the kernel's text of a 256-bit mask with these ids set.
-mask() {
-	local -a nib
-	local id i out=0x
-
-	for ((i = 0; i < 64; i++)); do nib[i]=0; done
-	for id in "$@"; do
-		nib[id / 4]=$((nib[id / 4] | 8 >> (id % 4)))
-	done
-	for ((i = 0; i < 64; i++)); do out+=$(printf %x "${nib[i]}"); done
-	echo "$out"
 }
 
 # Five adapters of three kinds, domains 4-7 in the vfio_ap pool: adapter 3
@@ -70,11 +55,6 @@ choice() {
 
 	chzap -n "$@" > /dev/null 2> "$err" || { cat "$err"; return 1; }
 	cat "$err"
-}
-
-# ap_config of mdev $1.
-ap_config() {
-	cat "$(zap_mdev_dir "$1")/ap_config"
 }
 
 @test "chzap --help lists --auto, --type and --mode, and both --auto synopses" {
