@@ -1022,7 +1022,8 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	if (what & ZAP_LOAD_MDEVS)
 		set_in_use(model);
 	zap_ownership_build(model);
-	*vanished = priv->vanished != 0;
+	/* anything unreadable may be a race: a device going, a torn read */
+	*vanished = priv->vanished != 0 || model->nr_unreadable != 0;
 	*result = model;
 	return 0;
 }
@@ -1030,8 +1031,9 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 /*
  * Read the AP configuration under @paths, as much as @what asks. A device
  * that disappears between the listing and the reading (another tool
- * removing an mdev, a bus scan) is a race, not damage: read again, a few
- * times, before reporting it as unreadable.
+ * removing an mdev, a bus scan), or a file read while another process
+ * rewrites it, is a race, not damage: read again, a few times, before
+ * reporting anything as unreadable.
  */
 ZAP_EXPORT int zap_model_load(struct zap_model **result,
 			      const struct zap_paths *paths, unsigned int what,
@@ -1040,9 +1042,10 @@ ZAP_EXPORT int zap_model_load(struct zap_model **result,
 	bool vanished = false;
 	int rc;
 
-	for (int attempt = 0; attempt < 5; attempt++) {
+	for (int attempt = 0; attempt < 4; attempt++) {
 		rc = load_once(result, paths, what, &vanished, err);
-		if (rc || !vanished || attempt == 4)
+		/* a malformed bus file may be one read mid-write, too */
+		if (attempt == 3 || (rc && rc != -EINVAL) || (!rc && !vanished))
 			break;
 		zap_model_free(*result);
 		*result = NULL;
