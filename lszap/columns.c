@@ -910,9 +910,12 @@ static void add_row(const struct table_ctx *ctx, struct libscols_table *tb,
 	}
 }
 
-/* Rows of the queue view: every queue the filters keep, sorted. */
+/*
+ * Rows of the queue view (every queue the filters keep) or, with
+ * @free_only, of the free view (every free APQN the filters keep), sorted.
+ */
 static void add_queue_rows(struct table_ctx *ctx, struct libscols_table *tb,
-			   const struct colinfo *cols)
+			   const struct colinfo *cols, bool free_only)
 {
 	const struct zap_model *m = ctx->l->model;
 	const struct zap_card *card = NULL;
@@ -923,29 +926,8 @@ static void add_queue_rows(struct table_ctx *ctx, struct libscols_table *tb,
 		r.queue = &m->queues[i];
 		r.adapter = r.queue->adapter;
 		r.domain = r.queue->domain;
-		if (!filter_apqn(ctx->l, r.adapter, r.domain))
-			continue;
-		if (!card || card->id != r.adapter)
-			card = zap_model_card(m, r.adapter);
-		r.card = card;
-		add_row(ctx, tb, cols, &r);
-	}
-}
-
-/* Rows of the free view: every free APQN the filters keep, sorted. */
-static void add_free_rows(struct table_ctx *ctx, struct libscols_table *tb,
-			  const struct colinfo *cols)
-{
-	const struct zap_model *m = ctx->l->model;
-	const struct zap_card *card = NULL;
-	struct row r = { 0 };
-	size_t i;
-
-	for (i = 0; i < m->nr_queues; i++) {
-		r.queue = &m->queues[i];
-		r.adapter = r.queue->adapter;
-		r.domain = r.queue->domain;
-		if (!free_apqn(ctx->l, r.adapter, r.domain))
+		if (free_only ? !free_apqn(ctx->l, r.adapter, r.domain) :
+				!filter_apqn(ctx->l, r.adapter, r.domain))
 			continue;
 		if (!card || card->id != r.adapter)
 			card = zap_model_card(m, r.adapter);
@@ -1056,10 +1038,10 @@ int columns_print_table(struct lszap *l)
 		add_problem_rows(ctx, tb, cols);
 		break;
 	case VIEW_FREE:
-		add_free_rows(ctx, tb, cols);
+		add_queue_rows(ctx, tb, cols, true);
 		break;
 	default:
-		add_queue_rows(ctx, tb, cols);
+		add_queue_rows(ctx, tb, cols, false);
 		break;
 	}
 	if (scols_table_get_nlines(tb))
