@@ -748,33 +748,33 @@ static const char *param_words(const struct zap_boot_param *p, char *buf,
 	return buf;
 }
 
-/*
- * Set boot->aqmask (@aq) or boot->apmask from the entries of @list (@what
- * they are, for the message): their common mask, else the running boot's
- * @running, with each entry's value added to boot->problem.
- * Returns: whether they disagree.
- */
-static bool combine_param(struct zap_boot_masks *boot,
-			  const struct entry_list *list, bool aq,
-			  const struct zap_boot_param *running,
-			  const char *what)
+/* Do all entries of @list give the same aqmask (@aq) or apmask? */
+static bool entries_agree(const struct entry_list *list, bool aq)
 {
 	const struct zap_boot_param *first, *p;
-	struct zap_boot_param *dst = aq ? &boot->aqmask : &boot->apmask;
-	const char *name = aq ? "ap.aqmask" : "ap.apmask";
-	char words[260];
-	bool same = true;
 
 	first = aq ? &list->items[0].aqmask : &list->items[0].apmask;
 	for (size_t i = 1; i < list->count; i++) {
 		p = aq ? &list->items[i].aqmask : &list->items[i].apmask;
 		if (!zap_bitmap_equal(&p->mask, &first->mask))
-			same = false;
+			return false;
 	}
-	if (same) {
-		*dst = *first;
-		return false;
-	}
+	return true;
+}
+
+/*
+ * Set boot->aqmask (@aq) or boot->apmask to the running boot's @running,
+ * and add to boot->problem what each entry of @list (@what they are) gives.
+ */
+static void use_running(struct zap_boot_masks *boot,
+			const struct entry_list *list, bool aq,
+			const struct zap_boot_param *running, const char *what)
+{
+	struct zap_boot_param *dst = aq ? &boot->aqmask : &boot->apmask;
+	const char *name = aq ? "ap.aqmask" : "ap.apmask";
+	const struct zap_boot_param *p;
+	char words[260];
+
 	*dst = *running;
 	dst->from_running = true;
 	append(boot->problem, sizeof(boot->problem), "%sthe %s disagree on %s:",
@@ -785,31 +785,39 @@ static bool combine_param(struct zap_boot_masks *boot,
 		       i ? "," : "", list->items[i].name,
 		       param_words(p, words, sizeof(words)));
 	}
-	return true;
 }
 
-/* Fill boot->apmask/aqmask from @list, the running boot's where they differ. */
+/*
+ * Fill boot->apmask/aqmask from the entries of @list: their common value,
+ * else (reading @cmdline_path only then) the running boot's.
+ * Returns: 0; -errno (@err names the file).
+ */
 static int combine(struct zap_boot_masks *boot, const struct entry_list *list,
 		   const char *what, const char *cmdline_path,
 		   struct zap_error *err)
 {
+	bool ap_agree = entries_agree(list, false);
+	bool aq_agree = entries_agree(list, true);
 	struct zap_boot_param run_ap, run_aq;
-	bool present, differ;
+	bool present;
 	int rc;
 
+	boot->nr_entries = (unsigned int)list->count;
+	boot->apmask = list->items[0].apmask;
+	boot->aqmask = list->items[0].aqmask;
+	if (ap_agree && aq_agree)
+		return 0;
 	rc = read_running(cmdline_path, &run_ap, &run_aq, &present, err);
 	if (rc)
 		return rc;
-	boot->nr_entries = (unsigned int)list->count;
-	differ = combine_param(boot, list, false, &run_ap, what);
-	if (combine_param(boot, list, true, &run_aq, what))
-		differ = true;
-	if (differ) {
-		append(boot->problem, sizeof(boot->problem),
-		       "; the running boot's value is used");
-		snprintf(boot->problem_path, sizeof(boot->problem_path), "%s",
-			 boot->path);
-	}
+	if (!ap_agree)
+		use_running(boot, list, false, &run_ap, what);
+	if (!aq_agree)
+		use_running(boot, list, true, &run_aq, what);
+	append(boot->problem, sizeof(boot->problem),
+	       "; the running boot's value is used");
+	snprintf(boot->problem_path, sizeof(boot->problem_path), "%s",
+		 boot->path);
 	return 0;
 }
 
