@@ -128,13 +128,10 @@ ZAP_EXPORT int zap_boot_cmdline_parse(const char *text, size_t len,
 {
 	const char *apval = NULL, *aqval = NULL;
 	char *copy, *args, *param, *val;
-	size_t n = strnlen(text, len);
 
-	copy = malloc(n + 1);
+	copy = strndup(text, len);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, text, n);
-	copy[n] = '\0';
 	args = kernel_skip_spaces(copy);
 	while (*args) {
 		args = kernel_next_arg(args, &param, &val);

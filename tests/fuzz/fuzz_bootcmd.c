@@ -161,7 +161,7 @@ static void fuzz_cmdline(const uint8_t *data, size_t size)
 	static const char prefix[] = "ap.apmask=0x40 ap.aqmask=+2 ";
 	struct zap_boot_param ap, aq, pap, paq, fap, faq;
 	size_t plen = strlen(prefix);
-	char *buf = malloc(size ? size : 1), *both = malloc(plen + size);
+	char *buf = malloc(size ? size : 1), *both = malloc(plen + size + 1);
 
 	if (!buf || !both)
 		abort();
@@ -175,7 +175,7 @@ static void fuzz_cmdline(const uint8_t *data, size_t size)
 	/* The prefix alone gives apmask {1} and aqmask {2}. */
 	if (zap_boot_cmdline_parse(prefix, plen, &fap, &faq))
 		fail("prefix refused");
-	memcpy(both, prefix, plen);
+	memcpy(both, prefix, plen + 1);
 	memcpy(both + plen, data, size);
 	if (zap_boot_cmdline_parse(both, plen + size, &pap, &paq))
 		fail("prefixed cmdline refused");
