@@ -994,9 +994,11 @@ struct zap_boot_masks {
  * of the etc/zipl.conf sections that may boot (the [defaultboot] section's
  * default=, the sections of its defaultmenu= menu, or with defaultauto or
  * target= every section with image=), else proc/cmdline. Each is parsed as
- * zap_boot_cmdline_parse() does. When they disagree on a mask, or
- * zipl.conf is malformed or names no section that boots, @problem says so
- * and that mask (both, for zipl.conf) is the running boot's. An absent file
+ * zap_boot_cmdline_parse() does. When they disagree on a mask, @problem
+ * names each with its value and that mask is the running boot's; when
+ * zipl.conf is malformed (as zipl's scanner sees it) or selects no section
+ * with image=, @problem says why and both masks are the running boot's.
+ * proc/cmdline is read only then, or as the last source. An absent file
  * is no error; without any, both masks are all ones.
  * Returns: 0; -errno of a file that exists but cannot be read, or is larger
  * than 1 MiB (status NOT_FOUND, message names the file); -ENAMETOOLONG;
