@@ -990,14 +990,15 @@ struct zap_boot_masks {
  *
  * The command line: the "options" lines of every .conf file in
  * boot/loader/entries (BLS; several lines in one file are joined) when there
- * is one, else the "parameters="
- * of the etc/zipl.conf sections that may boot (the [defaultboot] section's
- * default=, the sections of its defaultmenu= menu, or with defaultauto or
- * target= every section with image=), else proc/cmdline. Each is parsed as
- * zap_boot_cmdline_parse() does. When they disagree on a mask, @problem
- * names each with its value and that mask is the running boot's; when
- * zipl.conf is malformed (as zipl's scanner sees it) or selects no section
- * with image=, @problem says why and both masks are the running boot's.
+ * is one, else the "parameters=" (after the text of a "parmfile=", read
+ * under paths->root) of the etc/zipl.conf sections that may boot (the
+ * [defaultboot] section's default=, the sections of its defaultmenu= menu,
+ * or with defaultauto or target= every section with image=), else
+ * proc/cmdline. Each is parsed as zap_boot_cmdline_parse() does. When they
+ * disagree on a mask, @problem names each with its value and that mask is
+ * the running boot's; when zipl.conf is malformed (as zipl's scanner sees
+ * it), selects no section with image= or names a parmfile that cannot be
+ * read, @problem says why and both masks are the running boot's.
  * proc/cmdline is read only then, or as the last source. An absent file
  * is no error; without any, both masks are all ones.
  * Returns: 0; -errno of a file that exists but cannot be read, or is larger

@@ -590,21 +590,104 @@ static bool zipl_boots_kernel(const struct zipl_section *s)
 	return !s->menu && s->value[KEY_IMAGE] && !s->value[KEY_TAPE];
 }
 
-/* Add section @s to @list with its parameters. Returns: 0; -ENOMEM. */
-static int zipl_add(struct entry_list *list, const struct zipl_section *s)
+/*
+ * Cut a ",address" suffix (hex, not zero) off the file name @name, as
+ * zipl's extract_address().
+ */
+static void zipl_strip_address(char *name)
+{
+	char *comma = strrchr(name, ','), *end;
+	unsigned long long address;
+
+	if (!comma || !isxdigit((unsigned char)comma[1]))
+		return;
+	errno = 0;
+	address = strtoull(comma + 1, &end, 16);
+	if (*end == '\0' && address != 0 && errno == 0)
+		*comma = '\0';
+}
+
+/*
+ * The text of section @s's parmfile= under @root into *@out (@size bytes),
+ * each run of newlines as one blank, as zipl's get_parmline() reads it.
+ * Returns: 0; -EINVAL (conf->problem names the file); -ENOMEM.
+ */
+static int zipl_parmfile(struct zipl_conf *conf, const struct zipl_section *s,
+			 const char *root, char **out)
+{
+	char name[PATH_MAX], path[PATH_MAX], *text, *o;
+	bool newline = false;
+	size_t len;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s", s->value[KEY_PARMFILE]);
+	zipl_strip_address(name);
+	if (zap_path_format(path, sizeof(path), "%s%s%s", root,
+			    name[0] == '/' ? "" : "/", name))
+		rc = -ENAMETOOLONG;
+	else
+		rc = zap_config_file_read(path, &text, &len);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc) {
+		snprintf(conf->problem, sizeof(conf->problem),
+			 "parmfile '%.100s' of section '%.60s' cannot be read: %s",
+			 name, s->name, strerror(-rc));
+		return -EINVAL;
+	}
+	o = text;
+	for (const char *t = text; *t; t++) {
+		if (*t != '\n')
+			*o++ = *t;
+		else if (!newline)
+			*o++ = ' ';
+		newline = *t == '\n';
+	}
+	*o = '\0';
+	*out = text;
+	return 0;
+}
+
+/*
+ * Add section @s to @list with its command line: its parmfile=, a blank
+ * unless there is one, its parameters= (zipl's get_parmline()).
+ * Returns: 0; -EINVAL (conf->problem says why); -ENOMEM.
+ */
+static int zipl_add(struct zipl_conf *conf, struct entry_list *list,
+		    const struct zipl_section *s, const char *root)
 {
 	const char *params = s->value[KEY_PARAMETERS];
+	char *file = NULL, *both;
+	size_t n;
+	int rc;
 
-	return entry_add(list, s->name, params ? params : "");
+	if (!s->value[KEY_PARMFILE])
+		return entry_add(list, s->name, params ? params : "");
+	rc = zipl_parmfile(conf, s, root, &file);
+	if (rc)
+		return rc;
+	n = strlen(file);
+	both = malloc(n + (params ? strlen(params) : 0) + 2);
+	if (both) {
+		sprintf(both, "%s%s%s", file,
+			params && n && file[n - 1] != ' ' ? " " : "",
+			params ? params : "");
+		rc = entry_add(list, s->name, both);
+	}
+	free(both);
+	free(file);
+	return both ? rc : -ENOMEM;
 }
 
 /*
  * Add to @list the sections a plain "zipl" installs, as [defaultboot] says:
  * defaultauto or target=: every section that boots a kernel; defaultmenu=:
- * those of that menu; default=: that one. Returns: 0; -EINVAL
- * (conf->problem says why none can be told); -ENOMEM.
+ * those of that menu; default=: that one; parmfiles under @root.
+ * Returns: 0; -EINVAL (conf->problem says why none can be told, or which
+ * parmfile cannot be read); -ENOMEM.
  */
-static int zipl_candidates(struct zipl_conf *conf, struct entry_list *list)
+static int zipl_candidates(struct zipl_conf *conf, struct entry_list *list,
+			   const char *root)
 {
 	struct zipl_section *db = zipl_find(conf, "defaultboot", false), *s;
 	const char *const *v;
@@ -617,7 +700,8 @@ static int zipl_candidates(struct zipl_conf *conf, struct entry_list *list)
 		for (size_t i = 0; i < conf->count && rc == 0; i++)
 			if (&conf->items[i] != db &&
 			    zipl_boots_kernel(&conf->items[i]))
-				rc = zipl_add(list, &conf->items[i]);
+				rc = zipl_add(conf, list, &conf->items[i],
+					      root);
 	} else if (v[KEY_DEFAULTMENU]) {
 		s = zipl_find(conf, v[KEY_DEFAULTMENU], true);
 		if (!s)
@@ -633,7 +717,7 @@ static int zipl_candidates(struct zipl_conf *conf, struct entry_list *list)
 				return zipl_refuse(conf, s->line,
 						   "menu names a missing section");
 			if (zipl_boots_kernel(e))
-				rc = zipl_add(list, e);
+				rc = zipl_add(conf, list, e, root);
 		}
 	} else if (v[KEY_DEFAULT]) {
 		s = zipl_find(conf, v[KEY_DEFAULT], false);
@@ -641,7 +725,7 @@ static int zipl_candidates(struct zipl_conf *conf, struct entry_list *list)
 			return zipl_refuse(conf, db->line,
 					   "default names no section");
 		if (zipl_boots_kernel(s))
-			rc = zipl_add(list, s);
+			rc = zipl_add(conf, list, s, root);
 	} else {
 		return zipl_refuse(conf, db->line,
 				   "[defaultboot] has no default, defaultmenu, defaultauto or target");
@@ -653,11 +737,12 @@ static int zipl_candidates(struct zipl_conf *conf, struct entry_list *list)
 }
 
 /*
- * Add to @list the sections of the zipl.conf text @text that may boot.
+ * Add to @list the sections of the zipl.conf text @text that may boot
+ * (parmfiles under @root).
  * Returns: 0; -EINVAL (@problem says why, "line N: ..."); -ENOMEM.
  */
-static int read_zipl(char *text, size_t len, struct entry_list *list,
-		     char *problem, size_t size)
+static int read_zipl(char *text, size_t len, const char *root,
+		     struct entry_list *list, char *problem, size_t size)
 {
 	struct zipl_conf conf;
 	int rc;
@@ -665,7 +750,7 @@ static int read_zipl(char *text, size_t len, struct entry_list *list,
 	memset(&conf, 0, sizeof(conf));
 	rc = zipl_scan(&conf, text, len);
 	if (rc == 0)
-		rc = zipl_candidates(&conf, list);
+		rc = zipl_candidates(&conf, list, root);
 	if (rc == -EINVAL)
 		snprintf(problem, size, "%s", conf.problem);
 	free(conf.items);
@@ -853,7 +938,8 @@ ZAP_EXPORT int zap_boot_masks_read(const struct zap_paths *paths,
 	if (rc == 0 && text) {
 		boot->source = ZAP_BOOT_SOURCE_ZIPL;
 		snprintf(boot->path, sizeof(boot->path), "%s", zipl);
-		rc = read_zipl(text, len, &list, why, sizeof(why));
+		rc = read_zipl(text, len, paths->root, &list, why,
+			       sizeof(why));
 		free(text);
 		if (rc == 0) {
 			rc = combine(boot, &list, "zipl.conf sections", cmdline,

@@ -590,6 +590,39 @@ START_TEST(test_boot_masks_zipl_menu)
 }
 END_TEST
 
+START_TEST(test_boot_masks_zipl_parmfile)
+{
+	struct zap_paths paths;
+	struct zap_boot_masks b;
+
+	/* parmfile (",address" cut, newlines as blanks), then parameters. */
+	make_root(&paths);
+	put("boot/parmfile", "root=/dev/dasda1\n\nap.apmask=0x40\n"
+	    "ap.aqmask=\"0x80\n0x01\"\n");
+	put("etc/zipl.conf", "[defaultboot]\ndefault=l\n[l]\nimage=/i\n"
+	    "parmfile=/boot/parmfile,0x1000\nparameters=ap.apmask=+2\n");
+	read_ok(&paths, &b);
+	assert_mask(&b.apmask, "2");
+	assert_malformed(&b.aqmask, "0x80 0x01");
+	/* A parmfile alone; a relative name is taken from the root. */
+	put("etc/zipl.conf", "[defaultboot]\ndefault=l\n[l]\nimage=/i\n"
+	    "parmfile=boot/parmfile\n");
+	read_ok(&paths, &b);
+	assert_mask(&b.apmask, "1");
+	ck_assert_str_eq(b.problem, "");
+	/* A parmfile zipl cannot read: it cannot install, zap cannot tell. */
+	put("proc/cmdline", "ap.apmask=0x01\n");
+	put("etc/zipl.conf", "[defaultboot]\ndefault=l\n[l]\nimage=/i\n"
+	    "parmfile=/boot/missing\nparameters=ap.apmask=0x80\n");
+	read_ok(&paths, &b);
+	assert_contains(b.problem, "parmfile '/boot/missing' of section 'l' "
+			"cannot be read");
+	ck_assert(b.apmask.from_running && b.aqmask.from_running);
+	assert_mask(&b.apmask, "7");
+	remove_root();
+}
+END_TEST
+
 /* Assert that zipl.conf @conf is unusable, the problem containing @why. */
 static void assert_zipl_refused(const char *conf, const char *why)
 {
@@ -799,6 +832,7 @@ Suite *bootcmd_suite(void)
 	tcase_add_test(r, test_boot_masks_read_too_large);
 	tcase_add_test(z, test_boot_masks_zipl_syntax);
 	tcase_add_test(z, test_boot_masks_zipl_menu);
+	tcase_add_test(z, test_boot_masks_zipl_parmfile);
 	tcase_add_test(z, test_boot_masks_zipl_malformed);
 	suite_add_tcase(s, c);
 	suite_add_tcase(s, r);
