@@ -615,7 +615,8 @@ static void zipl_strip_address(char *name)
 static int zipl_parmfile(struct zipl_conf *conf, const struct zipl_section *s,
 			 const char *root, char **out)
 {
-	char name[PATH_MAX], path[PATH_MAX], *text, *o;
+	char name[PATH_MAX], path[PATH_MAX], qname[200], qsection[200], *text,
+		*o;
 	bool newline = false;
 	size_t len;
 	int rc;
@@ -631,8 +632,11 @@ static int zipl_parmfile(struct zipl_conf *conf, const struct zipl_section *s,
 		return rc;
 	if (rc) {
 		snprintf(conf->problem, sizeof(conf->problem),
-			 "parmfile '%.100s' of section '%.60s' cannot be read: %s",
-			 name, s->name, strerror(-rc));
+			 "parmfile '%s' of section '%s' cannot be read: %s",
+			 zap_quote(name, strlen(name), qname, sizeof(qname)),
+			 zap_quote(s->name, strlen(s->name), qsection,
+				   sizeof(qsection)),
+			 strerror(-rc));
 		return -EINVAL;
 	}
 	o = text;
@@ -855,7 +859,7 @@ static void use_running(struct zap_boot_masks *boot,
 	struct zap_boot_param *dst = aq ? &boot->aqmask : &boot->apmask;
 	const char *name = aq ? "ap.aqmask" : "ap.apmask";
 	const struct zap_boot_param *p;
-	char words[260];
+	char words[260], quoted[200];
 
 	*dst = *running;
 	dst->from_running = true;
@@ -864,7 +868,10 @@ static void use_running(struct zap_boot_masks *boot,
 	for (size_t i = 0; i < list->count; i++) {
 		p = aq ? &list->items[i].aqmask : &list->items[i].apmask;
 		append(boot->problem, sizeof(boot->problem), "%s %s %s",
-		       i ? "," : "", list->items[i].name,
+		       i ? "," : "",
+		       zap_quote(list->items[i].name,
+				 strlen(list->items[i].name), quoted,
+				 sizeof(quoted)),
 		       param_words(p, words, sizeof(words)));
 	}
 }

@@ -472,6 +472,24 @@ START_TEST(test_boot_masks_read_disagree_on_both)
 }
 END_TEST
 
+START_TEST(test_boot_masks_read_disagree_names_quoted)
+{
+	struct zap_paths paths;
+	struct zap_boot_masks b;
+
+	/* File names and values are untrusted: escaped in the one line. */
+	make_root(&paths);
+	put("boot/loader/entries/a\nb.conf", "options ap.apmask=\"0x80\t\"\n");
+	put("boot/loader/entries/c.conf", "options ap.apmask=0x40\n");
+	read_ok(&paths, &b);
+	ck_assert_str_eq(b.problem,
+			 "the boot entries disagree on ap.apmask: a\\nb.conf "
+			 "'0x80\\t' (malformed: all zeros), c.conf '0x40'; "
+			 "the running boot's value is used");
+	remove_root();
+}
+END_TEST
+
 START_TEST(test_boot_masks_read_same_mask_different_text_agrees)
 {
 	struct zap_paths paths;
@@ -826,6 +844,7 @@ Suite *bootcmd_suite(void)
 	tcase_add_test(r, test_boot_masks_read_bls_disagree);
 	tcase_add_test(r, test_boot_masks_read_disagree_without_running);
 	tcase_add_test(r, test_boot_masks_read_disagree_on_both);
+	tcase_add_test(r, test_boot_masks_read_disagree_names_quoted);
 	tcase_add_test(r, test_boot_masks_read_same_mask_different_text_agrees);
 	tcase_add_test(r, test_boot_masks_read_unreadable);
 	tcase_add_test(r, test_boot_masks_read_unreadable_only_when_needed);
