@@ -7,7 +7,6 @@
  * running boot's proc/cmdline), zipl.conf's syntax, disagreeing entries,
  * unreadable files, and the precedence of 41-ap.rules.
  */
-#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
