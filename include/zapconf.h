@@ -60,6 +60,12 @@
  *   zap_change.scope                         ZAP_SCOPE_LIVE, _BOTH, _PERSISTENT
  *   zap_plan.files                           definitions / rules to rewrite
  *   zap_model_persistent(live, &boot, err)   the configuration after a reboot
+ *
+ * The next boot's masks from the kernel command line (ap.apmask=, ap.aqmask=)
+ *   zap_boot_masks_read(paths, &boot, err)   BLS entries, else zipl.conf,
+ *                                            else the running boot's cmdline
+ *   zap_boot_cmdline_parse(text, len, &ap, &aq)  as the kernel parses it
+ *   zap_boot_masks_final(ap, aq, boot, r_ap, r_aq)  41-ap.rules wins where set
  */
 #ifndef ZAPCONF_H
 #define ZAPCONF_H
@@ -920,6 +926,114 @@ int zap_model_diff(const struct zap_model *before,
 		   const struct zap_model *after, struct zap_events *events,
 		   struct zap_error *err);
 void zap_events_free(struct zap_events *events);
+
+/* ------------------------------------------------- boot command line masks */
+
+/* Where the next boot's kernel command line was found. */
+enum zap_boot_source {
+	ZAP_BOOT_SOURCE_NONE,    /* nowhere: no parameter, all ones */
+	ZAP_BOOT_SOURCE_BLS,     /* the .conf files of boot/loader/entries */
+	ZAP_BOOT_SOURCE_ZIPL,    /* etc/zipl.conf, "parameters=" */
+	ZAP_BOOT_SOURCE_RUNNING, /* proc/cmdline, the running boot's */
+};
+
+/* "none", "bls", "zipl" or "cmdline" (for JSON and messages). */
+const char *zap_boot_source_name(enum zap_boot_source source);
+
+/**
+ * struct zap_boot_param - one of ap.apmask= / ap.aqmask= as the kernel
+ * takes it from a command line.
+ * @set: the parameter is given (the last occurrence counts, as the kernel's).
+ * @malformed: given, but neither P1 nor P2: the kernel leaves @mask all
+ *             zeros (nothing host-owned on that axis), silently.
+ * @from_running: the boot entries disagree on it: @mask is the running
+ *             boot's (proc/cmdline).
+ * @text: the value as given (cut at 127 bytes), "" when not @set.
+ * @mask: what the kernel starts with: parsed from all zeros when @set,
+ *        all ones when not.
+ */
+struct zap_boot_param {
+	bool set;
+	bool malformed;
+	bool from_running;
+	char text[128];
+	struct zap_bitmap mask;
+};
+
+/**
+ * struct zap_boot_masks - the AP masks the next boot's kernel starts with,
+ * before 41-ap.rules runs (interop.md 4, driver-override.md DO-37).
+ * @source: where the command line came from.
+ * @path: the file or directory read for @source ("" for NONE).
+ * @nr_entries: BLS entries or zipl.conf sections that may boot (1 for the
+ *        running boot's command line, 0 for NONE).
+ * @apmask, @aqmask: the two parameters.
+ * @problem: "" or one line (what the audit reports as boot-parameters):
+ *        the entries or sections that disagree on a mask, each named with
+ *        its value, or why zipl.conf cannot tell which section boots; the
+ *        mask concerned then comes from the running boot.
+ * @problem_path: the file or directory @problem is about, "" if none.
+ */
+struct zap_boot_masks {
+	enum zap_boot_source source;
+	char path[700];
+	unsigned int nr_entries;
+	struct zap_boot_param apmask, aqmask;
+	char problem[1024];
+	char problem_path[700];
+};
+
+/**
+ * zap_boot_masks_read - the next boot's ap.apmask= / ap.aqmask= under
+ * paths->root.
+ * @boot: filled.
+ *
+ * The command line: the "options" lines of every .conf file in
+ * boot/loader/entries (BLS; several lines in one file are joined) when there
+ * is one, else the "parameters=" (after the text of a "parmfile=", read
+ * under paths->root) of the etc/zipl.conf sections that may boot (the
+ * [defaultboot] section's default=, the sections of its defaultmenu= menu,
+ * or with defaultauto or target= every section with image=), else
+ * proc/cmdline. Each is parsed as zap_boot_cmdline_parse() does. When they
+ * disagree on a mask, @problem names each with its value and that mask is
+ * the running boot's; when zipl.conf is malformed (as zipl's scanner sees
+ * it), selects no section with image= or names a parmfile that cannot be
+ * read, @problem says why and both masks are the running boot's.
+ * proc/cmdline is read only then, or as the last source. An absent file
+ * is no error; without any, both masks are all ones.
+ * Returns: 0; -errno of a file that exists but cannot be read, or is larger
+ * than 1 MiB (status NOT_FOUND, message names the file); -ENAMETOOLONG;
+ * -ENOMEM.
+ */
+int zap_boot_masks_read(const struct zap_paths *paths,
+			struct zap_boot_masks *boot, struct zap_error *err);
+
+/**
+ * zap_boot_cmdline_parse - what the kernel's ap_perms_init() makes of the
+ * command line @text of @len bytes (it ends at the first NUL).
+ * @apmask, @aqmask: filled (see struct zap_boot_param; from_running false).
+ *
+ * The words as the kernel splits them (blanks separate, double quotes
+ * group, "param=\"a b\"" gives a b), up to a lone "--"; "ap.apmask=" and
+ * "ap.aqmask=" ('-' and '_' alike, as the kernel's parameq()) with a value
+ * of at most 1024 bytes (a bare "ap.apmask" is ignored); the last one
+ * counts. Its value is parsed with zap_mask_parse() from all zeros; an
+ * empty value gives all zeros.
+ * Returns: 0; -ENOMEM.
+ */
+int zap_boot_cmdline_parse(const char *text, size_t len,
+			   struct zap_boot_param *apmask,
+			   struct zap_boot_param *aqmask);
+
+/**
+ * zap_boot_masks_final - the host masks after the next boot: where
+ * 41-ap.rules sets a mask (@rules_apmask / @rules_aqmask, NULL when the
+ * file sets none or does not exist), that value; else @boot's.
+ */
+void zap_boot_masks_final(struct zap_bitmap *apmask, struct zap_bitmap *aqmask,
+			  const struct zap_boot_masks *boot,
+			  const struct zap_bitmap *rules_apmask,
+			  const struct zap_bitmap *rules_aqmask);
 
 /* ----------------------------------------------------------------- journal */
 
