@@ -48,6 +48,8 @@ struct machine_queue {
 	bool online;
 	unsigned long long requests;
 	int pending;
+	char *override;            /* driver_override (6.19), NULL = none;
+				      malloc'd, freed by machine_release() */
 };
 
 struct machine_mdev {
@@ -74,6 +76,14 @@ struct machine {
 	/* kernel generation */
 	bool has_ap_config, has_guest_matrix, has_matrix_features, has_bindings,
 	     has_features;
+	/* 6.19: queue driver_override, bindings_complete_count, all-ones in_use */
+	bool has_driver_override;
+	int override_ctr;          /* ap_driver_override_ctr; -1 = auto until
+				      machine_finish(): the overrides given */
+	int masks_in_use;          /* ap_apmask_aqmask_in_use; -1 = auto */
+	unsigned long long bindings_complete_count;
+	bool bindings_done;        /* the bindings-complete event was sent and
+				      no probe has re-armed it since */
 	/* drivers */
 	bool zcrypt, vfio_ap;
 	struct machine_adapter adapter[MACHINE_IDS];
@@ -97,8 +107,21 @@ int machine_load_file(struct machine *m, const char *path, char *err,
 /* Derive queues, drivers, ap_domain, QCI defaults. 0 or -1 with err. */
 int machine_finish(struct machine *m, char *err, size_t errlen);
 
+/* Free what a machine holds besides itself (the override strings). */
+void machine_release(struct machine *m);
+
 /* Helpers for both tools. */
 bool machine_host_owned(const struct machine *m, int adapter, int domain);
+/*
+ * Host ownership as vfio_ap's checks see it (driver-override.md DO-22): a
+ * bound queue with an override is the host's iff bound to cex4queue; every
+ * other APQN follows the masks. Equals machine_host_owned without overrides.
+ */
+bool machine_vfio_host_owned(const struct machine *m, int adapter, int domain);
+/* The driver an override names: cex4queue, vfio_ap, or NONE (no such). */
+enum machine_driver machine_override_driver(const char *name);
+/* Whether every present queue is bound to a driver. */
+bool machine_all_bound(const struct machine *m);
 /* The mdev index owning (adapter, domain), -1 if none (first one if shared). */
 int machine_owner(const struct machine *m, int adapter, int domain);
 /*

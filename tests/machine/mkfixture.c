@@ -4,7 +4,8 @@
  * machine description stands for under ROOT: the AP bus and vfio_ap sysfs
  * as the kernel lays it out (sys/), the mdevctl definitions
  * (etc/mdevctl.d/matrix/), chzdev's etc/udev/rules.d/41-ap.rules and an
- * empty run/lock/. Formats follow shared/spec/sysfs-ap.md.
+ * empty run/lock/. Formats follow shared/spec/sysfs-ap.md (and
+ * driver-override.md for a 6.19 kernel's files).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -207,6 +208,21 @@ static size_t fmt_matrix(char *buf, const struct machine_set *adapters,
 	return (size_t)(p - buf);
 }
 
+/* Write a queue's driver_override: the name and "\n", or only "\n". */
+static void put_override(const struct dir *q, const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+	char *buf = malloc(len + 1);
+
+	if (!buf)
+		die("out of memory");
+	if (len)
+		memcpy(buf, name, len);
+	buf[len] = '\n';
+	put(q, "driver_override", RW, buf, len + 1);
+	free(buf);
+}
+
 /* Write the attributes of queue AA.DDDD into its directory q. */
 static void build_queue_attrs(const struct fixture *fx, const struct dir *q,
 			      int a, int d)
@@ -232,6 +248,8 @@ static void build_queue_attrs(const struct fixture *fx, const struct dir *q,
 	putf(q, "chkstop", RO, "%d\n", mq->chkstop);
 	putf(q, "ap_functions", RO, "0x%08X\n",
 	     machine_functions(&m->adapter[a]));
+	if (m->has_driver_override)
+		put_override(q, mq->override);
 	if (zcrypt) {
 		putf(q, "online", RW, "%d\n", mq->online);
 		putf(q, "load", RO, "0\n");
@@ -362,6 +380,10 @@ static void build_bus_attrs(const struct machine *m, const struct dir *bus)
 		putf(bus, "bindings", RO, bound == total ?
 		     "%u/%u (complete)\n" : "%u/%u\n", bound, total);
 	}
+	if (m->has_driver_override)
+		putf(bus, "bindings_complete_count", RO, "%llu\n",
+		     m->bindings_complete_count);
+	put_wo(bus, "drivers_probe");
 	putf(bus, "scans", RW, "1\n");
 	putf(bus, "config_time", RW, "30\n");
 	putf(bus, "poll_thread", RW, "0\n");
@@ -655,8 +677,10 @@ int main(int argc, char *argv[])
 	fx.buf = malloc(MACHINE_IDS * MACHINE_IDS * 8 + 1);
 	if (!m || !fx.buf)
 		die("out of memory");
-	if (machine_load_file(m, argv[1], err, sizeof(err)))
+	if (machine_load_file(m, argv[1], err, sizeof(err))) {
+		machine_release(m);
 		die("%s", err);
+	}
 	fx.m = m;
 	umask(0);
 	open_root(argv[2], &root);
@@ -668,6 +692,7 @@ int main(int argc, char *argv[])
 	dir_close(&sys);
 	dir_close(&root);
 	free(fx.buf);
+	machine_release(m);
 	free(m);
 	return 0;
 }
