@@ -342,7 +342,7 @@ static int get_auto_int(struct ctx *c, const struct word *w, int *out)
 /* Parse auto|yes|no into -1, 1 or 0. */
 static int get_auto_bool(struct ctx *c, const struct word *w, int *out)
 {
-	bool b;
+	bool b = false;
 
 	if (!strcmp(w->val, "auto")) {
 		*out = -1;
@@ -594,7 +594,7 @@ static int get_driver(struct ctx *c, const struct word *w,
 static int parse_queue(struct ctx *c, struct word *w, int nr)
 {
 	struct machine_queue *q;
-	int a, d, i, rc;
+	int a = 0, d = 0, i, rc;
 
 	if (nr < 2 || w[1].val)
 		return fail(c, "queue needs a name AA.DDDD");
@@ -630,7 +630,7 @@ static int parse_queue(struct ctx *c, struct word *w, int nr)
 static int parse_override(struct ctx *c, struct word *w, int nr)
 {
 	struct machine_queue *q;
-	int a, d;
+	int a = 0, d = 0;
 
 	if (nr != 3 || w[1].val || w[2].val || !w[2].key[0])
 		return fail(c, "override needs a queue AA.DDDD and a driver name");

@@ -65,6 +65,7 @@ die(const char *fmt, ...)
 static void dir_make(const struct dir *parent, const char *name,
 		     struct dir *out)
 {
+	// cppcheck-suppress ctuuninitvar ; out is only written here, its path filled by this snprintf
 	if ((size_t)snprintf(out->path, sizeof(out->path), "%s/%s",
 			     parent->path, name) >= sizeof(out->path))
 		die("%s/%s: path too long", parent->path, name);
@@ -211,15 +212,12 @@ static size_t fmt_matrix(char *buf, const struct machine_set *adapters,
 /* Write a queue's driver_override: the name and "\n", or only "\n". */
 static void put_override(const struct dir *q, const char *name)
 {
-	size_t len = name ? strlen(name) : 0;
-	char *buf = malloc(len + 1);
+	char *buf;
+	int len = asprintf(&buf, "%s\n", name ? name : "");
 
-	if (!buf)
+	if (len < 0)
 		die("out of memory");
-	if (len)
-		memcpy(buf, name, len);
-	buf[len] = '\n';
-	put(q, "driver_override", RW, buf, len + 1);
+	put(q, "driver_override", RW, buf, (size_t)len);
 	free(buf);
 }
 
