@@ -346,6 +346,19 @@ VFIO=../../../../bus/ap/drivers/vfio_ap
 	assert_success
 }
 
+@test "driver_override_busy=yes: EBUSY for an override write to an APQN an mdev has (DO-6 variant)" {
+	apsim_mount "$(ovr_machine)" "kernel driver_override_busy=yes" \
+		"override 05.0006 vfio_ap" "mdev $U1 adapters=5 domains=6 control=none"
+	run put devices/ap/card05/05.0006/driver_override $'\n'
+	assert_failure
+	assert_output --partial "Device or resource busy"
+	assert_equal "$(cat "$(qdir 05.0006)/driver_override")" vfio_ap
+	put devices/ap/card05/05.0007/driver_override vfio_ap
+	put "devices/vfio_ap/matrix/$U1/unassign_domain" 6
+	put devices/ap/card05/05.0006/driver_override $'\n'
+	assert_equal "$(sfield bus ap_driver_override_ctr)" 1
+}
+
 @test "bindings_complete_count: a scan counts when every queue is bound after a probe (DO-27, DO-29)" {
 	apsim_mount "$(ovr_machine)"
 	local c=$S/bus/ap/bindings_complete_count

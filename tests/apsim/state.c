@@ -208,7 +208,8 @@ int sim_store_mask(struct sim *s, bool adapters, const char *buf)
 
 /*
  * A queue's driver_override store (DO-3, DO-4): EINVAL while the mask flag
- * is set or for 4095 bytes and more; the string ends at a NUL or the first
+ * is set or for 4095 bytes and more; with driver_override_busy=yes EBUSY
+ * while an mdev has the APQN; the string ends at a NUL or the first
  * newline, empty clears; the counter follows none <-> set. No rebinding.
  */
 int sim_store_override(struct sim *s, int a, int d, const char *buf,
@@ -221,6 +222,8 @@ int sim_store_override(struct sim *s, int a, int d, const char *buf,
 
 	if (s->m->masks_in_use || len >= 4095)
 		return -EINVAL;
+	if (s->m->override_busy && machine_owner(s->m, a, d) >= 0)
+		return -EBUSY;
 	if (n) {
 		name = strndup(buf, n);
 		if (!name)

@@ -399,7 +399,7 @@ static int parse_bus(struct ctx *c, struct word *w, int nr)
 
 /*
  * kernel ap_config= guest_matrix= matrix_features= bindings= features=
- * driver_override=
+ * driver_override= driver_override_busy=
  */
 static int parse_kernel(struct ctx *c, struct word *w, int nr)
 {
@@ -424,6 +424,8 @@ static int parse_kernel(struct ctx *c, struct word *w, int nr)
 			flag = &m->has_features;
 		else if (!strcmp(k, "driver_override"))
 			flag = &m->has_driver_override;
+		else if (!strcmp(k, "driver_override_busy"))
+			flag = &m->override_busy;
 		else
 			return unknown_key(c, &w[0], &w[i]);
 		if (get_bool(c, &w[i], flag))

@@ -78,6 +78,9 @@ struct machine {
 	     has_features;
 	/* 6.19: queue driver_override, bindings_complete_count, all-ones in_use */
 	bool has_driver_override;
+	bool override_busy;        /* kernel driver_override_busy=yes: EBUSY for
+				      an override write to an assigned APQN (the
+				      merge message's claim, DO-6; no code has it) */
 	int override_ctr;          /* ap_driver_override_ctr; -1 = auto until
 				      machine_finish(): the overrides given */
 	int masks_in_use;          /* ap_apmask_aqmask_in_use; -1 = auto */
