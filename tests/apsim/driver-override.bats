@@ -477,3 +477,25 @@ VFIO=../../../../bus/ap/drivers/vfio_ap
 	run "$MKFIXTURE" "$t/m5" "$t/r5"
 	assert_output --partial "ap_driver_override_ctr 0 is below the 1 overrides"
 }
+
+@test "examples: overrides.machine and mixed.machine as plain trees and in apsim" {
+	local ex=$BATS_TEST_DIRNAME/../machine/examples t=$BATS_TEST_TMPDIR
+	run "$MKFIXTURE" "$ex/overrides.machine" "$t/o"
+	assert_success
+	assert_equal "$(readlink "$t/o/sys/bus/ap/devices/05.0047/driver")" "$VFIO"
+	assert_equal "$(readlink "$t/o/sys/bus/ap/devices/07.0047/driver")" "$CEX"
+	assert_equal "$(cat "$t/o/sys/bus/ap/devices/06.0047/status")" "in use"
+	assert_equal "$(cat "$t/o/sys/bus/ap/bindings_complete_count")" 1
+	run "$MKFIXTURE" "$ex/mixed.machine" "$t/m"
+	assert_success
+	assert_equal "$(readlink "$t/m/sys/bus/ap/devices/05.0047/driver")" "$VFIO"
+	assert_equal "$(readlink "$t/m/sys/bus/ap/devices/05.0048/driver")" "$VFIO"
+	assert_equal "$(cat "$t/m/sys/bus/ap/devices/05.0047/driver_override")" ""
+	apsim_mount "$(cat "$ex/mixed.machine")"
+	assert_equal "$(sfield bus ap_apmask_aqmask_in_use)" 0
+	assert_equal "$(sfield bus ap_driver_override_ctr)" 1
+	run put bus/ap/aqmask "$(cat "$S/bus/ap/aqmask")"
+	assert_output --partial "Invalid argument"
+	put devices/ap/card05/05.0004/driver_override vfio_ap
+	assert_equal "$(sfield bus ap_driver_override_ctr)" 2
+}
