@@ -451,6 +451,31 @@ VFIO=../../../../bus/ap/drivers/vfio_ap
 	assert_equal "$(stat -c %a "$s/bus/ap/drivers_probe")" 200
 }
 
+@test "mkfixture: driverctl lines become etc/driverctl.d/ap-AA.DDDD as driverctl saves them" {
+	local t=$BATS_TEST_TMPDIR
+	{
+		ovr_machine
+		echo "driverctl 05.0006 vfio_ap"
+		echo "driverctl 0a.00FF vfio_ap"
+	} > "$t/m"
+	run "$MKFIXTURE" "$t/m" "$t/r"
+	assert_success
+	run ls "$t/r/etc/driverctl.d"
+	assert_output "$(printf 'ap-05.0006\nap-0a.00ff')"
+	assert_equal "$(od -An -c "$t/r/etc/driverctl.d/ap-05.0006" | tr -d ' ')" 'vfio_ap\n'
+	std_machine > "$t/none"
+	run "$MKFIXTURE" "$t/none" "$t/r0"
+	assert_success
+	[ ! -e "$t/r0/etc/driverctl.d" ]
+	{ ovr_machine; echo "driverctl 05.0006"; } > "$t/bad1"
+	run "$MKFIXTURE" "$t/bad1" "$t/r1"
+	assert_failure
+	assert_output --partial "line 5: driverctl needs a queue AA.DDDD and a driver name"
+	{ ovr_machine; echo "driverctl 05.0006 a"; echo "driverctl 05.0006 b"; } > "$t/bad2"
+	run "$MKFIXTURE" "$t/bad2" "$t/r2"
+	assert_output --partial "line 6: driverctl '05.0006' given twice"
+}
+
 @test "mkfixture: old kernels have no driver_override; bad override lines are refused" {
 	local t=$BATS_TEST_TMPDIR
 	std_machine > "$t/old"

@@ -764,6 +764,31 @@ static int parse_rules(struct ctx *c, struct word *w, int nr)
 	return 0;
 }
 
+/* driverctl AA.DDDD NAME: a persisted override (any queue name) */
+static int parse_driverctl(struct ctx *c, struct word *w, int nr)
+{
+	struct machine *m = c->m;
+	struct machine_driverctl *dc;
+	int a = 0, d = 0, i;
+
+	if (nr != 3 || w[1].val || w[2].val || !w[2].key[0])
+		return fail(c, "driverctl needs a queue AA.DDDD and a driver name");
+	if (!parse_qname(w[1].key, &a, &d))
+		return fail(c, "bad queue name '%s'", w[1].key);
+	if (strlen(w[2].key) >= sizeof(dc->driver))
+		return fail(c, "driver name '%s' too long", w[2].key);
+	for (i = 0; i < m->nr_driverctl; i++)
+		if (m->driverctl[i].adapter == a && m->driverctl[i].domain == d)
+			return fail(c, "driverctl '%s' given twice", w[1].key);
+	if (m->nr_driverctl == MACHINE_MAX_DRIVERCTL)
+		return fail(c, "too many driverctl lines at '%s'", w[1].key);
+	dc = &m->driverctl[m->nr_driverctl++];
+	dc->adapter = a;
+	dc->domain = d;
+	strcpy(dc->driver, w[2].key);
+	return 0;
+}
+
 /* The statements of FORMAT.md and their parsers. */
 static const struct statement {
 	const char *name;
@@ -780,6 +805,7 @@ static const struct statement {
 	{ "mdev", parse_mdev },
 	{ "define", parse_define },
 	{ "rules", parse_rules },
+	{ "driverctl", parse_driverctl },
 };
 
 /* Set every default of FORMAT.md (an empty machine: no adapters). */

@@ -13,6 +13,7 @@
 #define MACHINE_IDS 256
 #define MACHINE_MAX_MDEVS 1024
 #define MACHINE_MAX_DEFINES 1024
+#define MACHINE_MAX_DRIVERCTL 1024
 
 /* A set of ids 0..255, one byte per id for readability. */
 struct machine_set {
@@ -64,6 +65,12 @@ struct machine_define {
 	struct machine_set adapters, domains, control;
 };
 
+/* A persisted override, etc/driverctl.d/ap-AA.DDDD holding the driver. */
+struct machine_driverctl {
+	int adapter, domain;
+	char driver[64];
+};
+
 struct machine {
 	/* bus */
 	int max_adapter, max_domain;
@@ -97,6 +104,8 @@ struct machine {
 	struct machine_define define[MACHINE_MAX_DEFINES];
 	bool has_rules;
 	struct machine_set rules_apmask, rules_aqmask;
+	int nr_driverctl;
+	struct machine_driverctl driverctl[MACHINE_MAX_DRIVERCTL];
 };
 
 /* Set every default of FORMAT.md (an empty machine: no adapters). */

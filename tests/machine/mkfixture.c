@@ -3,8 +3,8 @@
  * mkfixture.c - "mkfixture DESC-FILE ROOT": writes the plain-file tree a
  * machine description stands for under ROOT: the AP bus and vfio_ap sysfs
  * as the kernel lays it out (sys/), the mdevctl definitions
- * (etc/mdevctl.d/matrix/), chzdev's etc/udev/rules.d/41-ap.rules and an
- * empty run/lock/. Formats follow shared/spec/sysfs-ap.md (and
+ * (etc/mdevctl.d/matrix/), chzdev's etc/udev/rules.d/41-ap.rules,
+ * driverctl's etc/driverctl.d/ap-AA.DDDD and an empty run/lock/. Formats follow shared/spec/sysfs-ap.md (and
  * driver-override.md for a 6.19 kernel's files).
  */
 #include <dirent.h>
@@ -616,7 +616,7 @@ static void build_rules(const struct machine *m, const struct dir *dir)
 	put(dir, "41-ap.rules", RW, text, (size_t)len);
 }
 
-/* Build etc/ (mdevctl definitions, udev rules) and run/lock/. */
+/* Build etc/ (mdevctl definitions, udev rules, driverctl) and run/lock/. */
 static void build_etc(const struct machine *m, const struct dir *root)
 {
 	struct dir d;
@@ -636,6 +636,19 @@ static void build_etc(const struct machine *m, const struct dir *root)
 	if (m->has_rules)
 		build_rules(m, &d);
 	dir_close(&d);
+	if (m->nr_driverctl) {
+		/* driverctl saves with: echo "$drv" > "$confdir/$bus-$dev" */
+		dir_make_path(root, "etc/driverctl.d", &d);
+		for (i = 0; i < m->nr_driverctl; i++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "ap-%02x.%04x",
+				 m->driverctl[i].adapter,
+				 m->driverctl[i].domain);
+			putf(&d, name, RW, "%s\n", m->driverctl[i].driver);
+		}
+		dir_close(&d);
+	}
 }
 
 /* Create ROOT, or accept it if it is an empty directory; open it. */
