@@ -44,10 +44,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "apsim: %s: %s\n", path, err);
 		else
 			fprintf(stderr, "apsim: %s\n", err);
+		machine_release(s.m);
 		free(s.m);
 		return 1;
 	}
 	rc = fs_main(&s, argv[optind + 1], foreground);
+	machine_release(s.m);
 	free(s.m);
 	return rc;
 }

@@ -3,7 +3,8 @@
  * apsim.h - what apsim's parts share: the kernel's parsing primitives
  * (parse.c), the model of the AP bus and vfio_ap (state.c), the sysfs tree
  * (tree.c) and the FUSE glue with the control channel (fs.c).
- * apsim is written from shared/spec/sysfs-ap.md and never uses libzapconf.
+ * apsim is written from shared/spec/sysfs-ap.md and driver-override.md and
+ * never uses libzapconf.
  */
 #ifndef ZAP_APSIM_H
 #define ZAP_APSIM_H
@@ -41,6 +42,9 @@ bool sim_card_exists(const struct sim *s, int a);
 bool sim_card_online(const struct sim *s, int a);
 bool sim_queue_online(const struct sim *s, int a, int d);
 int sim_store_mask(struct sim *s, bool adapters, const char *buf);
+int sim_store_override(struct sim *s, int a, int d, const char *buf,
+		       size_t len);
+int sim_drivers_probe(struct sim *s, const char *buf);
 int sim_create(struct sim *s, const char *buf, size_t len);
 int sim_remove(struct sim *s, int i, const char *buf);
 int sim_assign(struct sim *s, int i, enum sim_res res, bool assign,

@@ -2,8 +2,10 @@
 /*
  * state.c - apsim's model of the kernel: the AP bus (masks, queue devices
  * and their drivers, bus scans) and vfio_ap (mdevs, assignments, guests),
- * following spec sections 1, 4 and 5. The state is the machine description
- * itself (machine.h), changed in place; sysfs formatting is tree.c's.
+ * following spec sections 1, 4 and 5, and with "kernel driver_override=yes"
+ * the 6.19 rules of driver-override.md (override, counter, mask flag,
+ * probes, DO-22 ownership). The state is the machine description itself
+ * (machine.h), changed in place; sysfs formatting is tree.c's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +35,39 @@ static enum machine_driver rule_driver(const struct sim *s, int a, int d)
 	if (m->vfio_ap && m->adapter[a].hwtype >= 10)
 		return MACHINE_DRIVER_VFIO_AP;
 	return MACHINE_DRIVER_NONE;
+}
+
+/* Whether the named driver is loaded. */
+static bool driver_loaded(const struct sim *s, enum machine_driver drv)
+{
+	if (drv == MACHINE_DRIVER_CEX4QUEUE)
+		return s->m->zcrypt;
+	return drv == MACHINE_DRIVER_VFIO_AP && s->m->vfio_ap;
+}
+
+/*
+ * The driver a probe of an unbound queue binds (DO-13): with an override
+ * only the named driver (if loaded), else the masks decide (rule_driver).
+ */
+static enum machine_driver probe_driver(const struct sim *s, int a, int d)
+{
+	const char *name = s->m->queue[a][d].override;
+	enum machine_driver drv;
+
+	if (!name)
+		return rule_driver(s, a, d);
+	drv = machine_override_driver(name);
+	return driver_loaded(s, drv) ? drv : MACHINE_DRIVER_NONE;
+}
+
+/* Bind an unbound queue as a probe does; an accepted probe re-arms (DO-27). */
+static void probe_queue(struct sim *s, int a, int d)
+{
+	struct machine_queue *q = &s->m->queue[a][d];
+
+	q->driver = probe_driver(s, a, d);
+	if (q->driver != MACHINE_DRIVER_NONE)
+		s->m->bindings_done = false;
 }
 
 /* Load the description and take it as the state after the first scan. */
@@ -88,21 +123,65 @@ static int mdev_find(const struct sim *s, const char *uuid)
 	return -1;
 }
 
-/* Re-probe every queue whose driver is not the one the masks call for. */
+/*
+ * Re-probe every queue whose driver is not the one the masks call for, or
+ * (DO-17) not the one its override names.
+ */
 static void rebind_queues(struct sim *s)
 {
 	int a, d;
 
 	for (a = 0; a < MACHINE_IDS; a++)
 		for (d = 0; d < MACHINE_IDS; d++)
-			if (s->m->queue[a][d].present)
-				s->m->queue[a][d].driver = rule_driver(s, a, d);
+			if (s->m->queue[a][d].present &&
+			    s->m->queue[a][d].driver != probe_driver(s, a, d))
+				probe_queue(s, a, d);
+}
+
+/* Whether an mdev would be in use for the added ids (spec 1.2 step 4). */
+static bool mask_in_use(const struct sim *s, bool adapters,
+			const struct machine_set *added)
+{
+	const struct machine *m = s->m;
+	struct machine_set all;
+	const struct machine_set *other;
+	int i;
+
+	/* 6.19 (DO-12): the other axis is all ones, not the current mask */
+	memset(all.bit, 1, sizeof(all.bit));
+	if (m->has_driver_override)
+		other = &all;
+	else
+		other = adapters ? &m->aqmask : &m->apmask;
+	for (i = 0; i < m->nr_mdevs; i++) {
+		const struct machine_mdev *md = &m->mdev[i];
+
+		if (adapters && sets_meet(added, &md->adapters) &&
+		    sets_meet(other, &md->domains))
+			return true;
+		if (!adapters && sets_meet(other, &md->adapters) &&
+		    sets_meet(added, &md->domains))
+			return true;
+	}
+	return false;
+}
+
+/* Whether both masks are all ones. */
+static bool masks_full(const struct machine *m)
+{
+	int i;
+
+	for (i = 0; i < MACHINE_IDS; i++)
+		if (!m->apmask.bit[i] || !m->aqmask.bit[i])
+			return false;
+	return true;
 }
 
 /*
- * apmask or aqmask store (spec 1.2): parse into a scratch mask, no-op if
+ * apmask or aqmask store (spec 1.2): on 6.19 EINVAL while any override is
+ * counted, before parsing (DO-10); parse into a scratch mask, no-op if
  * unchanged, EBUSY if an added bit covers an APQN of any mdev, else commit
- * and rebind.
+ * (6.19: recompute the mask flag, DO-7) and rebind.
  */
 int sim_store_mask(struct sim *s, bool adapters, const char *buf)
 {
@@ -111,24 +190,88 @@ int sim_store_mask(struct sim *s, bool adapters, const char *buf)
 	struct machine_set new, added;
 	int i;
 
+	if (m->has_driver_override && m->override_ctr)
+		return -EINVAL;
 	if (parse_mask_edit(buf, cur, &new))
 		return -EINVAL;
 	if (!memcmp(&new, cur, sizeof(new)))
 		return 0;
 	for (i = 0; i < MACHINE_IDS; i++)
 		added.bit[i] = new.bit[i] && !cur->bit[i];
-	for (i = 0; i < m->nr_mdevs; i++) {
-		const struct machine_mdev *md = &m->mdev[i];
-
-		if (adapters && sets_meet(&added, &md->adapters) &&
-		    sets_meet(&m->aqmask, &md->domains))
-			return -EBUSY;
-		if (!adapters && sets_meet(&m->apmask, &md->adapters) &&
-		    sets_meet(&added, &md->domains))
-			return -EBUSY;
-	}
+	if (mask_in_use(s, adapters, &added))
+		return -EBUSY;
 	*cur = new;
+	m->masks_in_use = !masks_full(m);
 	rebind_queues(s);
+	return 0;
+}
+
+/*
+ * A queue's driver_override store (DO-3, DO-4): EINVAL while the mask flag
+ * is set or for 4095 bytes and more; with driver_override_busy=yes EBUSY
+ * while an mdev has the APQN; the string ends at a NUL or the first
+ * newline, empty clears; the counter follows none <-> set. No rebinding.
+ */
+int sim_store_override(struct sim *s, int a, int d, const char *buf,
+		       size_t len)
+{
+	struct machine_queue *q = &s->m->queue[a][d];
+	size_t n = strcspn(buf, "\n");
+	bool had = q->override != NULL;
+	char *name = NULL;
+
+	if (s->m->masks_in_use || len >= 4095)
+		return -EINVAL;
+	if (s->m->override_busy && machine_owner(s->m, a, d) >= 0)
+		return -EBUSY;
+	if (n) {
+		name = strndup(buf, n);
+		if (!name)
+			return -ENOMEM;
+	}
+	free(q->override);
+	q->override = name;
+	if (had && !name)
+		s->m->override_ctr--;
+	else if (!had && name)
+		s->m->override_ctr++;
+	return 0;
+}
+
+/* Parse a device name as sysfs_streq compares it: one '\n' may follow. */
+static int parse_device_name(const char *buf, int *a, int *d)
+{
+	size_t len = strlen(buf);
+	char name[16];
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len >= sizeof(name))
+		return -ENODEV;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	if (parse_ap_name(name, a, d))
+		return -ENODEV;
+	return 0;
+}
+
+/*
+ * bus/ap/drivers_probe (DO-15): ENODEV for a name that is no card or queue
+ * device; a bound device is left alone; an unbound queue is offered to the
+ * drivers. Success even when no driver takes it.
+ */
+int sim_drivers_probe(struct sim *s, const char *buf)
+{
+	int a, d;
+
+	if (parse_device_name(buf, &a, &d))
+		return -ENODEV;
+	if (d < 0)
+		return sim_card_exists(s, a) ? 0 : -ENODEV;
+	if (!s->m->queue[a][d].present)
+		return -ENODEV;
+	if (s->m->queue[a][d].driver == MACHINE_DRIVER_NONE)
+		probe_queue(s, a, d);
 	return 0;
 }
 
@@ -179,6 +322,26 @@ static struct machine_set *mdev_set(struct machine_mdev *md, enum sim_res res)
 	return res == SIM_DOMAIN ? &md->domains : &md->control;
 }
 
+/* Whether an APQN of adapters x domains is the host's for vfio_ap (DO-18). */
+static bool matrix_host_owned(const struct machine *m,
+			      const struct machine_set *adapters,
+			      const struct machine_set *domains)
+{
+	int a, d;
+
+	if (!m->has_driver_override)
+		return sets_meet(adapters, &m->apmask) &&
+		       sets_meet(domains, &m->aqmask);
+	for (a = 0; a < MACHINE_IDS; a++) {
+		if (!adapters->bit[a])
+			continue;
+		for (d = 0; d < MACHINE_IDS; d++)
+			if (domains->bit[d] && machine_vfio_host_owned(m, a, d))
+				return true;
+	}
+	return false;
+}
+
 /* vfio_ap's mask validation: host-owned APQN first, then sharing. */
 static int validate_mdev(const struct sim *s, int i)
 {
@@ -186,8 +349,7 @@ static int validate_mdev(const struct sim *s, int i)
 	const struct machine_mdev *md = &m->mdev[i];
 	int j;
 
-	if (sets_meet(&md->adapters, &m->apmask) &&
-	    sets_meet(&md->domains, &m->aqmask))
+	if (matrix_host_owned(m, &md->adapters, &md->domains))
 		return -EADDRNOTAVAIL;
 	for (j = 0; j < m->nr_mdevs; j++)
 		if (j != i && sets_meet(&md->adapters, &m->mdev[j].adapters) &&
@@ -264,23 +426,19 @@ int sim_store_ap_config(struct sim *s, int i, const char *buf)
 	return rc;
 }
 
-/* Driver bind/unbind files of the two queue drivers (spec 5.4). */
+/*
+ * Driver bind/unbind files of the two queue drivers (spec 5.4, DO-14,
+ * DO-16): unbind ENODEV unless bound to that driver; bind EBUSY if bound,
+ * ENODEV if the probe (override or masks) rejects the driver.
+ */
 int sim_bind(struct sim *s, enum machine_driver drv, bool bind,
 	     const char *buf)
 {
-	size_t len = strlen(buf);
 	struct machine_queue *q;
-	char name[16];
 	int a, d;
 
-	/* the device name as sysfs_streq compares it: one '\n' may follow */
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (len >= sizeof(name))
-		return -ENODEV;
-	memcpy(name, buf, len);
-	name[len] = '\0';
-	if (parse_ap_name(name, &a, &d) || d < 0 || !s->m->queue[a][d].present)
+	if (parse_device_name(buf, &a, &d) || d < 0 ||
+	    !s->m->queue[a][d].present)
 		return -ENODEV;
 	q = &s->m->queue[a][d];
 	if (!bind) {
@@ -291,16 +449,19 @@ int sim_bind(struct sim *s, enum machine_driver drv, bool bind,
 	}
 	if (q->driver != MACHINE_DRIVER_NONE)
 		return -EBUSY;
-	if (rule_driver(s, a, d) != drv)
+	if (probe_driver(s, a, d) != drv)
 		return -ENODEV;
 	q->driver = drv;
+	s->m->bindings_done = false;
 	return 0;
 }
 
 /*
  * A bus scan (spec 1.4): create queue devices for configured APQNs that
- * have none (probed by the rules), remove those that left, and pick a
- * default domain if there is none.
+ * have none (probed by the rules), remove those that left (an override
+ * goes with its queue, the counter stays: DO-8), pick a default domain if
+ * there is none, then count a bindings-complete event if every queue is
+ * bound and a probe re-armed it (DO-27).
  */
 void sim_rescan(struct sim *s)
 {
@@ -322,11 +483,12 @@ void sim_rescan(struct sim *s)
 				q->chkstop = q->chkstop || m->adapter[a].chkstop;
 				q->online = q->online && m->adapter[a].online;
 			} else if (!want && q->present) {
+				free(q->override);
 				*q = (struct machine_queue){ .config = true,
 							     .online = true };
 			}
 			if (q->present && q->driver == MACHINE_DRIVER_AUTO)
-				q->driver = rule_driver(s, a, d);
+				probe_queue(s, a, d);
 		}
 	}
 	for (d = 0; m->ap_domain < 0 && d <= m->max_domain; d++)
@@ -335,6 +497,10 @@ void sim_rescan(struct sim *s)
 			    machine_host_owned(m, a, d))
 				m->ap_domain = d;
 	s->scans++;
+	if (!m->bindings_done && machine_all_bound(m)) {
+		m->bindings_done = true;
+		m->bindings_complete_count++;
+	}
 }
 
 /* SCLP (de)configure of an adapter: its queues follow, then a scan. */
@@ -505,18 +671,29 @@ void sim_dump(const struct sim *s, FILE *f)
 	fprintf(f, "bus ");
 	dump_mask(f, "apmask", &m->apmask, " ");
 	dump_mask(f, "aqmask", &m->aqmask, " ");
-	fprintf(f, "ap_domain=%d scans=%llu\n", m->ap_domain, s->scans);
+	fprintf(f, "ap_domain=%d scans=%llu", m->ap_domain, s->scans);
+	if (m->has_driver_override)
+		fprintf(f, " ap_driver_override_ctr=%d ap_apmask_aqmask_in_use=%d bindings_complete_count=%llu",
+			m->override_ctr, m->masks_in_use,
+			m->bindings_complete_count);
+	fputc('\n', f);
 	for (a = 0; a < MACHINE_IDS; a++) {
 		if (!sim_card_exists(s, a))
 			continue;
 		fprintf(f, "card %02x config=%d online=%d\n", a,
 			m->adapter[a].config, sim_card_online(s, a));
-		for (d = 0; d < MACHINE_IDS; d++)
-			if (m->queue[a][d].present)
-				fprintf(f, "queue %02x.%04x driver=%s config=%d online=%d\n",
-					a, d, driver_name(m->queue[a][d].driver),
-					m->queue[a][d].config,
-					sim_queue_online(s, a, d));
+		for (d = 0; d < MACHINE_IDS; d++) {
+			if (!m->queue[a][d].present)
+				continue;
+			fprintf(f, "queue %02x.%04x driver=%s config=%d online=%d",
+				a, d, driver_name(m->queue[a][d].driver),
+				m->queue[a][d].config, sim_queue_online(s, a, d));
+			if (m->has_driver_override)
+				fprintf(f, " override=%s",
+					m->queue[a][d].override ?
+					m->queue[a][d].override : "");
+			fputc('\n', f);
+		}
 	}
 	for (i = 0; i < m->nr_mdevs; i++) {
 		machine_guest_matrix(m, i, &ga, &gd);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * tree.c - the sysfs tree apsim serves: which directories, attribute files
- * and relative symlinks exist (spec sections 1, 2 and 4), what each
+ * and relative symlinks exist (spec sections 1, 2 and 4; driver-override.md
+ * for the 6.19 files), what each
  * attribute prints, and which model call (state.c) each store makes.
  * The hidden .apsim directory holds the control channel (fs.c).
  */
@@ -94,6 +95,13 @@ static bool has_features(const struct sim *s, const struct node *n)
 {
 	(void)n;
 	return s->m->has_features;
+}
+
+/* The kernel has driver_override and bindings_complete_count (6.19). */
+static bool has_override(const struct sim *s, const struct node *n)
+{
+	(void)n;
+	return s->m->has_driver_override;
 }
 
 /* The kernel has the matrix features file. */
@@ -374,6 +382,21 @@ static void show_bindings(struct sim *s, const struct node *n, FILE *f)
 		bound == total && s->scans ? " (complete)" : "");
 }
 
+/* bus/ap/bindings_complete_count (DO-29). */
+static void show_complete_count(struct sim *s, const struct node *n, FILE *f)
+{
+	(void)n;
+	fprintf(f, "%llu\n", s->m->bindings_complete_count);
+}
+
+/* bus/ap/drivers_probe store (DO-15). */
+static int store_drivers_probe(struct sim *s, const struct node *n,
+			       const char *buf, size_t len)
+{
+	(void)n, (void)len;
+	return sim_drivers_probe(s, buf);
+}
+
 /* bus/ap/features: empty if QCI has no flag, "-" without QCI. */
 static void show_features(struct sim *s, const struct node *n, FILE *f)
 {
@@ -522,6 +545,21 @@ static int store_reset(struct sim *s, const struct node *n, const char *buf,
 	(void)buf, (void)len;
 	s->m->queue[n->card][n->dom].pending = 0;
 	return 0;
+}
+
+/* A queue's driver_override: the name and "\n", or only "\n" (DO-2). */
+static void show_override(struct sim *s, const struct node *n, FILE *f)
+{
+	const char *name = s->m->queue[n->card][n->dom].override;
+
+	fprintf(f, "%s\n", name ? name : "");
+}
+
+/* A queue's driver_override store (DO-3). */
+static int store_override(struct sim *s, const struct node *n,
+			  const char *buf, size_t len)
+{
+	return sim_store_override(s, n->card, n->dom, buf, len);
 }
 
 /* A queue's interrupt state: enabled while zcrypt uses it. */
@@ -705,6 +743,9 @@ static const struct attr attrs[] = {
 	RW(DIR_BUS_AP, "aqmask", show_mask, store_mask, .res = SIM_DOMAIN),
 	RW(DIR_BUS_AP, "scans", show_scans, store_scans, .visible = has_bindings),
 	RO(DIR_BUS_AP, "bindings", show_bindings, .visible = has_bindings),
+	RO(DIR_BUS_AP, "bindings_complete_count", show_complete_count,
+	   .visible = has_override),
+	WO(DIR_BUS_AP, "drivers_probe", store_drivers_probe),
 	RO(DIR_BUS_AP, "features", show_features, .visible = has_features),
 	WO(DIR_AP_DRIVER, "bind", store_bind, .visible = is_queue_driver, .set = true),
 	WO(DIR_AP_DRIVER, "unbind", store_bind, .visible = is_queue_driver),
@@ -735,6 +776,8 @@ static const struct attr attrs[] = {
 	RO(DIR_QUEUE, "config", show_queue_config),
 	RO(DIR_QUEUE, "chkstop", show_queue_chkstop),
 	RO(DIR_QUEUE, "ap_functions", show_functions),
+	RW(DIR_QUEUE, "driver_override", show_override, store_override,
+	   .visible = has_override),
 	RW(DIR_QUEUE, "online", show_queue_online, store_queue_online,
 	   .visible = on_cex4queue),
 	RO(DIR_QUEUE, "load", show_text, .visible = on_cex4queue, .text = "0\n"),

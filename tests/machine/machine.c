@@ -329,7 +329,35 @@ static int get_ap_domain(struct ctx *c, const struct word *w, int *out)
 	return 0;
 }
 
-/* bus max_adapter= max_domain= apmask= aqmask= ap_domain= qci= features= */
+/* Parse auto|N into an int, auto being -1. */
+static int get_auto_int(struct ctx *c, const struct word *w, int *out)
+{
+	if (!strcmp(w->val, "auto")) {
+		*out = -1;
+		return 0;
+	}
+	return get_int(c, w, 0, INT_MAX, out);
+}
+
+/* Parse auto|yes|no into -1, 1 or 0. */
+static int get_auto_bool(struct ctx *c, const struct word *w, int *out)
+{
+	bool b = false;
+
+	if (!strcmp(w->val, "auto")) {
+		*out = -1;
+		return 0;
+	}
+	if (get_bool(c, w, &b))
+		return -1;
+	*out = b;
+	return 0;
+}
+
+/*
+ * bus max_adapter= max_domain= apmask= aqmask= ap_domain= qci= features=
+ * ap_driver_override_ctr= ap_apmask_aqmask_in_use=
+ */
 static int parse_bus(struct ctx *c, struct word *w, int nr)
 {
 	struct machine *m = c->m;
@@ -357,6 +385,10 @@ static int parse_bus(struct ctx *c, struct word *w, int nr)
 					    sizeof(m->features));
 		else if (!strcmp(k, "ap_domain"))
 			rc = get_ap_domain(c, &w[i], &m->ap_domain);
+		else if (!strcmp(k, "ap_driver_override_ctr"))
+			rc = get_auto_int(c, &w[i], &m->override_ctr);
+		else if (!strcmp(k, "ap_apmask_aqmask_in_use"))
+			rc = get_auto_bool(c, &w[i], &m->masks_in_use);
 		else
 			rc = unknown_key(c, &w[0], &w[i]);
 		if (rc)
@@ -365,7 +397,10 @@ static int parse_bus(struct ctx *c, struct word *w, int nr)
 	return 0;
 }
 
-/* kernel ap_config= guest_matrix= matrix_features= bindings= features= */
+/*
+ * kernel ap_config= guest_matrix= matrix_features= bindings= features=
+ * driver_override= driver_override_busy=
+ */
 static int parse_kernel(struct ctx *c, struct word *w, int nr)
 {
 	struct machine *m = c->m;
@@ -387,6 +422,10 @@ static int parse_kernel(struct ctx *c, struct word *w, int nr)
 			flag = &m->has_bindings;
 		else if (!strcmp(k, "features"))
 			flag = &m->has_features;
+		else if (!strcmp(k, "driver_override"))
+			flag = &m->has_driver_override;
+		else if (!strcmp(k, "driver_override_busy"))
+			flag = &m->override_busy;
 		else
 			return unknown_key(c, &w[0], &w[i]);
 		if (get_bool(c, &w[i], flag))
@@ -523,6 +562,19 @@ static bool parse_qname(const char *s, int *a, int *d)
 	return *d < MACHINE_IDS;
 }
 
+/* Parse a queue name and check that its adapter declares the domain. */
+static int get_queue(struct ctx *c, const struct word *w, int *a, int *d)
+{
+	if (!parse_qname(w->key, a, d))
+		return fail(c, "bad queue name '%s'", w->key);
+	if (!c->m->adapter[*a].present)
+		return fail(c, "queue '%s': adapter not declared above", w->key);
+	if (!c->m->adapter[*a].domains.bit[*d])
+		return fail(c, "queue '%s': domain not in the adapter's domains=",
+			    w->key);
+	return 0;
+}
+
 /* Parse a queue's driver= value. */
 static int get_driver(struct ctx *c, const struct word *w,
 		      enum machine_driver *out)
@@ -544,18 +596,12 @@ static int get_driver(struct ctx *c, const struct word *w,
 static int parse_queue(struct ctx *c, struct word *w, int nr)
 {
 	struct machine_queue *q;
-	int a, d, i, rc;
+	int a = 0, d = 0, i, rc;
 
 	if (nr < 2 || w[1].val)
 		return fail(c, "queue needs a name AA.DDDD");
-	if (!parse_qname(w[1].key, &a, &d))
-		return fail(c, "bad queue name '%s'", w[1].key);
-	if (!c->m->adapter[a].present)
-		return fail(c, "queue '%s': adapter not declared above",
-			    w[1].key);
-	if (!c->m->adapter[a].domains.bit[d])
-		return fail(c, "queue '%s': domain not in the adapter's domains=",
-			    w[1].key);
+	if (get_queue(c, &w[1], &a, &d))
+		return -1;
 	q = &c->m->queue[a][d];
 	for (i = 2; i < nr; i++) {
 		const char *k = w[i].key;
@@ -579,6 +625,25 @@ static int parse_queue(struct ctx *c, struct word *w, int nr)
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+/* override AA.DDDD NAME: the queue's driver_override (6.19) */
+static int parse_override(struct ctx *c, struct word *w, int nr)
+{
+	struct machine_queue *q;
+	int a = 0, d = 0;
+
+	if (nr != 3 || w[1].val || w[2].val || !w[2].key[0])
+		return fail(c, "override needs a queue AA.DDDD and a driver name");
+	if (get_queue(c, &w[1], &a, &d))
+		return -1;
+	q = &c->m->queue[a][d];
+	if (q->override)
+		return fail(c, "override of '%s' given twice", w[1].key);
+	q->override = strdup(w[2].key);
+	if (!q->override)
+		return fail(c, "out of memory");
 	return 0;
 }
 
@@ -699,6 +764,31 @@ static int parse_rules(struct ctx *c, struct word *w, int nr)
 	return 0;
 }
 
+/* driverctl AA.DDDD NAME: a persisted override (any queue name) */
+static int parse_driverctl(struct ctx *c, struct word *w, int nr)
+{
+	struct machine *m = c->m;
+	struct machine_driverctl *dc;
+	int a = 0, d = 0, i;
+
+	if (nr != 3 || w[1].val || w[2].val || !w[2].key[0])
+		return fail(c, "driverctl needs a queue AA.DDDD and a driver name");
+	if (!parse_qname(w[1].key, &a, &d))
+		return fail(c, "bad queue name '%s'", w[1].key);
+	if (strlen(w[2].key) >= sizeof(dc->driver))
+		return fail(c, "driver name '%s' too long", w[2].key);
+	for (i = 0; i < m->nr_driverctl; i++)
+		if (m->driverctl[i].adapter == a && m->driverctl[i].domain == d)
+			return fail(c, "driverctl '%s' given twice", w[1].key);
+	if (m->nr_driverctl == MACHINE_MAX_DRIVERCTL)
+		return fail(c, "too many driverctl lines at '%s'", w[1].key);
+	dc = &m->driverctl[m->nr_driverctl++];
+	dc->adapter = a;
+	dc->domain = d;
+	strcpy(dc->driver, w[2].key);
+	return 0;
+}
+
 /* The statements of FORMAT.md and their parsers. */
 static const struct statement {
 	const char *name;
@@ -711,9 +801,11 @@ static const struct statement {
 	{ "usage_domains", parse_domain_mask },
 	{ "control_domains", parse_domain_mask },
 	{ "queue", parse_queue },
+	{ "override", parse_override },
 	{ "mdev", parse_mdev },
 	{ "define", parse_define },
 	{ "rules", parse_rules },
+	{ "driverctl", parse_driverctl },
 };
 
 /* Set every default of FORMAT.md (an empty machine: no adapters). */
@@ -734,6 +826,8 @@ void machine_init(struct machine *m)
 	m->has_matrix_features = true;
 	m->has_bindings = true;
 	m->has_features = true;
+	m->override_ctr = -1;
+	m->masks_in_use = -1;
 	m->zcrypt = true;
 	m->vfio_ap = true;
 	for (a = 0; a < MACHINE_IDS; a++) {
@@ -793,9 +887,9 @@ int machine_load_file(struct machine *m, const char *path, char *err,
 	int lineno = 0, rc = 0;
 	ssize_t len;
 
+	machine_init(m);
 	if (!f)
 		return fail_late(err, errlen, "%s: %s", path, strerror(errno));
-	machine_init(m);
 	while ((len = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		if (memchr(line, '\0', (size_t)len)) {
@@ -824,7 +918,7 @@ int machine_load_file(struct machine *m, const char *path, char *err,
 static bool queue_overridden(const struct machine_queue *q)
 {
 	return q->driver != MACHINE_DRIVER_AUTO || !q->config || q->chkstop ||
-	       !q->online || q->requests || q->pending;
+	       !q->online || q->requests || q->pending || q->override;
 }
 
 /* Derive one queue: existence, card state, driver; 0 or -1 with err. */
@@ -846,7 +940,17 @@ static int finish_queue(struct machine *m, int a, int d, char *err,
 	q->config = q->config && ad->config;
 	q->chkstop = q->chkstop || ad->chkstop;
 	q->online = q->online && q->config && ad->online;
-	if (q->driver == MACHINE_DRIVER_AUTO) {
+	if (q->override && !m->has_driver_override)
+		return fail_late(err, errlen,
+				 "override of %02x.%04x needs kernel driver_override=yes",
+				 a, d);
+	if (q->driver == MACHINE_DRIVER_AUTO && q->override) {
+		/* DO-13: only the named driver binds, if it is loaded */
+		q->driver = machine_override_driver(q->override);
+		if ((q->driver == MACHINE_DRIVER_CEX4QUEUE && !m->zcrypt) ||
+		    (q->driver == MACHINE_DRIVER_VFIO_AP && !m->vfio_ap))
+			q->driver = MACHINE_DRIVER_NONE;
+	} else if (q->driver == MACHINE_DRIVER_AUTO) {
 		if (machine_host_owned(m, a, d))
 			q->driver = m->zcrypt ? MACHINE_DRIVER_CEX4QUEUE :
 						MACHINE_DRIVER_NONE;
@@ -862,6 +966,44 @@ static int finish_queue(struct machine *m, int a, int d, char *err,
 		return fail_late(err, errlen,
 				 "queue %02x.%04x: driver vfio_ap needs vfio_ap=yes",
 				 a, d);
+	return 0;
+}
+
+/* Whether a set has every id 0..255. */
+static bool set_full(const struct machine_set *set)
+{
+	int i;
+
+	for (i = 0; i < MACHINE_IDS; i++)
+		if (!set->bit[i])
+			return false;
+	return true;
+}
+
+/*
+ * The 6.19 bus state after boot: the override counter (the overrides given
+ * unless set), the mask flag (set when a mask is restricted and no override
+ * exists: masks restricted with overrides come from boot parameters, DO-7)
+ * and the bindings-complete counter (1 once every queue was bound).
+ */
+static int finish_override_state(struct machine *m, char *err, size_t errlen)
+{
+	int a, d, overrides = 0;
+
+	for (a = 0; a < MACHINE_IDS; a++)
+		for (d = 0; d < MACHINE_IDS; d++)
+			overrides += m->queue[a][d].override != NULL;
+	if (m->override_ctr < 0)
+		m->override_ctr = overrides;
+	else if (m->override_ctr < overrides)
+		return fail_late(err, errlen,
+				 "ap_driver_override_ctr %d is below the %d overrides",
+				 m->override_ctr, overrides);
+	if (m->masks_in_use < 0)
+		m->masks_in_use = !m->override_ctr &&
+				  (!set_full(&m->apmask) || !set_full(&m->aqmask));
+	m->bindings_done = machine_all_bound(m);
+	m->bindings_complete_count = m->bindings_done;
 	return 0;
 }
 
@@ -900,6 +1042,8 @@ int machine_finish(struct machine *m, char *err, size_t errlen)
 		for (d = 0; d < MACHINE_IDS; d++)
 			if (finish_queue(m, a, d, err, errlen))
 				return -1;
+	if (finish_override_state(m, err, errlen))
+		return -1;
 	if (m->ap_domain > m->max_domain)
 		return fail_late(err, errlen,
 				 "ap_domain %d is above max_domain %d",
@@ -914,6 +1058,52 @@ int machine_finish(struct machine *m, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/* Free what a machine holds besides itself (the override strings). */
+void machine_release(struct machine *m)
+{
+	int a, d;
+
+	for (a = 0; a < MACHINE_IDS; a++) {
+		for (d = 0; d < MACHINE_IDS; d++) {
+			free(m->queue[a][d].override);
+			m->queue[a][d].override = NULL;
+		}
+	}
+}
+
+/* Whether every present queue is bound to a driver. */
+bool machine_all_bound(const struct machine *m)
+{
+	int a, d;
+
+	for (a = 0; a < MACHINE_IDS; a++)
+		for (d = 0; d < MACHINE_IDS; d++)
+			if (m->queue[a][d].present &&
+			    m->queue[a][d].driver == MACHINE_DRIVER_NONE)
+				return false;
+	return true;
+}
+
+/* The driver an override names: cex4queue, vfio_ap, or NONE (no such). */
+enum machine_driver machine_override_driver(const char *name)
+{
+	if (!strcmp(name, "cex4queue"))
+		return MACHINE_DRIVER_CEX4QUEUE;
+	if (!strcmp(name, "vfio_ap"))
+		return MACHINE_DRIVER_VFIO_AP;
+	return MACHINE_DRIVER_NONE;
+}
+
+/* DO-22: a bound overridden queue is the host's iff on cex4queue. */
+bool machine_vfio_host_owned(const struct machine *m, int adapter, int domain)
+{
+	const struct machine_queue *q = &m->queue[adapter][domain];
+
+	if (q->present && q->override && q->driver != MACHINE_DRIVER_NONE)
+		return q->driver == MACHINE_DRIVER_CEX4QUEUE;
+	return machine_host_owned(m, adapter, domain);
 }
 
 /* True if the host (zcrypt) owns the APQN by apmask and aqmask. */

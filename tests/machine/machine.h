@@ -13,6 +13,7 @@
 #define MACHINE_IDS 256
 #define MACHINE_MAX_MDEVS 1024
 #define MACHINE_MAX_DEFINES 1024
+#define MACHINE_MAX_DRIVERCTL 1024
 
 /* A set of ids 0..255, one byte per id for readability. */
 struct machine_set {
@@ -48,6 +49,8 @@ struct machine_queue {
 	bool online;
 	unsigned long long requests;
 	int pending;
+	char *override;            /* driver_override (6.19), NULL = none;
+				      malloc'd, freed by machine_release() */
 };
 
 struct machine_mdev {
@@ -62,6 +65,12 @@ struct machine_define {
 	struct machine_set adapters, domains, control;
 };
 
+/* A persisted override, etc/driverctl.d/ap-AA.DDDD holding the driver. */
+struct machine_driverctl {
+	int adapter, domain;
+	char driver[64];
+};
+
 struct machine {
 	/* bus */
 	int max_adapter, max_domain;
@@ -74,6 +83,17 @@ struct machine {
 	/* kernel generation */
 	bool has_ap_config, has_guest_matrix, has_matrix_features, has_bindings,
 	     has_features;
+	/* 6.19: queue driver_override, bindings_complete_count, all-ones in_use */
+	bool has_driver_override;
+	bool override_busy;        /* kernel driver_override_busy=yes: EBUSY for
+				      an override write to an assigned APQN (the
+				      merge message's claim, DO-6; no code has it) */
+	int override_ctr;          /* ap_driver_override_ctr; -1 = auto until
+				      machine_finish(): the overrides given */
+	int masks_in_use;          /* ap_apmask_aqmask_in_use; -1 = auto */
+	unsigned long long bindings_complete_count;
+	bool bindings_done;        /* the bindings-complete event was sent and
+				      no probe has re-armed it since */
 	/* drivers */
 	bool zcrypt, vfio_ap;
 	struct machine_adapter adapter[MACHINE_IDS];
@@ -84,6 +104,8 @@ struct machine {
 	struct machine_define define[MACHINE_MAX_DEFINES];
 	bool has_rules;
 	struct machine_set rules_apmask, rules_aqmask;
+	int nr_driverctl;
+	struct machine_driverctl driverctl[MACHINE_MAX_DRIVERCTL];
 };
 
 /* Set every default of FORMAT.md (an empty machine: no adapters). */
@@ -97,8 +119,21 @@ int machine_load_file(struct machine *m, const char *path, char *err,
 /* Derive queues, drivers, ap_domain, QCI defaults. 0 or -1 with err. */
 int machine_finish(struct machine *m, char *err, size_t errlen);
 
+/* Free what a machine holds besides itself (the override strings). */
+void machine_release(struct machine *m);
+
 /* Helpers for both tools. */
 bool machine_host_owned(const struct machine *m, int adapter, int domain);
+/*
+ * Host ownership as vfio_ap's checks see it (driver-override.md DO-22): a
+ * bound queue with an override is the host's iff bound to cex4queue; every
+ * other APQN follows the masks. Equals machine_host_owned without overrides.
+ */
+bool machine_vfio_host_owned(const struct machine *m, int adapter, int domain);
+/* The driver an override names: cex4queue, vfio_ap, or NONE (no such). */
+enum machine_driver machine_override_driver(const char *name);
+/* Whether every present queue is bound to a driver. */
+bool machine_all_bound(const struct machine *m);
 /* The mdev index owning (adapter, domain), -1 if none (first one if shared). */
 int machine_owner(const struct machine *m, int adapter, int domain);
 /*

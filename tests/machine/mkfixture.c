@@ -3,8 +3,9 @@
  * mkfixture.c - "mkfixture DESC-FILE ROOT": writes the plain-file tree a
  * machine description stands for under ROOT: the AP bus and vfio_ap sysfs
  * as the kernel lays it out (sys/), the mdevctl definitions
- * (etc/mdevctl.d/matrix/), chzdev's etc/udev/rules.d/41-ap.rules and an
- * empty run/lock/. Formats follow shared/spec/sysfs-ap.md.
+ * (etc/mdevctl.d/matrix/), chzdev's etc/udev/rules.d/41-ap.rules,
+ * driverctl's etc/driverctl.d/ap-AA.DDDD and an empty run/lock/. Formats follow shared/spec/sysfs-ap.md (and
+ * driver-override.md for a 6.19 kernel's files).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -64,6 +65,7 @@ die(const char *fmt, ...)
 static void dir_make(const struct dir *parent, const char *name,
 		     struct dir *out)
 {
+	// cppcheck-suppress ctuuninitvar ; out is only written here, its path filled by this snprintf
 	if ((size_t)snprintf(out->path, sizeof(out->path), "%s/%s",
 			     parent->path, name) >= sizeof(out->path))
 		die("%s/%s: path too long", parent->path, name);
@@ -207,6 +209,18 @@ static size_t fmt_matrix(char *buf, const struct machine_set *adapters,
 	return (size_t)(p - buf);
 }
 
+/* Write a queue's driver_override: the name and "\n", or only "\n". */
+static void put_override(const struct dir *q, const char *name)
+{
+	char *buf;
+	int len = asprintf(&buf, "%s\n", name ? name : "");
+
+	if (len < 0)
+		die("out of memory");
+	put(q, "driver_override", RW, buf, (size_t)len);
+	free(buf);
+}
+
 /* Write the attributes of queue AA.DDDD into its directory q. */
 static void build_queue_attrs(const struct fixture *fx, const struct dir *q,
 			      int a, int d)
@@ -232,6 +246,8 @@ static void build_queue_attrs(const struct fixture *fx, const struct dir *q,
 	putf(q, "chkstop", RO, "%d\n", mq->chkstop);
 	putf(q, "ap_functions", RO, "0x%08X\n",
 	     machine_functions(&m->adapter[a]));
+	if (m->has_driver_override)
+		put_override(q, mq->override);
 	if (zcrypt) {
 		putf(q, "online", RW, "%d\n", mq->online);
 		putf(q, "load", RO, "0\n");
@@ -362,6 +378,10 @@ static void build_bus_attrs(const struct machine *m, const struct dir *bus)
 		putf(bus, "bindings", RO, bound == total ?
 		     "%u/%u (complete)\n" : "%u/%u\n", bound, total);
 	}
+	if (m->has_driver_override)
+		putf(bus, "bindings_complete_count", RO, "%llu\n",
+		     m->bindings_complete_count);
+	put_wo(bus, "drivers_probe");
 	putf(bus, "scans", RW, "1\n");
 	putf(bus, "config_time", RW, "30\n");
 	putf(bus, "poll_thread", RW, "0\n");
@@ -596,7 +616,7 @@ static void build_rules(const struct machine *m, const struct dir *dir)
 	put(dir, "41-ap.rules", RW, text, (size_t)len);
 }
 
-/* Build etc/ (mdevctl definitions, udev rules) and run/lock/. */
+/* Build etc/ (mdevctl definitions, udev rules, driverctl) and run/lock/. */
 static void build_etc(const struct machine *m, const struct dir *root)
 {
 	struct dir d;
@@ -616,6 +636,19 @@ static void build_etc(const struct machine *m, const struct dir *root)
 	if (m->has_rules)
 		build_rules(m, &d);
 	dir_close(&d);
+	if (m->nr_driverctl) {
+		/* driverctl saves with: echo "$drv" > "$confdir/$bus-$dev" */
+		dir_make_path(root, "etc/driverctl.d", &d);
+		for (i = 0; i < m->nr_driverctl; i++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "ap-%02x.%04x",
+				 m->driverctl[i].adapter,
+				 m->driverctl[i].domain);
+			putf(&d, name, RW, "%s\n", m->driverctl[i].driver);
+		}
+		dir_close(&d);
+	}
 }
 
 /* Create ROOT, or accept it if it is an empty directory; open it. */
@@ -655,8 +688,10 @@ int main(int argc, char *argv[])
 	fx.buf = malloc(MACHINE_IDS * MACHINE_IDS * 8 + 1);
 	if (!m || !fx.buf)
 		die("out of memory");
-	if (machine_load_file(m, argv[1], err, sizeof(err)))
+	if (machine_load_file(m, argv[1], err, sizeof(err))) {
+		machine_release(m);
 		die("%s", err);
+	}
 	fx.m = m;
 	umask(0);
 	open_root(argv[2], &root);
@@ -668,6 +703,7 @@ int main(int argc, char *argv[])
 	dir_close(&sys);
 	dir_close(&root);
 	free(fx.buf);
+	machine_release(m);
 	free(m);
 	return 0;
 }
