@@ -18,7 +18,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: zap_config
-short_description: Make the AP crypto configuration of an IBM Z KVM host what a zap-config document says
+short_description: Make an IBM Z KVM host's AP configuration what a zap-config document says
 version_added: "0.1.0"
 description:
   - Takes the desired AP (crypto) configuration of an IBM Z / LinuxONE KVM
@@ -46,7 +46,10 @@ options:
       - chzap checks the document; a bad one (an unknown key, an id out of
         range, a UUID given twice) fails with chzap's message naming the key
         and the value, exit code 1, and nothing is written.
-      - Ids are JSON integers (C(71), not C("0x47")).
+      - Ids are JSON integers (C(71), not C("0x47")). Template whole lists
+        or whole mdevs (C(mdevs) set to C("{{ guests }}")), not single ids,
+        for Ansible may turn a templated id into a string, which chzap
+        refuses.
       - Exactly one of I(config) and I(src) is required.
     type: dict
   src:
@@ -128,7 +131,7 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Two guests with crypto queues, live and after a reboot; remove any other mdev
+- name: Two guests with crypto queues, live and after a reboot; no other mdev
   zap_config:
     persistent: both
     prune: true
@@ -149,6 +152,22 @@ EXAMPLES = r'''
           domains: [71, 255]
           control_domains: [71, 255]
           autostart: true
+  become: true
+
+- name: The mdevs from the inventory's variables; a guest removed from them loses its mdev
+  zap_config:
+    persistent: both
+    prune: true
+    config:
+      version: 1
+      mdevs: "{{ guests }}"
+  vars:
+    guests:
+      - uuid: 62177883-f1bb-47f0-914d-32a22e3a8804
+        adapters: [5, 6]
+        domains: [4, 171]
+        control_domains: [4, 171]
+        autostart: true
   become: true
 
 - name: Give a guest the mdev exported on its old host (lszap --export -m UUID)
@@ -243,7 +262,7 @@ ARGUMENT_SPEC = dict(
 ID_LISTS = ('adapters', 'domains', 'control_domains')
 
 
-# The first line of @text that is not blank, without "chzap: ", or None.
+# The first line of @text that is not blank, without "@tool: ", or None.
 def first_line(text, tool):
     for line in (text or '').splitlines():
         line = line.strip()

@@ -51,9 +51,13 @@ def main():
     path = sys.argv[1]
     module = load(path)
     name = path.rsplit('/', 1)[-1].rsplit('.', 1)[0]
-    doc = yaml.safe_load(module.DOCUMENTATION)
-    examples = yaml.safe_load(module.EXAMPLES)
-    returns = yaml.safe_load(module.RETURN)
+    try:
+        doc = yaml.safe_load(module.DOCUMENTATION)
+        examples = yaml.safe_load(module.EXAMPLES)
+        returns = yaml.safe_load(module.RETURN)
+    except yaml.YAMLError as error:
+        print('%s: %s' % (path, ' '.join(str(error).split())))
+        sys.exit(1)
     problems = list(disagreements(module.ARGUMENT_SPEC, doc['options']))
     if doc.get('module') != name:
         problems.append('module: %r, the file is %s' % (doc.get('module'),

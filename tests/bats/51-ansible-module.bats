@@ -340,7 +340,7 @@ calls() {
 }
 
 @test "every option of the module is documented with its type, default and choices, and nothing else is" {
-	run /usr/bin/python3 "$ZAP_TOP/tests/ansible/check_docs.py" \
+	run /usr/bin/python3 -B "$ZAP_TOP/tests/ansible/check_docs.py" \
 		"$ZAP_TOP/ansible/library/zap_config.py"
 	assert_success
 	assert_output "8 options documented"
@@ -354,4 +354,44 @@ calls() {
 jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
 			"$schema" "$DOCS/$doc.json"
 	done
+}
+
+@test "mdevs templated from variables reach chzap as JSON integers" {
+	answer chzap unchanged.json
+	cat > "$T/play.yml" <<-'EOF2'
+	- hosts: localhost
+	  gather_facts: false
+	  vars:
+	    guests:
+	      - uuid: cef03c3c-903d-4ecc-9a83-40694cb8aee4
+	        adapters: [5]
+	        domains: [71, 255]
+	        control_domains: []
+	        autostart: true
+	  tasks:
+	    - zap_config:
+	        config:
+	          version: 1
+	          mdevs: "{{ guests }}"
+	EOF2
+	ansible-playbook -i localhost, -c local "$T/play.yml" > "$T/play.json"
+	[ "$(jq -cS . "$ZAP_FAKE_DIR/chzap.stdin")" = "$(doc guest 'mdevs[0].control_domains = []')" ]
+}
+
+@test "the module's EXAMPLES run as written (without become)" {
+	answer chzap unchanged.json
+	/usr/bin/python3 -B -c 'import sys, yaml
+sys.path.insert(0, sys.argv[1])
+import zap_config
+tasks = yaml.safe_load(zap_config.EXAMPLES)
+for task in tasks:
+	task.pop("become", None)
+yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}],
+	       sys.stdout)' "$ZAP_TOP/ansible/library" > "$T/play.yml"
+	ansible-playbook -i localhost, -c local "$T/play.yml" > "$T/play.json"
+	[ "$(jq '.plays[0].tasks | length' "$T/play.json")" = 4 ]
+	[ "$(jq .stats.localhost.failures "$T/play.json")" = 0 ]
+	[ "$(jq .stats.localhost.ok "$T/play.json")" = 4 ]
+	[ "$(wc -l < "$ZAP_FAKE_DIR/chzap.calls")" = 4 ]
+	grep -qx -- '--apply /root/guest.json --dry-run --json' "$ZAP_FAKE_DIR/chzap.calls"
 }
