@@ -75,7 +75,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 DEPS_DEBIAN := gcc make pkg-config uuid-dev libudev-dev libpopt-dev \
 	libjson-c-dev libsmartcols-dev check bats bats-assert bats-support \
 	libfuse3-dev fuse3 jq valgrind strace python3 python3-yaml \
-	python3-jsonschema
+	python3-jsonschema ansible-core
 DEPS_RPM := gcc make pkgconf libuuid-devel systemd-devel popt-devel \
 	json-c-devel libsmartcols-devel check-devel bats fuse3-devel fuse3 valgrind
 
