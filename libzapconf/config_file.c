@@ -540,13 +540,7 @@ static int parse_json(const struct reader *r, const char *text, size_t len,
 		end = len;
 	}
 	json_tokener_free(tok);
-	if (jerr == json_tokener_success && end < len) {
-		/* only white space may follow the document */
-		while (end < len && strchr(" \t\r\n", text[end]) && text[end])
-			end++;
-		if (end == len)
-			return 0;
-	}
+	/* in strict mode json-c takes trailing white space, stops at a NUL */
 	if (jerr == json_tokener_success && end >= len)
 		return 0;
 	json_object_put(*root);
