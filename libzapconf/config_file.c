@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,32 @@ static int check_type(const struct reader *r, struct json_object *value,
 		      what);
 }
 
+/*
+ * Is @value a JSON integer? As in JSON Schema, a number without a fraction
+ * is one (5.0, 5e0): its value goes to @number.
+ */
+static bool get_integer(struct json_object *value, int64_t *number)
+{
+	double d;
+
+	if (json_object_is_type(value, json_type_int)) {
+		*number = json_object_get_int64(value);
+		return true;
+	}
+	if (!json_object_is_type(value, json_type_double))
+		return false;
+	d = json_object_get_double(value);
+	if (isnan(d))
+		return false;
+	/* beyond 1e15 every double is whole; only "out of range" matters */
+	if (d >= 1e15 || d <= -1e15) {
+		*number = d > 0 ? INT64_MAX : INT64_MIN;
+		return true;
+	}
+	*number = (int64_t)d;
+	return (double)*number == d;
+}
+
 /* A string id such as "0x47": refuse, saying which integer it would be. */
 static int refuse_string_id(const struct reader *r, const char *path,
 			    struct json_object *value)
@@ -246,11 +273,9 @@ static int read_ids(const struct reader *r, struct json_object *value,
 		path_index(where, path, i);
 		if (item && json_object_is_type(item, json_type_string))
 			return refuse_string_id(r, where, item);
-		rc = check_type(r, item, where, json_type_int,
-				"an id (an integer 0 to 255)");
-		if (rc)
-			return rc;
-		id = json_object_get_int64(item);
+		if (!get_integer(item, &id))
+			return check_type(r, item, where, json_type_int,
+					  "an id (an integer 0 to 255)");
 		if (id < 0 || id > ZAP_MAX_ID)
 			return refuse(r, where, "%s is out of range (ids are 0 to %u)",
 				      value_text(item, text, sizeof(text)),
@@ -319,13 +344,12 @@ static int read_version(const struct reader *r, struct json_object *root,
 {
 	struct json_object *value = json_object_object_get(root, "version");
 	char text[VALUE_LEN + 8];
-	int rc;
+	int64_t version;
 
-	rc = check_type(r, value, "version", json_type_int,
-			"an integer (the format version, 1)");
-	if (rc)
-		return rc;
-	if (json_object_get_int64(value) != ZAP_CONFIG_VERSION)
+	if (!get_integer(value, &version))
+		return check_type(r, value, "version", json_type_int,
+				  "an integer (the format version, 1)");
+	if (version != ZAP_CONFIG_VERSION)
 		return refuse(r, "version",
 			      "%s is not supported (this zap reads version %d)",
 			      value_text(value, text, sizeof(text)),

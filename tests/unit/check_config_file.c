@@ -8,6 +8,7 @@
  * document -> text -> document.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,19 @@ START_TEST(test_parse_overrides_document)
 }
 END_TEST
 
+START_TEST(test_parse_whole_numbers_are_integers)
+{
+	/* as in JSON Schema: 5.0 and 5e0 are the integer 5 */
+	struct zap_config *c = parse_ok(
+		"{\"version\":1.0,\"ownership\":\"masks\",\"vfio_ap\":"
+		"{\"adapters\":[5.0,6e0,2.55e2],\"domains\":[]},\"mdevs\":[]}");
+	struct zap_bitmap want = ids("5,6,255");
+
+	ck_assert(zap_bitmap_equal(&c->vfio_adapters, &want));
+	zap_config_free(c);
+}
+END_TEST
+
 START_TEST(test_parse_mdevs_only_upper_case_uuid)
 {
 	struct zap_config *c = parse_ok(
@@ -190,10 +204,15 @@ START_TEST(test_parse_mdevs_only_upper_case_uuid)
 }
 END_TEST
 
-/* One refusal: a document and the message it must get, exactly. */
+/*
+ * One refusal: a document and the message it must get, exactly;
+ * @schema_accepts: JSON Schema cannot say what is wrong (see the schema's
+ * description), so tests/schema/zap-config.schema.json accepts it.
+ */
 struct refusal {
 	const char *text;
 	const char *message;
+	bool schema_accepts;
 };
 
 /* A document of mdev A with its last keys given as @kv. */
@@ -204,88 +223,98 @@ struct refusal {
 
 static const struct refusal refusals[] = {
 	{ "{\"version\":1,\"mdevs\":[],\"bus\":{}}",
-	  "t.json: unknown key \"bus\" (value { })" },
+	  "t.json: unknown key \"bus\" (value { })", false },
 	{ MDEV_WITH("\"autostart\":true,\"adapter\":[5]"),
-	  "t.json: mdevs[0]: unknown key \"adapter\" (value [ 5 ])" },
+	  "t.json: mdevs[0]: unknown key \"adapter\" (value [ 5 ])", false },
 	{ MDEV_WITH("\"autostart\":\"yes\""),
-	  "t.json: mdevs[0].autostart: \"yes\" is a string, not a boolean (true or false)" },
+	  "t.json: mdevs[0].autostart: \"yes\" is a string, not a boolean (true or false)", false },
 	{ MDEV_WITH("\"autostart\":null"),
-	  "t.json: mdevs[0].autostart: null is null, not a boolean (true or false)" },
+	  "t.json: mdevs[0].autostart: null is null, not a boolean (true or false)", false },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[\"0x47\"],"
 	  "\"domains\":[],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0].adapters[0]: \"0x47\" is a string, not an integer (ids are JSON integers: write 71)" },
+	  "t.json: mdevs[0].adapters[0]: \"0x47\" is a string, not an integer (ids are JSON integers: write 71)", false },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[\"047\"],"
 	  "\"domains\":[],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0].adapters[0]: \"047\" is a string, not an integer (ids are JSON integers 0 to 255)" },
+	  "t.json: mdevs[0].adapters[0]: \"047\" is a string, not an integer (ids are JSON integers 0 to 255)", false },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[5],"
 	  "\"domains\":[4,256],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0].domains[1]: 256 is out of range (ids are 0 to 255)" },
+	  "t.json: mdevs[0].domains[1]: 256 is out of range (ids are 0 to 255)", false },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[5],"
 	  "\"domains\":[4],\"control_domains\":[-1],\"autostart\":true}]}",
-	  "t.json: mdevs[0].control_domains[0]: -1 is out of range (ids are 0 to 255)" },
-	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[5.0],"
+	  "t.json: mdevs[0].control_domains[0]: -1 is out of range (ids are 0 to 255)", false },
+	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[5.5],"
 	  "\"domains\":[4],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0].adapters[0]: 5.0 is a fraction, not an id (an integer 0 to 255)" },
+	  "t.json: mdevs[0].adapters[0]: 5.5 is a fraction, not an id (an integer 0 to 255)", false },
+	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[5],"
+	  "\"domains\":[4,2.56e2],\"control_domains\":[],\"autostart\":true}]}",
+	  "t.json: mdevs[0].domains[1]: 2.56e2 is out of range (ids are 0 to 255)", false },
+	{ "{\"version\":1.5,\"mdevs\":[]}",
+	  "t.json: version: 1.5 is a fraction, not an integer (the format version, 1)", false },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[5,6,5],"
 	  "\"domains\":[4],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0].adapters[2]: 5 is listed twice" },
+	  "t.json: mdevs[0].adapters[2]: 5 is listed twice", false },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":5,"
 	  "\"domains\":[4],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0].adapters: 5 is an integer, not an array of ids (integers 0 to 255)" },
+	  "t.json: mdevs[0].adapters: 5 is an integer, not an array of ids (integers 0 to 255)", false },
 	{ "{\"version\":1,\"mdevs\":[" MDEV_OK ",{\"uuid\":\"11111111-1111-4111-8111-111111111111\","
 	  "\"adapters\":[6],\"domains\":[4],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[1].uuid: \"" UUID_A "\" is given twice (also mdevs[0])" },
+	  "t.json: mdevs[1].uuid: \"" UUID_A "\" is given twice (also mdevs[0])",
+	  true },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"not-a-uuid\",\"adapters\":[],"
 	  "\"domains\":[],\"control_domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0].uuid: \"not-a-uuid\" is not a UUID (8-4-4-4-12 hex digits)" },
+	  "t.json: mdevs[0].uuid: \"not-a-uuid\" is not a UUID (8-4-4-4-12 hex digits)", false },
 	{ "{\"version\":1,\"mdevs\":[{\"uuid\":\"" UUID_A "\",\"adapters\":[],"
 	  "\"domains\":[],\"autostart\":true}]}",
-	  "t.json: mdevs[0]: missing key \"control_domains\"" },
+	  "t.json: mdevs[0]: missing key \"control_domains\"", false },
 	{ "{\"version\":1,\"mdevs\":[[]]}",
-	  "t.json: mdevs[0]: [ ] is an array, not an object (an mdev)" },
+	  "t.json: mdevs[0]: [ ] is an array, not an object (an mdev)", false },
 	{ "{\"version\":1,\"mdevs\":{}}",
-	  "t.json: mdevs: { } is an object, not an array of mdevs" },
+	  "t.json: mdevs: { } is an object, not an array of mdevs", false },
 	{ "{\"version\":2,\"mdevs\":[]}",
-	  "t.json: version: 2 is not supported (this zap reads version 1)" },
+	  "t.json: version: 2 is not supported (this zap reads version 1)", false },
 	{ "{\"version\":\"1\",\"mdevs\":[]}",
-	  "t.json: version: \"1\" is a string, not an integer (the format version, 1)" },
+	  "t.json: version: \"1\" is a string, not an integer (the format version, 1)", false },
 	{ "{\"mdevs\":[]}",
-	  "t.json: missing key \"version\"" },
+	  "t.json: missing key \"version\"", false },
 	{ "{\"version\":1}",
-	  "t.json: missing key \"mdevs\"" },
+	  "t.json: missing key \"mdevs\"", false },
 	{ "{\"version\":1,\"ownership\":\"mask\",\"vfio_ap\":{},\"mdevs\":[]}",
-	  "t.json: ownership: \"mask\" is not \"masks\" or \"overrides\"" },
+	  "t.json: ownership: \"mask\" is not \"masks\" or \"overrides\"", false },
 	{ "{\"version\":1,\"ownership\":\"masks\",\"mdevs\":[]}",
-	  "t.json: missing key \"vfio_ap\" (\"ownership\": \"masks\" needs it)" },
+	  "t.json: missing key \"vfio_ap\" (\"ownership\": \"masks\" needs it)", false },
 	{ "{\"version\":1,\"vfio_ap\":{\"adapters\":[],\"domains\":[]},\"mdevs\":[]}",
-	  "t.json: missing key \"ownership\" (\"vfio_ap\" needs it)" },
+	  "t.json: missing key \"ownership\" (\"vfio_ap\" needs it)", false },
 	{ "{\"version\":1,\"ownership\":\"masks\",\"vfio_ap\":{\"adapters\":[],"
 	  "\"domains\":[],\"queues\":[]},\"mdevs\":[]}",
-	  "t.json: vfio_ap: unknown key \"queues\" (value [ ])" },
+	  "t.json: vfio_ap: unknown key \"queues\" (value [ ])", false },
 	{ "{\"version\":1,\"ownership\":\"masks\",\"vfio_ap\":{\"adapters\":[]},\"mdevs\":[]}",
-	  "t.json: vfio_ap: missing key \"domains\"" },
+	  "t.json: vfio_ap: missing key \"domains\"", false },
 	{ "{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":{\"adapters\":[]},\"mdevs\":[]}",
-	  "t.json: vfio_ap: unknown key \"adapters\" (value [ ])" },
+	  "t.json: vfio_ap: unknown key \"adapters\" (value [ ])", false },
 	{ "{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":{\"queues\":[\"5.47\"]},\"mdevs\":[]}",
-	  "t.json: vfio_ap.queues[0]: \"5.47\" is not an APQN (AA.DDDD in hex, domain at most 00ff, such as \"05.0047\")" },
+	  "t.json: vfio_ap.queues[0]: \"5.47\" is not an APQN (AA.DDDD in hex, domain at most 00ff, such as \"05.0047\")", false },
 	{ "{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":{\"queues\":[\"05.0100\"]},\"mdevs\":[]}",
-	  "t.json: vfio_ap.queues[0]: \"05.0100\" is not an APQN (AA.DDDD in hex, domain at most 00ff, such as \"05.0047\")" },
+	  "t.json: vfio_ap.queues[0]: \"05.0100\" is not an APQN (AA.DDDD in hex, domain at most 00ff, such as \"05.0047\")", false },
 	{ "{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":{\"queues\":[1351]},\"mdevs\":[]}",
-	  "t.json: vfio_ap.queues[0]: 1351 is an integer, not an APQN (a string such as \"05.0047\")" },
+	  "t.json: vfio_ap.queues[0]: 1351 is an integer, not an APQN (a string such as \"05.0047\")", false },
 	{ "{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":{\"queues\":[\"05.0047\",\"05.0047\"]},\"mdevs\":[]}",
-	  "t.json: vfio_ap.queues: \"05.0047\" is listed twice" },
+	  "t.json: vfio_ap.queues: \"05.0047\" is listed twice", false },
+	{ "{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":{\"queues\":[\"05.00ff\",\"05.00FF\"]},\"mdevs\":[]}",
+	  "t.json: vfio_ap.queues: \"05.00ff\" is listed twice", true },
+	{ "{\"version\":true,\"mdevs\":[]}",
+	  "t.json: version: true is a boolean, not an integer (the format version, 1)", false },
 	{ "{\"version\":1,\"a\\nb\":1,\"mdevs\":[]}",
-	  "t.json: unknown key \"a\\nb\" (value 1)" },
+	  "t.json: unknown key \"a\\nb\" (value 1)", false },
 	{ "{\n  \"version\": 1,\n  \"mdevs\": [],\n}",
-	  "t.json: invalid JSON at line 4, column 1: unexpected character" },
+	  "t.json: invalid JSON at line 4, column 1: unexpected character", false },
 	{ "{\"version\":1,\"mdevs\":[]} x",
-	  "t.json: invalid JSON at line 1, column 26: unexpected character" },
+	  "t.json: invalid JSON at line 1, column 26: unexpected character", false },
 	{ "{\"version\":1,\"mdevs\":[]}\n{}",
-	  "t.json: invalid JSON at line 2, column 1: unexpected character" },
+	  "t.json: invalid JSON at line 2, column 1: unexpected character", false },
 	{ "{\"version\":1,\"mdevs\":[]",
-	  "t.json: invalid JSON at line 1, column 24: unexpected end of data" },
-	{ "[]", "t.json: the document is an array, not an object" },
-	{ "", "t.json: invalid JSON at line 1, column 1: unexpected end of data" },
+	  "t.json: invalid JSON at line 1, column 24: unexpected end of data", false },
+	{ "[]", "t.json: the document is an array, not an object", false },
+	{ "", "t.json: invalid JSON at line 1, column 1: unexpected end of data", false },
 };
 
 START_TEST(test_parse_refusals_name_key_and_value)
@@ -341,6 +370,105 @@ START_TEST(test_parse_long_culprits_are_cut)
 			 -EINVAL);
 	ck_assert_msg(strstr(err.message, "kkk...") &&
 		      strlen(err.message) < 100, "%s", err.message);
+}
+END_TEST
+
+/* Documents the reader accepts, for the schema's agreement with it. */
+static const char *const accepted[] = {
+	"{\"version\":1,\"mdevs\":[]}",
+	"{\"version\":1.0,\"ownership\":\"masks\",\"vfio_ap\":"
+	"{\"adapters\":[5.0,6e0,255],\"domains\":[0]},\"mdevs\":[]}",
+	"{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":"
+	"{\"queues\":[\"ff.00FF\",\"00.0000\"]},\"mdevs\":[]}",
+	"{\"mdevs\":[" MDEV_OK "],\"version\":1}\n",
+	"{\"version\":1,\"mdevs\":[{\"autostart\":false,\"control_domains\":[],"
+	"\"domains\":[],\"adapters\":[],\"uuid\":"
+	"\"AAAAAAAA-0000-4000-8000-00000000000A\"}]}",
+	host_text,
+};
+
+/* Where the schema is: tests/schema/, next to mkfixture's tests/machine/. */
+static void schema_path(char *buf, size_t size)
+{
+	const char *mkfixture = getenv("ZAP_TEST_MKFIXTURE");
+	const char *tail = "machine/mkfixture";
+	size_t len;
+
+	ck_assert_ptr_nonnull(mkfixture);
+	len = strlen(mkfixture);
+	ck_assert(len > strlen(tail) &&
+		  !strcmp(mkfixture + len - strlen(tail), tail));
+	snprintf(buf, size, "%.*sschema/zap-config.schema.json",
+		 (int)(len - strlen(tail)), mkfixture);
+}
+
+/* Write @text to @dir/@index; return the reader's verdict: accepted? */
+static bool write_case(const char *dir, size_t index, const char *text)
+{
+	struct zap_config *c = NULL;
+	char path[300];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%03zu.json", dir, index);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	rc = zap_config_parse(text, strlen(text), NULL, &c, NULL);
+	zap_config_free(c);
+	return rc == 0;
+}
+
+START_TEST(test_schema_agrees_with_reader)
+{
+	static const char script[] =
+		"import glob, json, sys, jsonschema\n"
+		"schema = json.load(open(sys.argv[1]))\n"
+		"jsonschema.Draft202012Validator.check_schema(schema)\n"
+		"for path in sorted(glob.glob(sys.argv[2] + '/*.json')):\n"
+		"    try:\n"
+		"        jsonschema.validate(json.load(open(path)), schema)\n"
+		"        print('accepted')\n"
+		"    except (ValueError, jsonschema.ValidationError):\n"
+		"        print('refused')\n";
+	size_t n_refused = sizeof(refusals) / sizeof(refusals[0]);
+	size_t n_accepted = sizeof(accepted) / sizeof(accepted[0]);
+	char dir[] = "/tmp/zap-schema-XXXXXX", schema[512], cmd[1200];
+	char line[64], script_path[300];
+	bool expect[128];
+	size_t i, n = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	schema_path(schema, sizeof(schema));
+	for (i = 0; i < n_refused; i++, n++) {
+		ck_assert(!write_case(dir, n, refusals[i].text));
+		expect[n] = refusals[i].schema_accepts;
+	}
+	for (i = 0; i < n_accepted; i++, n++) {
+		ck_assert(write_case(dir, n, accepted[i]));
+		expect[n] = true;
+	}
+	snprintf(script_path, sizeof(script_path), "%s.py", dir);
+	f = fopen(script_path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(script, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s' '%s' '%s'",
+		 script_path, schema, dir);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < n && fgets(line, sizeof(line), f); i++) {
+		line[strcspn(line, "\n")] = '\0';
+		ck_assert_msg(!strcmp(line, expect[i] ? "accepted" : "refused"),
+			      "case %zu: schema %s, reader %s", i, line,
+			      i < n_refused ? "refuses" : "accepts");
+	}
+	ck_assert_msg(pclose(f) == 0 && i == n,
+		      "python3-jsonschema failed (make deps installs it)");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, script_path);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -618,12 +746,14 @@ Suite *config_file_suite(void)
 
 	tcase_add_test(p, test_parse_masks_document);
 	tcase_add_test(p, test_parse_overrides_document);
+	tcase_add_test(p, test_parse_whole_numbers_are_integers);
 	tcase_add_test(p, test_parse_mdevs_only_upper_case_uuid);
 	tcase_add_loop_test(p, test_parse_refusals_name_key_and_value, 0,
 			    (int)(sizeof(refusals) / sizeof(refusals[0])));
 	tcase_add_test(p, test_parse_without_name);
 	tcase_add_test(p, test_parse_refuses_nul_byte);
 	tcase_add_test(p, test_parse_long_culprits_are_cut);
+	tcase_add_test(p, test_schema_agrees_with_reader);
 	tcase_add_test(r, test_read_file_names_it);
 	tcase_add_test(r, test_read_stdin);
 	tcase_add_test(r, test_read_too_large);
