@@ -7,6 +7,7 @@
  *
  * Copyright zap developers 2026
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,7 +29,11 @@ int export_print(const struct lszap *l)
 	zap_error_clear(&err);
 	if (zap_config_from_model(l->model, l->filter.has_mdev ?
 				  l->filter.mdev_uuid : NULL, &config, &err)) {
-		lszap_warn("%s", err.message);
+		/* the unreadable files are named after the view, as for all */
+		if (err.errnum == EIO)
+			lszap_warn("nothing exported: the configuration could not be read completely");
+		else
+			lszap_warn("%s", err.message);
 		return (int)err.status;
 	}
 	if (zap_config_format(config, &text, &err)) {
