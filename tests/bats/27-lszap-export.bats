@@ -237,3 +237,11 @@ except jsonschema.ValidationError as e:
 	_lszap
 	[ "${COMPREPLY[*]}" = "--export" ]
 }
+
+@test "make install puts zap-config.5 in section 5, make uninstall removes it" {
+	local dest="$BATS_TEST_TMPDIR/dest"
+	make -s -C "$ZAP_TOP" install DESTDIR="$dest" PREFIX=/usr > /dev/null
+	cmp "$ZAP_TOP/man/zap-config.5" "$dest/usr/share/man/man5/zap-config.5"
+	make -s -C "$ZAP_TOP" uninstall DESTDIR="$dest" PREFIX=/usr > /dev/null
+	[ ! -e "$dest/usr/share/man/man5/zap-config.5" ]
+}
