@@ -23,8 +23,10 @@
 
 /* Longest key path in a message ("mdevs[1000].control_domains[255]"). */
 #define PATH_LEN 96
-/* Most characters of a culprit's JSON text a message shows. */
+/* Most bytes of a culprit's JSON text a message shows. */
 #define VALUE_LEN 60
+/* Room for them, each escaped as \u00XX at worst, and "...". */
+#define VALUE_TEXT_SIZE (VALUE_LEN * 6 + 4)
 
 /* Where the reader is: the document's name and the error to fill. */
 struct reader {
@@ -75,8 +77,9 @@ ZAP_EXPORT void zap_config_free(struct zap_config *config)
 /* ------------------------------------------------------------- messages */
 
 /*
- * The JSON text of @value (null for NULL), on one line, cut at VALUE_LEN
- * characters with "...", control characters escaped by json-c.
+ * The JSON text of @value (null for NULL), on one line, cut after
+ * VALUE_LEN bytes with "..."; control characters are escaped (json-c
+ * escapes all but DEL, done here). @size is at least VALUE_LEN * 6 + 4.
  */
 static const char *value_text(struct json_object *value, char *buf,
 			      size_t size)
@@ -84,11 +87,17 @@ static const char *value_text(struct json_object *value, char *buf,
 	const char *text = value ? json_object_to_json_string_ext(value,
 			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE) :
 		"null";
+	size_t i, o = 0;
 
-	if (strlen(text) > VALUE_LEN)
-		snprintf(buf, size, "%.*s...", VALUE_LEN, text);
-	else
-		snprintf(buf, size, "%s", text);
+	for (i = 0; text[i] && i < VALUE_LEN && o + 7 < size; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(buf + o, size - o, "\\u%04x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	snprintf(buf + o, size - o, "%s", text[i] ? "..." : "");
 	return buf;
 }
 
@@ -178,7 +187,7 @@ static int check_keys(const struct reader *r, struct json_object *obj,
 		      const char *path, const struct key_table *table,
 		      const char *const *required)
 {
-	char value[VALUE_LEN + 8], key[VALUE_LEN + 8];
+	char value[VALUE_TEXT_SIZE], key[VALUE_TEXT_SIZE];
 	size_t i;
 
 	json_object_object_foreach(obj, name, member) {
@@ -200,7 +209,7 @@ static int check_keys(const struct reader *r, struct json_object *obj,
 static int check_type(const struct reader *r, struct json_object *value,
 		      const char *path, enum json_type type, const char *what)
 {
-	char text[VALUE_LEN + 8];
+	char text[VALUE_TEXT_SIZE];
 
 	if (value && json_object_get_type(value) == type)
 		return 0;
@@ -239,7 +248,7 @@ static bool get_integer(struct json_object *value, int64_t *number)
 static int refuse_string_id(const struct reader *r, const char *path,
 			    struct json_object *value)
 {
-	char text[VALUE_LEN + 8];
+	char text[VALUE_TEXT_SIZE];
 	unsigned int id;
 
 	value_text(value, text, sizeof(text));
@@ -256,7 +265,7 @@ static int refuse_string_id(const struct reader *r, const char *path,
 static int read_ids(const struct reader *r, struct json_object *value,
 		    const char *path, struct zap_bitmap *ids)
 {
-	char where[PATH_LEN], text[VALUE_LEN + 8];
+	char where[PATH_LEN], text[VALUE_TEXT_SIZE];
 	size_t i, n;
 	int rc;
 
@@ -298,7 +307,7 @@ static int cmp_apqn(const void *a, const void *b)
 static int read_queues(const struct reader *r, struct json_object *value,
 		       const char *path, struct zap_config *config)
 {
-	char where[PATH_LEN], text[VALUE_LEN + 8];
+	char where[PATH_LEN], text[VALUE_TEXT_SIZE];
 	size_t i, n;
 	int rc;
 
@@ -343,7 +352,7 @@ static int read_version(const struct reader *r, struct json_object *root,
 			struct zap_config *config)
 {
 	struct json_object *value = json_object_object_get(root, "version");
-	char text[VALUE_LEN + 8];
+	char text[VALUE_TEXT_SIZE];
 	int64_t version;
 
 	if (!get_integer(value, &version))
@@ -368,7 +377,7 @@ static int read_host(const struct reader *r, struct json_object *root,
 	const struct key_table masks = { masks_keys, 2 };
 	const struct key_table overrides = { overrides_keys, 1 };
 	struct json_object *model, *vfio, *value;
-	char text[VALUE_LEN + 8];
+	char text[VALUE_TEXT_SIZE];
 	const char *name;
 	int rc;
 
@@ -426,7 +435,7 @@ static int read_mdev(const struct reader *r, struct json_object *obj,
 		NULL
 	};
 	const struct key_table table = { mdev_keys, 5 };
-	char where[PATH_LEN], text[VALUE_LEN + 8];
+	char where[PATH_LEN], text[VALUE_TEXT_SIZE];
 	struct json_object *value;
 	int rc;
 

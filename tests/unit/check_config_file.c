@@ -305,6 +305,8 @@ static const struct refusal refusals[] = {
 	  "t.json: version: true is a boolean, not an integer (the format version, 1)", false },
 	{ "{\"version\":1,\"a\\nb\":1,\"mdevs\":[]}",
 	  "t.json: unknown key \"a\\nb\" (value 1)", false },
+	{ "{\"version\":1,\"c\x7fx\":\"\x7f\",\"mdevs\":[]}",
+	  "t.json: unknown key \"c\\u007fx\" (value \"\\u007f\")", false },
 	{ "{\n  \"version\": 1,\n  \"mdevs\": [],\n}",
 	  "t.json: invalid JSON at line 4, column 1: unexpected character", false },
 	{ "{\"version\":1,\"mdevs\":[]} x",
