@@ -960,7 +960,7 @@ int zap_journal_recover(const struct zap_paths *paths,
 /* The format version zap_config_format() writes and zap_config_parse() reads. */
 #define ZAP_CONFIG_VERSION 1
 /* The largest document zap_config_read() reads, in bytes (16 MiB). */
-#define ZAP_CONFIG_MAX_SIZE (16u * 1024 * 1024)
+#define ZAP_CONFIG_MAX_SIZE ((size_t)16 * 1024 * 1024)
 
 /* The host part of a configuration document, its key "ownership". */
 enum zap_config_ownership {

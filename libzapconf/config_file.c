@@ -84,12 +84,12 @@ ZAP_EXPORT void zap_config_free(struct zap_config *config)
 static const char *value_text(struct json_object *value, char *buf,
 			      size_t size)
 {
-	const char *text = value ? json_object_to_json_string_ext(value,
-			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE) :
-		"null";
+	/* json-c writes "null" for NULL */
+	const char *text = json_object_to_json_string_ext(value,
+			JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t i, o = 0;
 
-	for (i = 0; text[i] && i < VALUE_LEN && o + 7 < size; i++) {
+	for (i = 0; i < VALUE_LEN && text[i] && o + 7 < size; i++) {
 		unsigned char c = (unsigned char)text[i];
 
 		if (c < 0x20 || c == 0x7f)
@@ -557,7 +557,7 @@ static int parse_json(const struct reader *r, const char *text, size_t len,
 
 	*root = NULL;
 	if (len > ZAP_CONFIG_MAX_SIZE || len > INT32_MAX)
-		return refuse(r, "", "larger than %u bytes", ZAP_CONFIG_MAX_SIZE);
+		return refuse(r, "", "larger than %zu bytes", ZAP_CONFIG_MAX_SIZE);
 	tok = json_tokener_new();
 	if (!tok)
 		return out_of_memory(r->err);
@@ -626,26 +626,27 @@ ZAP_EXPORT int zap_config_parse(const char *text, size_t len,
 	return 0;
 }
 
-/* Read all of @fd (at most ZAP_CONFIG_MAX_SIZE bytes) into *@text. */
-static int read_all(int fd, char **text, size_t *len)
+/*
+ * Read all of @fd, at most ZAP_CONFIG_MAX_SIZE bytes (a bigger input is
+ * read no further than twice that). Returns: the malloc()ed bytes, *@len of
+ * them; NULL with *@error = ENOMEM, EFBIG or the errno of read().
+ */
+static char *read_all(int fd, size_t *len, int *error)
 {
 	size_t size = 65536, used = 0;
 	char *buf = malloc(size), *bigger;
 	ssize_t n;
 
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
+	*error = ENOMEM;
+	while (buf) {
+		if (used > ZAP_CONFIG_MAX_SIZE) {
+			*error = EFBIG;
+			break;
+		}
 		if (used == size) {
-			if (size > ZAP_CONFIG_MAX_SIZE) {
-				free(buf);
-				return -EFBIG;
-			}
 			bigger = realloc(buf, size * 2);
-			if (!bigger) {
-				free(buf);
-				return -ENOMEM;
-			}
+			if (!bigger)
+				break;
 			buf = bigger;
 			size *= 2;
 		}
@@ -653,31 +654,27 @@ static int read_all(int fd, char **text, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			n = -errno;
-			free(buf);
-			return (int)n;
-		}
-		if (n == 0)
+			*error = errno;
 			break;
+		}
+		if (n == 0) {
+			*len = used;
+			return buf;
+		}
 		used += (size_t)n;
 	}
-	if (used > ZAP_CONFIG_MAX_SIZE) {
-		free(buf);
-		return -EFBIG;
-	}
-	*text = buf;
-	*len = used;
-	return 0;
+	free(buf);
+	return NULL;
 }
 
 /* zap_config_parse() of the file @path, "-" for the standard input. */
 ZAP_EXPORT int zap_config_read(const char *path, struct zap_config **config,
 			       struct zap_error *err)
 {
-	char quoted[200], *text = NULL;
 	bool is_stdin = !strcmp(path, "-");
+	char quoted[200], *text;
 	size_t len = 0;
-	int fd, rc;
+	int fd, rc, error;
 
 	*config = NULL;
 	zap_quote(path, strlen(path), quoted, sizeof(quoted));
@@ -686,19 +683,19 @@ ZAP_EXPORT int zap_config_read(const char *path, struct zap_config **config,
 		return zap_error_set(err, errno, ZAP_STATUS_USAGE,
 				     "cannot read %s: %s", quoted,
 				     strerror(errno));
-	rc = read_all(fd, &text, &len);
+	text = read_all(fd, &len, &error);
 	if (!is_stdin)
 		close(fd);
-	if (rc == -ENOMEM)
+	if (!text && error == ENOMEM)
 		return out_of_memory(err);
-	if (rc == -EFBIG)
+	if (!text && error == EFBIG)
 		return zap_error_set(err, EFBIG, ZAP_STATUS_USAGE,
-				     "%s: larger than %u bytes", quoted,
+				     "%s: larger than %zu bytes", quoted,
 				     ZAP_CONFIG_MAX_SIZE);
-	if (rc)
-		return zap_error_set(err, -rc, ZAP_STATUS_USAGE,
+	if (!text)
+		return zap_error_set(err, error, ZAP_STATUS_USAGE,
 				     "cannot read %s: %s", quoted,
-				     strerror(-rc));
+				     strerror(error));
 	rc = zap_config_parse(text, len, is_stdin ? "stdin" : quoted, config,
 			      err);
 	free(text);

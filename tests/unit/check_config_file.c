@@ -340,6 +340,7 @@ START_TEST(test_parse_without_name)
 	struct zap_config *c;
 	struct zap_error err;
 
+	zap_error_clear(&err);
 	ck_assert_int_eq(zap_config_parse("{}", 2, NULL, &c, &err), -EINVAL);
 	ck_assert_str_eq(err.message, "missing key \"version\"");
 }
@@ -351,6 +352,7 @@ START_TEST(test_parse_refuses_nul_byte)
 	struct zap_config *c;
 	struct zap_error err;
 
+	zap_error_clear(&err);
 	ck_assert_int_eq(zap_config_parse(text, sizeof(text) - 1, NULL, &c,
 					  &err), -EINVAL);
 	ck_assert_str_eq(err.message,
@@ -364,6 +366,7 @@ START_TEST(test_parse_long_culprits_are_cut)
 	struct zap_config *c;
 	struct zap_error err;
 
+	zap_error_clear(&err);
 	memset(key, 'k', sizeof(key) - 1);
 	key[sizeof(key) - 1] = '\0';
 	snprintf(text, sizeof(text), "{\"version\":1,\"mdevs\":[],\"%s\":0}",
@@ -497,6 +500,7 @@ START_TEST(test_read_file_names_it)
 	struct zap_error err;
 	char expected[200];
 
+	zap_error_clear(&err);
 	ck_assert_int_eq(zap_config_read(path, &c, &err), -EINVAL);
 	snprintf(expected, sizeof(expected), "%s: unknown key \"x\" (value 1)",
 		 path);
@@ -539,6 +543,7 @@ START_TEST(test_read_too_large)
 	struct zap_error err;
 	int fd = mkstemp(path);
 
+	zap_error_clear(&err);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, (off_t)ZAP_CONFIG_MAX_SIZE + 1), 0);
 	close(fd);
@@ -606,6 +611,7 @@ START_TEST(test_from_model_refuses_unknown_and_inactive_mdev)
 	struct zap_config *c = (struct zap_config *)&c;
 	struct zap_error err;
 
+	zap_error_clear(&err);
 	fixture_tree(host, &paths);
 	m = fixture_model(&paths);
 	ck_assert_int_eq(zap_config_from_model(m, UUID_C, &c, &err), -ENODEV);
@@ -654,6 +660,7 @@ START_TEST(test_from_model_refuses_incomplete_configuration)
 	struct zap_config *c;
 	struct zap_error err;
 
+	zap_error_clear(&err);
 	fixture_tree(host, &paths);
 	fixture_break(&paths, "devices/ap/card05/hwtype");
 	m = fixture_model(&paths);
