@@ -245,3 +245,10 @@ except jsonschema.ValidationError as e:
 	make -s -C "$ZAP_TOP" uninstall DESTDIR="$dest" PREFIX=/usr > /dev/null
 	[ ! -e "$dest/usr/share/man/man5/zap-config.5" ]
 }
+
+@test "lszap --export: an unusable definition is named on stderr, its mdev exported without autostart" {
+	echo '{ "start": "auto", ' > "$ZAP_ROOT/etc/mdevctl.d/matrix/$A"
+	run -0 --separate-stderr lszap --export -m "$A"
+	assert_line --index 3 "    { \"uuid\": \"$A\", \"adapters\": [ 5 ], \"domains\": [ 4 ], \"control_domains\": [ 4 ], \"autostart\": false }"
+	[[ "$stderr" == "lszap: warning: unusable mdevctl definition $ZAP_ROOT/etc/mdevctl.d/matrix/$A: "* ]]
+}
