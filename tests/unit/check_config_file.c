@@ -319,6 +319,17 @@ static const struct refusal refusals[] = {
 	{ "", "t.json: invalid JSON at line 1, column 1: unexpected end of data", false },
 };
 
+START_TEST(test_parse_key_twice_last_counts)
+{
+	struct zap_config *c = parse_ok(
+		"{\"version\":2,\"mdevs\":[" MDEV_OK "],\"version\":1,"
+		"\"mdevs\":[]}");
+
+	ck_assert_uint_eq(c->nr_mdevs, 0);
+	zap_config_free(c);
+}
+END_TEST
+
 START_TEST(test_parse_refusals_name_key_and_value)
 {
 	const struct refusal *t = &refusals[_i];
@@ -381,6 +392,8 @@ END_TEST
 /* Documents the reader accepts, for the schema's agreement with it. */
 static const char *const accepted[] = {
 	"{\"version\":1,\"mdevs\":[]}",
+	/* a key twice: the last value counts, in both readers */
+	"{\"version\":2,\"mdevs\":[],\"version\":1}",
 	"{\"version\":1.0,\"ownership\":\"masks\",\"vfio_ap\":"
 	"{\"adapters\":[5.0,6e0,255],\"domains\":[0]},\"mdevs\":[]}",
 	"{\"version\":1,\"ownership\":\"overrides\",\"vfio_ap\":"
@@ -756,6 +769,7 @@ Suite *config_file_suite(void)
 	tcase_add_test(p, test_parse_masks_document);
 	tcase_add_test(p, test_parse_overrides_document);
 	tcase_add_test(p, test_parse_whole_numbers_are_integers);
+	tcase_add_test(p, test_parse_key_twice_last_counts);
 	tcase_add_test(p, test_parse_mdevs_only_upper_case_uuid);
 	tcase_add_loop_test(p, test_parse_refusals_name_key_and_value, 0,
 			    (int)(sizeof(refusals) / sizeof(refusals[0])));
