@@ -431,7 +431,7 @@ static void check_watch(const struct lszap *l, const struct cmdline *c)
 				  c->mdev ? "--mdev" : "--owner");
 }
 
-/* --export takes -m and --persistent: no other filter, no --json. */
+/* --export takes -m and --persistent: no other filter, no --json/--format. */
 static void check_export(const struct lszap *l, const struct cmdline *c)
 {
 	if (l->view != VIEW_EXPORT)
@@ -441,7 +441,7 @@ static void check_export(const struct lszap *l, const struct cmdline *c)
 				  c->adapter ? "--adapter" : c->domain ?
 				  "--domain" : c->owner ? "--owner" :
 				  "APQN arguments");
-	if (l->json)
+	if (l->json || c->format_given)
 		lszap_usage_error("Only one of --export or %s can be specified",
 				  c->format_given ? "--format" : "--json");
 }

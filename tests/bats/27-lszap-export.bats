@@ -167,6 +167,8 @@ except jsonschema.ValidationError as e:
 	assert_line --index 0 "lszap: Only one of --export or --json can be specified"
 	run -1 lszap --export --format json
 	assert_line --index 0 "lszap: Only one of --export or --format can be specified"
+	run -1 lszap --export --format table
+	assert_line --index 0 "lszap: Only one of --export or --format can be specified"
 	run -1 lszap --export -o UUID
 	assert_line --index 0 "lszap: Only one of --output or --export can be specified"
 	run -1 lszap --export -n
