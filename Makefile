@@ -242,7 +242,8 @@ bench: deps
 install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installed
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 lszap/lszap.installed $(DESTDIR)$(SBINDIR)/lszap
 	install -m 0755 chzap/chzap.installed $(DESTDIR)$(SBINDIR)/chzap
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME).0.0
@@ -251,6 +252,7 @@ install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installe
 	install -m 0644 include/zapconf.h $(DESTDIR)$(INCLUDEDIR)/zapconf.h
 	install -m 0644 libzapconf/libzapconf.pc $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
 	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+	for m in man/*.5; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 	for c in completions/*; do install -m 0644 $$c $(DESTDIR)$(BASHCOMPDIR)/; done
 
 uninstall:
@@ -259,6 +261,7 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libzapconf.so $(DESTDIR)$(INCLUDEDIR)/zapconf.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc \
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5))) \
 		$(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(notdir $(wildcard completions/*)))
 
 install-apsim: $(APSIM)

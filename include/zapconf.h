@@ -66,6 +66,12 @@
  *                                            else the running boot's cmdline
  *   zap_boot_cmdline_parse(text, len, &ap, &aq)  as the kernel parses it
  *   zap_boot_masks_final(ap, aq, boot, r_ap, r_aq)  41-ap.rules wins where set
+ * Declarative configuration (zap-config(5): lszap --export, chzap --apply)
+ *   zap_config_parse(text, len, name, &cfg, err)   a document, strictly checked
+ *   zap_config_read(path, &cfg, err)               the same from a file, "-" = stdin
+ *   zap_config_from_model(model, uuid, &cfg, err)  a model's state as a document
+ *   zap_config_format(cfg, &text, err)             the document's JSON text
+ *   zap_config_free(cfg)
  */
 #ifndef ZAPCONF_H
 #define ZAPCONF_H
@@ -1061,6 +1067,113 @@ int zap_journal_recover(const struct zap_paths *paths,
 			enum zap_recover_mode mode,
 			const struct zap_apply_options *options,
 			struct zap_plan **plan, struct zap_error *err);
+
+/* ------------------------------------------------ declarative configuration */
+
+/* The format version zap_config_format() writes and zap_config_parse() reads. */
+#define ZAP_CONFIG_VERSION 1
+/* The largest document zap_config_read() reads, in bytes (16 MiB). */
+#define ZAP_CONFIG_MAX_SIZE ((size_t)16 * 1024 * 1024)
+
+/* The host part of a configuration document, its key "ownership". */
+enum zap_config_ownership {
+	ZAP_CONFIG_OWNERSHIP_NONE,      /* no host part: the mdevs only (-m) */
+	ZAP_CONFIG_OWNERSHIP_MASKS,     /* "masks": vfio_ap adapters, domains */
+	ZAP_CONFIG_OWNERSHIP_OVERRIDES, /* "overrides": vfio_ap queues */
+};
+
+/* "masks", "overrides", or NULL for ZAP_CONFIG_OWNERSHIP_NONE. */
+const char *zap_config_ownership_name(enum zap_config_ownership ownership);
+
+/**
+ * struct zap_config_mdev - one mdev of a configuration document.
+ * @uuid: canonical, lower case.
+ * @adapters, @domains, @control_domains: its assignment.
+ * @autostart: it has an mdevctl definition with "start": "auto".
+ */
+struct zap_config_mdev {
+	char uuid[ZAP_UUID_STRLEN];
+	struct zap_bitmap adapters, domains, control_domains;
+	bool autostart;
+};
+
+/**
+ * struct zap_config - a configuration document (zap-config(5)): what a
+ * host, or one guest's mdev, should be. Nothing in it is checked against a
+ * host (maxima, queues, the no-shared-APQN rule): that is for the audit of
+ * the model built from it.
+ * @version: the format version (ZAP_CONFIG_VERSION).
+ * @ownership: which host part the document has, if any.
+ * @vfio_adapters, @vfio_domains: MASKS: the adapters and domains taken from
+ *	the host (apmask is the complement of @vfio_adapters, aqmask that of
+ *	@vfio_domains), as chzap --vfio -a / -d takes them.
+ * @vfio_queues, @nr_vfio_queues: OVERRIDES: the queues whose
+ *	driver_override is vfio_ap, (adapter << 8) | domain, ascending.
+ * @mdevs, @nr_mdevs: sorted by UUID, no UUID twice.
+ */
+struct zap_config {
+	unsigned int version;
+	enum zap_config_ownership ownership;
+	struct zap_bitmap vfio_adapters, vfio_domains;
+	size_t nr_vfio_queues;
+	uint16_t *vfio_queues;
+	size_t nr_mdevs;
+	struct zap_config_mdev *mdevs;
+};
+
+/**
+ * zap_config_parse - read a configuration document (zap-config(5)).
+ * @text, @len: the JSON text (strict: no comments, no trailing commas,
+ *	valid UTF-8, one value).
+ * @name: what the messages call the document (a file name), may be NULL.
+ * @config: receives the result; free it with zap_config_free().
+ *
+ * Every key is checked: an unknown or missing key, a value of the wrong
+ * type (an id must be a JSON integer, "0x47" is refused), an id outside
+ * 0..255 or given twice in one list, a malformed APQN or UUID, a UUID given
+ * twice, a version other than ZAP_CONFIG_VERSION, "ownership" without
+ * "vfio_ap" or the reverse. The message names the key (as a path such as
+ * mdevs[1].adapters[0], counting from 0) and the value.
+ * Returns: 0; -EINVAL (status USAGE); -ENOMEM (status NOT_FOUND).
+ */
+int zap_config_parse(const char *text, size_t len, const char *name,
+		     struct zap_config **config, struct zap_error *err);
+
+/**
+ * zap_config_read - zap_config_parse() of the file @path ("-" reads the
+ * standard input), at most ZAP_CONFIG_MAX_SIZE bytes; messages name @path.
+ * Returns: 0; -EINVAL; -EFBIG; the -errno of open or read (status USAGE
+ * for all of these); -ENOMEM.
+ */
+int zap_config_read(const char *path, struct zap_config **config,
+		    struct zap_error *err);
+
+/**
+ * zap_config_from_model - the state of @model as a configuration document.
+ * @model: loaded with at least ZAP_LOAD_MDEVS and ZAP_LOAD_DEFINITIONS (a
+ *	live model, or the one of zap_model_persistent()).
+ * @uuid: NULL for the whole host: the masks ("ownership": "masks") and
+ *	every active mdev; else only the active mdev @uuid (any case) and no
+ *	host part.
+ * An mdev's autostart is true when a valid definition of it says "auto".
+ * Returns: 0; -ENODEV (@uuid is not an active mdev: status NOT_FOUND);
+ * -EIO (part of the configuration was unreadable: NOT_FOUND, the message
+ * names it); -ENOMEM.
+ */
+int zap_config_from_model(const struct zap_model *model, const char *uuid,
+			  struct zap_config **config, struct zap_error *err);
+
+/**
+ * zap_config_format - the JSON text of @config as lszap --export prints it:
+ * keys in the order of zap-config(5), one mdev a line, ids ascending,
+ * "\n" at the end. *@text is malloc()ed (caller frees).
+ * Returns: 0; -ENOMEM.
+ */
+int zap_config_format(const struct zap_config *config, char **text,
+		      struct zap_error *err);
+
+/* Free a configuration of zap_config_parse/read/from_model (NULL: nothing). */
+void zap_config_free(struct zap_config *config);
 
 /* -------------------------------------------------------------------- lock */
 

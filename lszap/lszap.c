@@ -45,6 +45,7 @@ enum {
 	OPT_LIBVIRT = 0x107,
 	OPT_WATCH = 0x108,
 	OPT_INTERVAL = 0x109,
+	OPT_EXPORT = 0x10a,
 };
 
 static struct poptOption view_options[] = {
@@ -64,6 +65,9 @@ static struct poptOption view_options[] = {
 	  "the APQNs an mdev could take now (with -x: as a picture)", NULL },
 	{ "libvirt", '\0', POPT_ARG_STRING, NULL, OPT_LIBVIRT,
 	  "print the libvirt <hostdev> element of this mdev", "UUID" },
+	{ "export", '\0', POPT_ARG_NONE, NULL, OPT_EXPORT,
+	  "the configuration as a zap-config(5) document (-m: one mdev)",
+	  NULL },
 	POPT_TABLEEND
 };
 
@@ -139,6 +143,7 @@ static const char *const view_option_names[NR_VIEWS] = {
 	[VIEW_CHECK] = "--check",
 	[VIEW_FREE] = "--free",
 	[VIEW_LIBVIRT] = "--libvirt",
+	[VIEW_EXPORT] = "--export",
 };
 
 /* Everything the command line said, before it is checked as a whole. */
@@ -292,6 +297,9 @@ static poptContext parse_command_line(struct lszap *l, struct cmdline *c,
 			set_view(l, c, VIEW_LIBVIRT);
 			set_text(&c->libvirt, poptGetOptArg(con));
 			break;
+		case OPT_EXPORT:
+			set_view(l, c, VIEW_EXPORT);
+			break;
 		case OPT_TYPE:
 			set_text(&c->type, poptGetOptArg(con));
 			break;
@@ -365,7 +373,8 @@ static poptContext parse_command_line(struct lszap *l, struct cmdline *c,
 /* Is @view printed as a table (so that -o, -n and -r apply)? */
 static bool view_is_table(enum lszap_view view)
 {
-	return view != VIEW_BUS && view != VIEW_MATRIX && view != VIEW_LIBVIRT;
+	return view != VIEW_BUS && view != VIEW_MATRIX && view != VIEW_LIBVIRT &&
+	       view != VIEW_EXPORT;
 }
 
 /* The first filter option given, for messages; NULL if none. */
@@ -411,7 +420,8 @@ static void check_watch(const struct lszap *l, const struct cmdline *c)
 			lszap_usage_error("--interval requires --watch");
 		return;
 	}
-	if (l->view == VIEW_CHECK || l->view == VIEW_LIBVIRT || l->free)
+	if (l->view == VIEW_CHECK || l->view == VIEW_LIBVIRT ||
+	    l->view == VIEW_EXPORT || l->free)
 		lszap_usage_error("Only one of --watch or %s can be specified",
 				  l->free ? "--free" : view_option_names[l->view]);
 	if (l->persistent)
@@ -419,6 +429,21 @@ static void check_watch(const struct lszap *l, const struct cmdline *c)
 	if (c->mdev || c->owner)
 		lszap_usage_error("Only one of --watch or %s can be specified",
 				  c->mdev ? "--mdev" : "--owner");
+}
+
+/* --export takes -m and --persistent: no other filter, no --json/--format. */
+static void check_export(const struct lszap *l, const struct cmdline *c)
+{
+	if (l->view != VIEW_EXPORT)
+		return;
+	if (c->adapter || c->domain || c->owner || (c->apqns && c->apqns[0]))
+		lszap_usage_error("Only one of --export or %s can be specified",
+				  c->adapter ? "--adapter" : c->domain ?
+				  "--domain" : c->owner ? "--owner" :
+				  "APQN arguments");
+	if (l->json || c->format_given)
+		lszap_usage_error("Only one of --export or %s can be specified",
+				  c->format_given ? "--format" : "--json");
 }
 
 /* Refuse option combinations that mean nothing. */
@@ -429,6 +454,7 @@ static void check_combinations(struct lszap *l, const struct cmdline *c)
 
 	resolve_free(l, c);
 	check_watch(l, c);
+	check_export(l, c);
 	view = view_option_names[l->view];
 	table = view_is_table(l->view);
 	if (l->view == VIEW_LIBVIRT && filter)
@@ -478,6 +504,8 @@ static unsigned int view_load_bits(const struct lszap *l)
 		return free_load_bits();
 	case VIEW_LIBVIRT:
 		return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
+	case VIEW_EXPORT:
+		return export_load_bits();
 	case VIEW_CHECK:
 	default:
 		return ZAP_LOAD_ALL & ~(unsigned int)(ZAP_LOAD_COUNTERS |
@@ -547,6 +575,8 @@ static int lszap_print_view(struct lszap *l)
 {
 	if (l->view == VIEW_LIBVIRT)
 		return libvirt_print(l);
+	if (l->view == VIEW_EXPORT)
+		return export_print(l);
 	if (l->json)
 		return json_print(l);
 	switch (l->view) {

@@ -29,6 +29,7 @@ enum lszap_view {
 	VIEW_CHECK,    /* --check */
 	VIEW_FREE,     /* --free: one row per free APQN */
 	VIEW_LIBVIRT,  /* --libvirt UUID: the libvirt hostdev element */
+	VIEW_EXPORT,   /* --export: the zap-config(5) document */
 	NR_VIEWS
 };
 
@@ -247,6 +248,13 @@ bool free_apqn(struct lszap *l, unsigned int adapter, unsigned int domain);
 
 /* Print the libvirt <hostdev> element of the mdev --libvirt names. */
 int libvirt_print(const struct lszap *l);
+
+/* ------------------------------------------------------------ export.c */
+
+/* The model bits --export needs. */
+unsigned int export_load_bits(void);
+/* Print the zap-config(5) document of l->model (-m: of that mdev only). */
+int export_print(const struct lszap *l);
 
 /* ------------------------------------------------------------- watch.c */
 

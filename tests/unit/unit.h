@@ -19,5 +19,6 @@ Suite *plan_suite(void);
 Suite *persist_suite(void);
 Suite *free_suite(void);
 Suite *bootcmd_suite(void);
+Suite *config_file_suite(void);
 
 #endif
