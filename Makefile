@@ -5,18 +5,31 @@
 #   make demo       install missing packages (as root), build, lszap on the demo tree
 #   make check      install missing packages (as root), build, run every test
 #   make bench      measure lszap on a maximal LPAR (256 x 256 queues, 200 mdevs)
-#   make install    DESTDIR=... PREFIX=... ; make uninstall
+#   make install    DESTDIR=... PREFIX=... LIBDIR=... ; make uninstall
+#   make dist       zap-VERSION.tar.gz of the committed tree
+#   make packages   Debian packages and RPMs in build-pkg/ (tools/packages.sh)
 #   make deps       install (as root) or name the packages the project needs
 #   V=1             show full command lines
 
 VERSION     := 0.1.0
 PREFIX      ?= /usr/local
 SBINDIR     ?= $(PREFIX)/sbin
-LIBDIR      ?= $(PREFIX)/lib
+# The platform's library directory: Debian's multiarch one, lib64 where
+# /usr/lib64 is a real directory (RHEL, SLES), else lib; LIBDIR= overrides.
+MULTIARCH   := $(shell $(or $(CC),cc) -print-multiarch 2>/dev/null)
+LIB64       := $(shell [ -d /usr/lib64 ] && [ ! -L /usr/lib64 ] && echo lib64)
+LIBDIR      ?= $(PREFIX)/$(if $(MULTIARCH),lib/$(MULTIARCH),$(or $(LIB64),lib))
 INCLUDEDIR  ?= $(PREFIX)/include
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DOCDIR      ?= $(PREFIX)/share/doc/zap
+# systemd's directories (pkg-config systemd), else under PREFIX
+SYSTEMDUNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir \
+	systemd 2>/dev/null),$(PREFIX)/lib/systemd/system)
+SYSTEMDPRESETDIR ?= $(or $(shell pkg-config \
+	--variable=systemdsystempresetdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/system-preset)
+LDCONFIG    ?= ldconfig
 DESTDIR     ?=
 
 CC          ?= cc
@@ -57,8 +70,10 @@ LIB_LIBS = $(call pc,--libs,$(LIB_PKGS))
 
 # ------------------------------------------------------------------ tools
 TOOLS := lszap/lszap chzap/chzap
-LSZAP_PKGS := popt json-c smartcols libudev
-CHZAP_PKGS := popt json-c
+LSZAP_PKGS := popt json-c smartcols libudev libsystemd
+CHZAP_PKGS := popt json-c libsystemd
+# the system log record sender of chzap's audit trail, also lszap --log's
+LOGRECORD_SRC := chzap/logrecord.c
 TOOL_CFLAGS = $(ALL_CFLAGS) -fPIE
 TOOL_LDFLAGS = -pie $(HARDEN_LDFLAGS) $(LDFLAGS)
 RPATH = -Wl,-rpath,'$$ORIGIN/../libzapconf'
@@ -75,7 +90,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 DEPS_DEBIAN := gcc make pkg-config uuid-dev libudev-dev libpopt-dev \
 	libjson-c-dev libsmartcols-dev check bats bats-assert bats-support \
 	libfuse3-dev fuse3 jq valgrind strace python3 python3-yaml \
-	python3-jsonschema
+	python3-jsonschema libsystemd-dev
 DEPS_RPM := gcc make pkgconf libuuid-devel systemd-devel popt-devel \
 	json-c-devel libsmartcols-devel check-devel bats fuse3-devel fuse3 valgrind
 
@@ -105,7 +120,7 @@ chzap/%.o: chzap/%.c include/zapconf.h $(wildcard chzap/*.h)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(TOOL_CFLAGS) $(call pc,--cflags,$(CHZAP_PKGS)) -c $< -o $@
 
-LSZAP_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard lszap/*.c)))
+LSZAP_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard lszap/*.c) $(LOGRECORD_SRC)))
 CHZAP_OBJS = $(patsubst %.c,%.o,$(sort $(wildcard chzap/*.c)))
 
 lszap/lszap: $(LSZAP_OBJS) $(LIB_SO)
@@ -133,7 +148,12 @@ libzapconf/libzapconf.pc: libzapconf/libzapconf.pc.in Makefile
 	$(call say,GEN,$@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		$< > $@
+		-e 's|@REQUIRES_PRIVATE@|$(LIB_PKGS)|' $< > $@
+
+# The boot-time check's unit, naming the installed lszap.
+systemd/zap-check.service: systemd/zap-check.service.in Makefile
+	$(call say,GEN,$@)
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|' $< > $@
 
 # --------------------------------------------------------- test programs
 $(MKFIXTURE): $(MACHINE_SRCS) tests/machine/mkfixture.c tests/machine/machine.h
@@ -162,13 +182,14 @@ tests/unit/zap-unit-asan: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard tests/unit/*.h) \
 
 # The tools again, library compiled in, under ASan + UBSan (make bats-asan).
 ASAN_DIR := build-asan
-$(ASAN_DIR)/lszap: $(LIB_SRCS) $(wildcard lszap/*.c lszap/*.h) \
+$(ASAN_DIR)/lszap: $(LIB_SRCS) $(wildcard lszap/*.c lszap/*.h) $(LOGRECORD_SRC) \
 		include/zapconf.h libzapconf/internal.h
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(ASAN_DIR)
 	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(SAN_FLAGS) -Ilibzapconf \
 		$(call pc,--cflags,$(LSZAP_PKGS) $(LIB_PKGS)) $(LIB_SRCS) \
-		$(wildcard lszap/*.c) $(call pc,--libs,$(LSZAP_PKGS) $(LIB_PKGS)) -o $@
+		$(wildcard lszap/*.c) $(LOGRECORD_SRC) \
+		$(call pc,--libs,$(LSZAP_PKGS) $(LIB_PKGS)) -o $@
 
 $(ASAN_DIR)/chzap: $(LIB_SRCS) $(wildcard chzap/*.c chzap/*.h) \
 		include/zapconf.h libzapconf/internal.h
@@ -227,6 +248,7 @@ check: deps
 	@$(MAKE) --no-print-directory bats-asan
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory check-packages
 
 tools/bench-free: tools/bench-free.c $(LIB_SO)
 	$(call say,CC,$@)
@@ -239,10 +261,17 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(MKFIXTURE) tools/bench-free
 	@./tools/bench.sh
 
-install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installed
+# The doc directory gets README.md, docs/ and examples/ (as in the tree).
+DOC_FILES = README.md $(wildcard docs/*)
+EXAMPLE_FILES = $(shell find examples -type f 2>/dev/null | LC_ALL=C sort)
+
+install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installed \
+		systemd/zap-check.service
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(SYSTEMDPRESETDIR)
 	install -m 0755 lszap/lszap.installed $(DESTDIR)$(SBINDIR)/lszap
 	install -m 0755 chzap/chzap.installed $(DESTDIR)$(SBINDIR)/chzap
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME).0.0
@@ -252,6 +281,13 @@ install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installe
 	install -m 0644 libzapconf/libzapconf.pc $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
 	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
 	for c in completions/*; do install -m 0644 $$c $(DESTDIR)$(BASHCOMPDIR)/; done
+	for f in $(DOC_FILES); do install -m 0644 $$f $(DESTDIR)$(DOCDIR)/; done
+	for f in $(EXAMPLE_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DOCDIR)/$$f; done
+	install -m 0644 systemd/zap-check.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 systemd/50-zap.preset $(DESTDIR)$(SYSTEMDPRESETDIR)/
+	@# a real install: the new library is found at once
+	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG); fi
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lszap $(DESTDIR)$(SBINDIR)/chzap \
@@ -259,7 +295,38 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/libzapconf.so $(DESTDIR)$(INCLUDEDIR)/zapconf.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc \
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
-		$(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(notdir $(wildcard completions/*)))
+		$(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(notdir $(wildcard completions/*))) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOC_FILES))) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(EXAMPLE_FILES)) \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/zap-check.service \
+		$(DESTDIR)$(SYSTEMDPRESETDIR)/50-zap.preset
+	-find $(DESTDIR)$(DOCDIR) -depth -type d -empty -delete 2>/dev/null
+	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG); fi
+
+# make print-libdir: the LIBDIR make install uses (for scripts and tests).
+print-libdir:
+	@echo $(LIBDIR)
+
+# make dist: zap-VERSION.tar.gz of the committed tree (git archive).
+DIST := zap-$(VERSION)
+dist:
+	$(call say,DIST,$(DIST).tar.gz)
+	$(Q)git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD
+
+# make packages: Debian packages and RPMs from make dist's tarball, in
+# build-pkg/ (no tests run inside the package builds).
+packages: dist
+	@./tools/deps.sh $(DEPS_PACKAGES) -- rpm-build
+	@./tools/packages.sh $(DIST).tar.gz build-pkg
+
+# make check-packages: build the packages, install the Debian ones in a
+# throw-away root and run the installed tools, remove them (root only).
+DEPS_PACKAGES := debhelper dpkg-dev fakeroot lintian rpm
+check-packages: all $(MKFIXTURE)
+	@./tools/deps.sh $(DEPS_PACKAGES) -- rpm-build
+	@bats --print-output-on-failure tests/packaging
+
+.PHONY: print-libdir dist packages check-packages
 
 install-apsim: $(APSIM)
 	install -d $(DESTDIR)$(SBINDIR)
@@ -269,8 +336,9 @@ clean:
 	rm -f libzapconf/*.o libzapconf/*.so* libzapconf/libzapconf.pc \
 		lszap/*.o chzap/*.o $(TOOLS) lszap/lszap.installed \
 		chzap/chzap.installed $(MKFIXTURE) $(APSIM) tests/unit/zap-unit \
-		tests/unit/zap-unit-asan tools/bench-free
-	rm -rf $(ASAN_DIR)
+		tests/unit/zap-unit-asan tools/bench-free \
+		systemd/zap-check.service $(DIST).tar.gz
+	rm -rf $(ASAN_DIR) build-pkg
 
 # ------------------------------------------------------------------ fuzzing
 # make fuzz: libFuzzer targets of tests/fuzz/ under ASan+UBSan, FUZZ_SECONDS
