@@ -144,16 +144,12 @@ chzap/chzap.installed: $(CHZAP_OBJS) $(LIB_SO)
 	$(Q)$(CC) $(TOOL_LDFLAGS) $(CHZAP_OBJS) -Llibzapconf -lzapconf \
 		$(call pc,--libs,$(CHZAP_PKGS)) -o $@
 
-libzapconf/libzapconf.pc: libzapconf/libzapconf.pc.in Makefile
-	$(call say,GEN,$@)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@REQUIRES_PRIVATE@|$(LIB_PKGS)|' $< > $@
-
-# The boot-time check's unit, naming the installed lszap.
-systemd/zap-check.service: systemd/zap-check.service.in Makefile
-	$(call say,GEN,$@)
-	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|' $< > $@
+# libzapconf.pc and the boot-time check's unit (naming the installed
+# lszap) are made by make install, for the directories it installs to.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	-e 's|@REQUIRES_PRIVATE@|$(LIB_PKGS)|'
+UNIT_SED = sed -e 's|@SBINDIR@|$(SBINDIR)|'
 
 # --------------------------------------------------------- test programs
 $(MKFIXTURE): $(MACHINE_SRCS) tests/machine/mkfixture.c tests/machine/machine.h
@@ -265,8 +261,7 @@ bench: deps
 DOC_FILES = README.md $(wildcard docs/*)
 EXAMPLE_FILES = $(shell find examples -type f 2>/dev/null | LC_ALL=C sort)
 
-install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installed \
-		systemd/zap-check.service
+install: all lszap/lszap.installed chzap/chzap.installed
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
@@ -278,13 +273,15 @@ install: all libzapconf/libzapconf.pc lszap/lszap.installed chzap/chzap.installe
 	ln -sf $(LIB_SONAME).0.0 $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libzapconf.so
 	install -m 0644 include/zapconf.h $(DESTDIR)$(INCLUDEDIR)/zapconf.h
-	install -m 0644 libzapconf/libzapconf.pc $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
+	$(PC_SED) libzapconf/libzapconf.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
 	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
 	for c in completions/*; do install -m 0644 $$c $(DESTDIR)$(BASHCOMPDIR)/; done
 	for f in $(DOC_FILES); do install -m 0644 $$f $(DESTDIR)$(DOCDIR)/; done
 	for f in $(EXAMPLE_FILES); do \
 		install -D -m 0644 $$f $(DESTDIR)$(DOCDIR)/$$f; done
-	install -m 0644 systemd/zap-check.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(UNIT_SED) systemd/zap-check.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/zap-check.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/zap-check.service
 	install -m 0644 systemd/50-zap.preset $(DESTDIR)$(SYSTEMDPRESETDIR)/
 	@# a real install: the new library is found at once
 	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG); fi
@@ -307,11 +304,17 @@ uninstall:
 print-libdir:
 	@echo $(LIBDIR)
 
-# make dist: zap-VERSION.tar.gz of the committed tree (git archive).
+# make print-version: the version (for scripts and tests).
+print-version:
+	@echo $(VERSION)
+
+# make dist: zap-VERSION.tar.gz of the committed tree (git archive);
+# DIST_OUT= names another file.
 DIST := zap-$(VERSION)
+DIST_OUT ?= $(DIST).tar.gz
 dist:
-	$(call say,DIST,$(DIST).tar.gz)
-	$(Q)git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD
+	$(call say,DIST,$(DIST_OUT))
+	$(Q)git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST_OUT) HEAD
 
 # make packages: Debian packages and RPMs from make dist's tarball, in
 # build-pkg/ (no tests run inside the package builds).
@@ -326,7 +329,7 @@ check-packages: all $(MKFIXTURE)
 	@./tools/deps.sh $(DEPS_PACKAGES) -- rpm-build
 	@bats --print-output-on-failure tests/packaging
 
-.PHONY: print-libdir dist packages check-packages
+.PHONY: print-libdir print-version dist packages check-packages
 
 install-apsim: $(APSIM)
 	install -d $(DESTDIR)$(SBINDIR)
@@ -337,7 +340,7 @@ clean:
 		lszap/*.o chzap/*.o $(TOOLS) lszap/lszap.installed \
 		chzap/chzap.installed $(MKFIXTURE) $(APSIM) tests/unit/zap-unit \
 		tests/unit/zap-unit-asan tools/bench-free \
-		systemd/zap-check.service $(DIST).tar.gz
+		$(DIST).tar.gz
 	rm -rf $(ASAN_DIR) build-pkg
 
 # ------------------------------------------------------------------ fuzzing

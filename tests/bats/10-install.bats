@@ -66,6 +66,9 @@ setup() {
 	run cat "$BATS_TEST_TMPDIR/ldconfig.log"
 	assert_output ran
 	[ -f "$P/sbin/lszap" ]
+	# the unit names the lszap of this install
+	run cat "$P/unit/zap-check.service"
+	assert_line "ExecStart=$P/sbin/lszap --check --log"
 	rm "$BATS_TEST_TMPDIR/ldconfig.log"
 	make -s -C "$ZAP_TOP" install PREFIX=/usr DESTDIR="$BATS_TEST_TMPDIR/d2" \
 		LDCONFIG="$BATS_TEST_TMPDIR/ldconfig" > /dev/null
