@@ -300,13 +300,10 @@ uninstall:
 	-find $(DESTDIR)$(DOCDIR) -depth -type d -empty -delete 2>/dev/null
 	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG); fi
 
-# make print-libdir: the LIBDIR make install uses (for scripts and tests).
-print-libdir:
-	@echo $(LIBDIR)
-
-# make print-version: the version (for scripts and tests).
-print-version:
-	@echo $(VERSION)
+# make print-VAR: the value of VAR (LIBDIR, VERSION, SYSTEMDUNITDIR...) as
+# make install uses it, for scripts and tests.
+print-%:
+	@echo $($*)
 
 # make dist: zap-VERSION.tar.gz of the committed tree (git archive);
 # DIST_OUT= names another file.
@@ -324,12 +321,12 @@ packages: dist
 
 # make check-packages: build the packages, install the Debian ones in a
 # throw-away root and run the installed tools, remove them (root only).
-DEPS_PACKAGES := debhelper dpkg-dev fakeroot lintian rpm
+DEPS_PACKAGES := debhelper dpkg-dev fakeroot lintian rpm systemd
 check-packages: all $(MKFIXTURE)
 	@./tools/deps.sh $(DEPS_PACKAGES) -- rpm-build
 	@bats --print-output-on-failure tests/packaging
 
-.PHONY: print-libdir print-version dist packages check-packages
+.PHONY: dist packages check-packages
 
 install-apsim: $(APSIM)
 	install -d $(DESTDIR)$(SBINDIR)

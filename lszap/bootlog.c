@@ -2,9 +2,11 @@
 /*
  * bootlog.c - lszap --check --log, the boot-time check (zap-check.service):
  * one system log record per problem --check shows (MESSAGE_ID
- * LOG_ID_CHECK_PROBLEM, its kind, APQNs, mdevs and file), then one summary
- * record (LOG_ID_CHECK_SUMMARY) with the counts and the exit code. Without
- * --log lszap logs nothing. Sent by chzap/logrecord.c.
+ * LOG_ID_CHECK_PROBLEM, its kind, APQNs, mdevs and file), one per mdev
+ * whose definition autostarts but that is not active (kind not-started:
+ * mdevctl's autostart failed, an error for --log), then one summary record
+ * (LOG_ID_CHECK_SUMMARY) with the counts and the exit code. Without --log
+ * lszap logs nothing. Sent by chzap/logrecord.c.
  *
  * Copyright zap developers 2026
  */
@@ -69,9 +71,28 @@ static void log_problem(const struct zap_problem *p, bool *warned)
 	send(&r, error ? LOG_ERR : LOG_INFO, warned);
 }
 
+/* Log the autostart mdev model->mdevs[@index], which is not active. */
+static void log_not_started(const struct zap_model *model, size_t index,
+			    bool *warned)
+{
+	const struct zap_mdev *m = &model->mdevs[index];
+	const char *path = model->definitions[m->definition].path;
+	struct log_record r = { 0 };
+
+	log_record_add(&r, "MESSAGE",
+		       PROGRAM " --check: not-started: mdev %s is not active, but its definition %s autostarts: mdevctl's autostart failed or has not run",
+		       m->uuid, path);
+	log_record_add(&r, "MESSAGE_ID", LOG_ID_CHECK_PROBLEM);
+	log_record_add(&r, "ZAP_PROBLEM", "not-started");
+	log_record_add(&r, "ZAP_MDEV", "%s", m->uuid);
+	log_record_add(&r, "ZAP_PATH", "%s", path);
+	send(&r, LOG_ERR, warned);
+}
+
 /*
- * --log: one record per problem shown, then the summary with @status;
- * returns @status. Nothing without --log.
+ * --log: one record per problem shown and per autostart mdev not active,
+ * then the summary; returns @status, 3 when an mdev did not start.
+ * Nothing without --log.
  */
 int bootlog_record(struct lszap *l, int status)
 {
@@ -90,6 +111,18 @@ int bootlog_record(struct lszap *l, int status)
 		log_problem(p, &warned);
 		shown++;
 		errors += zap_problem_kind_is_error(p->kind);
+	}
+	for (size_t i = 0; i < l->model->nr_mdevs; i++) {
+		const struct zap_mdev *m = &l->model->mdevs[i];
+
+		if (m->active || !describe_mdev_autostart(l->model, m) ||
+		    !filter_mdev(l, (int)i))
+			continue;
+		log_not_started(l->model, i, &warned);
+		shown++;
+		errors++;
+		if (status == 0)
+			status = ZAP_STATUS_REFUSED;
 	}
 	if (shown)
 		log_record_add(&r, "MESSAGE",

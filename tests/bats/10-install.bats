@@ -11,7 +11,7 @@ load helper
 
 setup_file() {
 	D="$BATS_FILE_TMPDIR/dest"
-	L=$(make -s --no-print-directory -C "$BATS_TEST_DIRNAME/../.." print-libdir PREFIX=/usr)
+	L=$(make -s --no-print-directory -C "$BATS_TEST_DIRNAME/../.." print-LIBDIR PREFIX=/usr)
 	export D L
 	make -s -C "$BATS_TEST_DIRNAME/../.." install DESTDIR="$D" PREFIX=/usr \
 		> "$BATS_FILE_TMPDIR/install.log" 2>&1
@@ -35,8 +35,8 @@ setup() {
 	[ -f "$D/usr/share/doc/zap/README.md" ]
 	[ -f "$D/usr/share/doc/zap/hostile-input.md" ]
 	[ -f "$D/usr/share/doc/zap/examples/ansible/provision-crypto.yml" ]
-	unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
-	presetdir=$(pkg-config --variable=systemdsystempresetdir systemd)
+	unitdir=$(make -s --no-print-directory -C "$ZAP_TOP" print-SYSTEMDUNITDIR PREFIX=/usr)
+	presetdir=$(make -s --no-print-directory -C "$ZAP_TOP" print-SYSTEMDPRESETDIR PREFIX=/usr)
 	run cat "$D$unitdir/zap-check.service"
 	assert_line "ExecStart=/usr/sbin/lszap --check --log"
 	run cat "$D$presetdir/50-zap.preset"
@@ -53,7 +53,7 @@ setup() {
 	if command -v dpkg-architecture > /dev/null; then
 		[ "$L" = "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)" ]
 	fi
-	run make -s --no-print-directory -C "$ZAP_TOP" print-libdir PREFIX=/opt/z LIBDIR=/opt/z/lib64
+	run make -s --no-print-directory -C "$ZAP_TOP" print-LIBDIR PREFIX=/opt/z LIBDIR=/opt/z/lib64
 	assert_output /opt/z/lib64
 }
 

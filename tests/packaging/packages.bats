@@ -16,7 +16,7 @@ setup_file() {
 	export TOP
 	[ "$(id -u)" -eq 0 ] || return 0
 	git -C "$TOP" rev-parse --git-dir > /dev/null 2>&1 || return 0
-	VERSION=$(make -s --no-print-directory -C "$TOP" print-version)
+	VERSION=$(make -s --no-print-directory -C "$TOP" print-VERSION)
 	TARBALL="$BATS_FILE_TMPDIR/zap-$VERSION.tar.gz"
 	PKG="$BATS_FILE_TMPDIR/pkg"
 	export VERSION TARBALL PKG
