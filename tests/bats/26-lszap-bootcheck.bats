@@ -129,3 +129,18 @@ problem_machine() {
 	assert_success
 	assert_output ""
 }
+
+@test "lszap.8 documents --log, both MESSAGE_IDs, every field of the records, and ZAP_LOG_FILE" {
+	command -v man > /dev/null || skip "man is not installed"
+	text=$(MANWIDTH=200 man -l "$ZAP_TOP/man/lszap.8" 2> /dev/null)
+	section=$(sed -n '/Boot-time check (--check --log)/,/Free view/p' <<< "$text")
+	for id in $PROBLEM $SUMMARY; do
+		grep -q "^       $id\$" <<< "$section" || { echo "MESSAGE_ID $id not documented"; return 1; }
+	done
+	for field in $(grep -oE '"ZAP_[A-Z_]+"' "$ZAP_TOP/lszap/bootlog.c" | tr -d '"' | sort -u); do
+		grep -q "$field" <<< "$section" || { echo "field $field not documented"; return 1; }
+	done
+	grep -q "not-started" <<< "$section"
+	run bash -c "sed -n '/^ENVIRONMENT/,/^FILES/p' <<< \"\$0\"" "$text"
+	assert_line "       ZAP_LOG_FILE"
+}

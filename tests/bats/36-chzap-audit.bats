@@ -220,3 +220,18 @@ chzap_logging_to() {
 	# <facility authpriv (10) * 8 + warning (4)>
 	assert_line --regexp "^<84>.* chzap\\[[0-9]+\\]: chzap run by uid $(id -u): refused: mdev $A would share APQNs with mdev $B: 06.0004 \\[MESSAGE_ID=$REFUSED; ZAP_COMMAND_LINE=.* -m $A -a 6 -d 4; ZAP_UID=$(id -u); ZAP_MDEV=$A; ZAP_REFUSAL=shared-apqn: .*; ZAP_EXIT_CODE=3\\]\$"
 }
+
+@test "chzap.8 documents every MESSAGE_ID and every field of chzap's records, and ZAP_LOG_FILE" {
+	command -v man > /dev/null || skip "man is not installed"
+	text=$(MANWIDTH=200 man -l "$ZAP_TOP/man/chzap.8" 2> /dev/null |
+		sed -n '/^AUDIT TRAIL/,/^JSON OUTPUT/p')
+	for id in $CHANGED $REFUSED $FAILED; do
+		grep -q "^       $id\$" <<< "$text" || { echo "MESSAGE_ID $id not documented"; return 1; }
+	done
+	for field in $(grep -oE '"ZAP_[A-Z_]+"' "$ZAP_TOP/chzap/audit.c" | tr -d '"' | sort -u); do
+		grep -qE "^       ([A-Z_]+, )*$field(,|\$)" <<< "$text" ||
+			{ echo "field $field not documented"; return 1; }
+	done
+	run bash -c "MANWIDTH=200 man -l '$ZAP_TOP/man/chzap.8' 2>/dev/null | sed -n '/^ENVIRONMENT/,/^FILES/p'"
+	assert_line "       ZAP_LOG_FILE"
+}
