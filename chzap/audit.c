@@ -165,14 +165,14 @@ static void add_message(struct log_record *r, const struct zap_plan *plan,
 			int status, const char *error, const char *sudo_user)
 {
 	char who[128];
-	size_t moved = 0;
+	size_t moved;
 
 	snprintf(who, sizeof(who), PROGRAM " run by uid %u%s%s",
 		 (unsigned int)getuid(), sudo_user ? " (sudo by " : "",
 		 sudo_user ? sudo_user : "");
 	if (sudo_user)
 		strncat(who, ")", sizeof(who) - strlen(who) - 1);
-	if (status == ZAP_STATUS_OK) {
+	if (status == ZAP_STATUS_OK && plan) {
 		moved = plan->nr_to_vfio + plan->nr_to_host +
 			plan->nr_assigned + plan->nr_unassigned;
 		log_record_add(r, "MESSAGE",
