@@ -319,6 +319,11 @@ packages: dist
 	@./tools/deps.sh $(DEPS_PACKAGES) -- rpm-build
 	@./tools/packages.sh $(DIST).tar.gz build-pkg
 
+# make symbols: debian/libzapconf0.symbols from the library's exports (after
+# adding or removing a zap_* function; see tools/symbols.sh).
+symbols: $(LIB_SO)
+	@./tools/symbols.sh $(LIB_SO) $(VERSION) debian/libzapconf0.symbols
+
 # make check-packages: build the packages, install the Debian ones in a
 # throw-away root and run the installed tools, remove them (root only).
 DEPS_PACKAGES := debhelper dpkg-dev fakeroot lintian rpm systemd
@@ -326,7 +331,7 @@ check-packages: all $(MKFIXTURE)
 	@./tools/deps.sh $(DEPS_PACKAGES) -- rpm-build
 	@bats --print-output-on-failure tests/packaging
 
-.PHONY: dist packages check-packages
+.PHONY: dist packages check-packages symbols
 
 install-apsim: $(APSIM)
 	install -d $(DESTDIR)$(SBINDIR)

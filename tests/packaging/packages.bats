@@ -95,6 +95,7 @@ setup() {
 	local exported=$output
 	run bash -c "sed -n 's/^ \\([^@ ]*\\)@.*/\\1/p' '$TOP/debian/libzapconf0.symbols' | LC_ALL=C sort"
 	[ "$output" = "$exported" ] || {
+		echo "the library exports (<) and debian/libzapconf0.symbols lists (>) differ; run make symbols:"
 		diff <(echo "$exported") <(echo "$output")
 		false
 	}
