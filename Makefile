@@ -284,7 +284,8 @@ install: all lszap/lszap.installed chzap/chzap.installed
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/zap-check.service
 	install -m 0644 systemd/50-zap.preset $(DESTDIR)$(SYSTEMDPRESETDIR)/
 	@# a real install: the new library is found at once
-	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG); fi
+	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG) || \
+		echo "warning: $(LDCONFIG) failed: run it as root" >&2; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lszap $(DESTDIR)$(SBINDIR)/chzap \
@@ -298,7 +299,8 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDUNITDIR)/zap-check.service \
 		$(DESTDIR)$(SYSTEMDPRESETDIR)/50-zap.preset
 	-find $(DESTDIR)$(DOCDIR) -depth -type d -empty -delete 2>/dev/null
-	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG); fi
+	if [ -z "$(DESTDIR)" ]; then $(LDCONFIG) || \
+		echo "warning: $(LDCONFIG) failed: run it as root" >&2; fi
 
 # make print-VAR: the value of VAR (LIBDIR, VERSION, SYSTEMDUNITDIR...) as
 # make install uses it, for scripts and tests.
