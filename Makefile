@@ -68,6 +68,9 @@ LIB_SO := libzapconf/$(LIB_SONAME)
 LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden $(call pc,--cflags,$(LIB_PKGS))
 LIB_LIBS = $(call pc,--libs,$(LIB_PKGS))
 
+# the static library, for programs linked with pkg-config --static
+LIB_A := libzapconf/libzapconf.a
+
 # ------------------------------------------------------------------ tools
 TOOLS := lszap/lszap chzap/chzap
 LSZAP_PKGS := popt json-c smartcols libudev libsystemd
@@ -111,6 +114,11 @@ $(LIB_SO): $(LIB_OBJS) libzapconf/libzapconf.map
 		-Wl,--version-script=libzapconf/libzapconf.map $(HARDEN_LDFLAGS) \
 		$(LDFLAGS) $(LIB_OBJS) $(LIB_LIBS) -o $@
 	$(Q)ln -sf $(LIB_SONAME) libzapconf/libzapconf.so
+
+$(LIB_A): $(LIB_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $(LIB_OBJS)
 
 lszap/%.o: lszap/%.c include/zapconf.h $(wildcard lszap/*.h)
 	$(call say,CC,$@)
@@ -261,7 +269,7 @@ bench: deps
 DOC_FILES = README.md $(wildcard docs/*)
 EXAMPLE_FILES = $(shell find examples -type f 2>/dev/null | LC_ALL=C sort)
 
-install: all lszap/lszap.installed chzap/chzap.installed
+install: all $(LIB_A) lszap/lszap.installed chzap/chzap.installed
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
@@ -272,6 +280,7 @@ install: all lszap/lszap.installed chzap/chzap.installed
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME).0.0
 	ln -sf $(LIB_SONAME).0.0 $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libzapconf.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libzapconf.a
 	install -m 0644 include/zapconf.h $(DESTDIR)$(INCLUDEDIR)/zapconf.h
 	$(PC_SED) libzapconf/libzapconf.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc
@@ -290,7 +299,8 @@ install: all lszap/lszap.installed chzap/chzap.installed
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/lszap $(DESTDIR)$(SBINDIR)/chzap \
 		$(DESTDIR)$(LIBDIR)/$(LIB_SONAME).0.0 $(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
-		$(DESTDIR)$(LIBDIR)/libzapconf.so $(DESTDIR)$(INCLUDEDIR)/zapconf.h \
+		$(DESTDIR)$(LIBDIR)/libzapconf.so $(DESTDIR)$(LIBDIR)/libzapconf.a \
+		$(DESTDIR)$(INCLUDEDIR)/zapconf.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/libzapconf.pc \
 		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
 		$(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(notdir $(wildcard completions/*))) \
@@ -340,7 +350,7 @@ install-apsim: $(APSIM)
 	install -m 0755 $(APSIM) $(DESTDIR)$(SBINDIR)/apsim
 
 clean:
-	rm -f libzapconf/*.o libzapconf/*.so* libzapconf/libzapconf.pc \
+	rm -f libzapconf/*.o libzapconf/*.so* libzapconf/*.a libzapconf/libzapconf.pc \
 		lszap/*.o chzap/*.o $(TOOLS) lszap/lszap.installed \
 		chzap/chzap.installed $(MKFIXTURE) $(APSIM) tests/unit/zap-unit \
 		tests/unit/zap-unit-asan tools/bench-free \

@@ -73,6 +73,7 @@ setup() {
 	assert_output --partial " ./usr/include/zapconf.h"
 	assert_output --partial " ./usr/lib/$MULTIARCH/libzapconf.so -> libzapconf.so.0"
 	assert_output --partial " ./usr/lib/$MULTIARCH/pkgconfig/libzapconf.pc"
+	assert_output --partial " ./usr/lib/$MULTIARCH/libzapconf.a"
 }
 
 @test "Debian packages: Depends come from shlibs; the library ships its symbols file" {
