@@ -4,7 +4,8 @@
 # record per run that writes (MESSAGE_ID bed4574c...), is refused
 # (c76e3849...) or fails (de7019d5...), with the command line, the uid,
 # SUDO_USER, the mdev, the APQNs that changed owner, every write and its
-# result, the refusals, the error and the exit code; no record for a dry
+# result, the refusals, the error and the exit code (--recover included);
+# no record for a dry
 # run, a request already in effect, --help or --version; lszap logs
 # nothing. The records go to the file ZAP_LOG_FILE names (helper.bash sets
 # it for every test); the last tests take the real paths, the journal's
@@ -234,4 +235,36 @@ chzap_logging_to() {
 	done
 	run bash -c "MANWIDTH=200 man -l '$ZAP_TOP/man/chzap.8' 2>/dev/null | sed -n '/^ENVIRONMENT/,/^FILES/p'"
 	assert_line "       ZAP_LOG_FILE"
+}
+
+@test "audit: --recover that writes is one changed record with each write it made" {
+	zap_tree - <<-EOF
+	kernel ap_config=no
+	bus aqmask=0-3,5-70,72-255
+	adapter 6 hwtype=14 mode=ep11 domains=1,2,4,0x47
+	mdev $A adapters=none domains=none control=none
+	EOF
+	dir=$(zap_mdev_dir "$A")
+	mkdir -p "$ZAP_ROOT/run/zap"
+	# the journal of a dead chzap that assigned adapter 6 and stopped
+	{
+		printf 'zap-journal 1\npid %s\nchange assign %s\n' "$(dead_pid)" "$A"
+		printf 'write %s\t%s\t%s\t%s\n' \
+			"$dir/assign_adapter" 0x06 "$dir/unassign_adapter" 0x06 \
+			"$dir/assign_domain" 0x0047 "$dir/unassign_domain" 0x0047
+		printf 'done 0\n'
+	} > "$ZAP_ROOT/run/zap/journal"
+	run chzap --recover
+	assert_success
+	[ "$(records)" -eq 1 ]
+	run cat "$LOG"
+	assert_line "MESSAGE_ID=$CHANGED"
+	assert_line "ZAP_COMMAND_LINE=chzap --recover"
+	assert_line "ZAP_WRITE=echo 0x0047 > $dir/unassign_domain: ok"
+	assert_line "ZAP_WRITE=echo 0x06 > $dir/unassign_adapter: ok"
+	assert_line "ZAP_EXIT_CODE=0"
+	# nothing left to recover: no record
+	run chzap --recover
+	assert_success
+	[ "$(records)" -eq 1 ]
 }
