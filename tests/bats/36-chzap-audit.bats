@@ -5,12 +5,11 @@
 # (c76e3849...) or fails (de7019d5...), with the command line, the uid,
 # SUDO_USER, the mdev, the APQNs that changed owner, every write and its
 # result, the refusals, the error and the exit code (--recover included);
-# no record for a dry
-# run, a request already in effect, --help or --version; lszap logs
-# nothing. The records go to the file ZAP_LOG_FILE names (helper.bash sets
-# it for every test); the last tests take the real paths, the journal's
-# native protocol and syslog's /dev/log, to sockets of the test in a
-# private mount namespace (root only).
+# no record for a dry run, a request already in effect, --help or
+# --version; lszap logs nothing. The records go to the file ZAP_LOG_FILE
+# names (helper.bash sets it for every test); two tests take the real
+# paths, the journal's native protocol and syslog's /dev/log, to sockets
+# of the test in a private mount namespace (root only).
 
 bats_require_minimum_version 1.5.0
 
