@@ -76,21 +76,22 @@ static void add_command_line(struct log_record *r)
 static void add_apqns(struct log_record *r, const char *name, size_t count,
 		      const uint16_t *apqns)
 {
-	char *text;
-	char apqn[ZAP_APQN_STRLEN];
+	char *text, *end;
 
 	if (!count)
 		return;
+	/* "AA.DDDD" and a space or the final NUL: ZAP_APQN_STRLEN each */
 	text = calloc(count, ZAP_APQN_STRLEN);
 	if (!text) {
 		r->failed = true;
 		return;
 	}
+	end = text;
 	for (size_t i = 0; i < count; i++) {
-		zap_apqn_print(apqns[i] >> 8, apqns[i] & 0xff, apqn);
 		if (i)
-			strcat(text, " ");
-		strcat(text, apqn);
+			*end++ = ' ';
+		zap_apqn_print(apqns[i] >> 8, apqns[i] & 0xff, end);
+		end += strlen(end);
 	}
 	log_record_add(r, name, "%s", text);
 	free(text);

@@ -20,21 +20,22 @@
 /* ZAP_APQNS=AA.DDDD ... of problem @p, when it names APQNs. */
 static void add_apqns(struct log_record *r, const struct zap_problem *p)
 {
-	char apqn[ZAP_APQN_STRLEN];
-	char *text;
+	char *text, *end;
 
 	if (!p->nr_apqns)
 		return;
+	/* "AA.DDDD" and a space or the final NUL: ZAP_APQN_STRLEN each */
 	text = calloc(p->nr_apqns, ZAP_APQN_STRLEN);
 	if (!text) {
 		r->failed = true;
 		return;
 	}
+	end = text;
 	for (size_t i = 0; i < p->nr_apqns; i++) {
-		zap_apqn_print(p->apqns[i] >> 8, p->apqns[i] & 0xff, apqn);
 		if (i)
-			strcat(text, " ");
-		strcat(text, apqn);
+			*end++ = ' ';
+		zap_apqn_print(p->apqns[i] >> 8, p->apqns[i] & 0xff, end);
+		end += strlen(end);
 	}
 	log_record_add(r, "ZAP_APQNS", "%s", text);
 	free(text);
