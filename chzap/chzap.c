@@ -22,6 +22,7 @@
 
 #include <popt.h>
 
+#include "audit.h"
 #include "chzap.h"
 
 /* Option codes: the short option letter, or 0x100 and up for long-only. */
@@ -178,6 +179,7 @@ usage_error(const struct chzap *c, const char *fmt, ...)
 	fputs("Try '" PROGRAM " --help' for more information.\n", stderr);
 	if (c->json)
 		report_json(c, NULL, ZAP_STATUS_USAGE, message);
+	audit_record(c, NULL, ZAP_STATUS_USAGE, message);
 	exit(ZAP_STATUS_USAGE);
 }
 
@@ -198,6 +200,7 @@ fail(const struct chzap *c, const struct zap_error *err)
 		      stderr);
 	if (c->json)
 		report_json(c, NULL, status, message);
+	audit_record(c, NULL, status, message);
 	exit(status);
 }
 
@@ -716,6 +719,7 @@ static int refused(const struct chzap *c, const struct zap_plan *plan)
 		report_json(c, plan, ZAP_STATUS_REFUSED, NULL);
 	else
 		report_refusals(plan);
+	audit_record(c, plan, ZAP_STATUS_REFUSED, NULL);
 	return ZAP_STATUS_REFUSED;
 }
 
@@ -789,6 +793,7 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 			   strerror(err.errnum));
 	}
 	report_signal(c, rc == 0);
+	audit_record(c, *plan, status, rc == 0 ? NULL : err.message);
 	return status;
 }
 
@@ -824,6 +829,7 @@ static int recover(const struct chzap *c, const struct zap_paths *paths)
 				   strerror(err.errnum));
 	}
 	report_signal(c, rc == 0);
+	audit_record(c, plan, status, rc ? err.message : NULL);
 	zap_plan_free(plan);
 	return status;
 }
@@ -882,6 +888,7 @@ int main(int argc, const char **argv)
 	struct cmdline cmd = { 0 };
 	int rc;
 
+	audit_start(argc, argv);
 	c.change.kind = ZAP_CHANGE_ASSIGN;
 	c.change.scope = ZAP_SCOPE_LIVE;
 	c.json = json_requested(argc, argv);

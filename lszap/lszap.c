@@ -46,6 +46,7 @@ enum {
 	OPT_WATCH = 0x108,
 	OPT_INTERVAL = 0x109,
 	OPT_EXPORT = 0x10a,
+	OPT_LOG = 0x10b,
 };
 
 static struct poptOption view_options[] = {
@@ -61,6 +62,8 @@ static struct poptOption view_options[] = {
 	  "picture: domains x adapters, who owns each APQN", NULL },
 	{ "check", '\0', POPT_ARG_NONE, NULL, OPT_CHECK,
 	  "audit the configuration; exit 3 if a problem is found", NULL },
+	{ "log", '\0', POPT_ARG_NONE, NULL, OPT_LOG,
+	  "with --check: log each problem to the system log", NULL },
 	{ "free", '\0', POPT_ARG_NONE, NULL, OPT_FREE,
 	  "the APQNs an mdev could take now (with -x: as a picture)", NULL },
 	{ "libvirt", '\0', POPT_ARG_STRING, NULL, OPT_LIBVIRT,
@@ -290,6 +293,9 @@ static poptContext parse_command_line(struct lszap *l, struct cmdline *c,
 		case OPT_CHECK:
 			set_view(l, c, VIEW_CHECK);
 			break;
+		case OPT_LOG:
+			l->log = true;
+			break;
 		case OPT_FREE:
 			l->free = true;
 			break;
@@ -455,6 +461,8 @@ static void check_combinations(struct lszap *l, const struct cmdline *c)
 	resolve_free(l, c);
 	check_watch(l, c);
 	check_export(l, c);
+	if (l->log && l->view != VIEW_CHECK)
+		lszap_usage_error("--log requires --check");
 	view = view_option_names[l->view];
 	table = view_is_table(l->view);
 	if (l->view == VIEW_LIBVIRT && filter)
@@ -618,7 +626,7 @@ static int run(struct lszap *l)
 	if (l->watch)
 		return watch_follow(l);
 	if (l->view == VIEW_CHECK)
-		return rc ? rc : check_status(l);
+		return bootlog_record(l, rc ? rc : check_status(l));
 	return rc ? rc : unreadable;
 }
 

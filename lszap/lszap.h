@@ -104,6 +104,7 @@ struct lszap_watch {
  * @watch: --watch was given; @watcher: its state.
  * @problems: zap_rules_check() result, when the view needs it
  *	(@have_problems).
+ * @log: --log: --check logs each problem to the system log (bootlog.c).
  */
 struct lszap {
 	enum lszap_view view;
@@ -126,6 +127,7 @@ struct lszap {
 	bool free;
 	bool watch;
 	bool have_problems;
+	bool log;
 };
 
 /* ------------------------------------------------------------- lszap.c */
@@ -139,6 +141,11 @@ lszap_usage_error(const char *fmt, ...);
 void __attribute__((noreturn)) lszap_fail(const struct zap_error *err);
 /* Print "lszap: out of memory", exit 2. */
 void __attribute__((noreturn)) lszap_oom(void);
+
+/* ----------------------------------------------------------- bootlog.c */
+
+/* --log: log every problem shown and a summary; returns @status. */
+int bootlog_record(struct lszap *l, int status);
 
 /* ------------------------------------------------------------ filter.c */
 

@@ -18,6 +18,9 @@ zap_common_setup() {
 	MKFIXTURE="$ZAP_TOP/tests/machine/mkfixture"
 	MACHINES="$ZAP_TOP/tests/machine"
 	unset SYSFS_ROOT ZAP_ROOT
+	# chzap's audit records and lszap --log's go to the test, never to
+	# the machine's log
+	export ZAP_LOG_FILE="$BATS_TEST_TMPDIR/zap-log"
 }
 
 # zap_tree DESC-FILE|- : build a fixture tree from a description file (or
