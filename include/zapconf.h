@@ -605,10 +605,21 @@ const char *zap_problem_kind_name(enum zap_problem_kind kind);
 /* false for informational kinds (not-in-config). */
 bool zap_problem_kind_is_error(enum zap_problem_kind kind);
 
+/* What an mdev named by a problem is, as a holder of APQNs. */
+enum zap_holder {
+	ZAP_HOLDER_NONE,      /* not named, or not about its APQNs */
+	ZAP_HOLDER_MDEV,      /* the active mdev (its sysfs matrix) */
+	ZAP_HOLDER_AUTOSTART, /* its valid autostart mdevctl definition */
+	ZAP_HOLDER_MANUAL,    /* its valid manual mdevctl definition */
+};
+
 /**
  * struct zap_problem - one violation, with every culprit.
  * @apqns: (adapter << 8) | domain, ascending.
  * @mdevs: UUIDs of the mdevs or definitions involved (0 to 2).
+ * @holders: for each of @mdevs, which side of it the problem is about
+ *           (the active mdev, or its definition), ZAP_HOLDER_NONE when the
+ *           problem is not about what it holds (drift of a file, ...).
  * @path: the file involved, "" if none.
  */
 struct zap_problem {
@@ -618,6 +629,7 @@ struct zap_problem {
 	uint16_t *apqns;
 	unsigned int nr_mdevs;
 	char mdevs[2][ZAP_UUID_STRLEN];
+	enum zap_holder holders[2];
 	char path[700];
 };
 
@@ -775,6 +787,47 @@ int zap_plan_build(const struct zap_model *model,
 		   const struct zap_change *change, struct zap_plan **plan,
 		   struct zap_error *err);
 void zap_plan_free(struct zap_plan *plan);
+
+/**
+ * zap_model_whatif - the configuration @change would make: a copy of @model
+ * with the change applied, as zap_plan_build() would write it. The live
+ * side (unless ZAP_SCOPE_PERSISTENT) edits apmask/aqmask or the mdev (its
+ * matrix and control domains; CREATE adds it, REMOVE leaves only its
+ * definition); the persistent side (unless ZAP_SCOPE_LIVE) edits the
+ * definition (made from the active assignment, "start": "auto", when
+ * missing; REMOVE drops it; AUTOSTART sets "start") or the masks of
+ * 41-ap.rules (the file's, else the active ones, edited; gone when all
+ * masks are all ones). An invalid definition is left as it is.
+ * @change: as for zap_plan_build(), with the UUID of an mdev change set.
+ * @after: receives the new model; free it with zap_model_free().
+ * Returns: 0; -EINVAL (no UUID for an mdev change: USAGE); -ENOMEM.
+ */
+int zap_model_whatif(const struct zap_model *model,
+		     const struct zap_change *change, struct zap_model **after,
+		     struct zap_error *err);
+
+/**
+ * zap_change_verdict - judge a change by the problems it adds: audit
+ * @before and @after (zap_model_whatif()) with zap_rules_check(); every
+ * problem of @after that @before does not have (or with APQNs it did not
+ * name) is judged by the verdict table, which follows the audit's
+ * severities:
+ *   shared-apqn, host-apqn, boot-conflict,
+ *   control-without-usage, id-above-max      refused
+ *   manual-overlap; drift that names APQNs    warned
+ *   everything else                           not the change's business
+ * Each refusal or warning names, in the change's words ("mdev A would
+ * share APQNs with mdev B"), the mdev the change is about (@change->uuid)
+ * first, then every other culprit mdev, and the new APQNs only. A culprit
+ * named both as host-apqn and boot-conflict is listed once.
+ * @refusals, @warnings: problems are appended (not cleared first).
+ * Returns: 0; -ENOMEM.
+ */
+int zap_change_verdict(const struct zap_model *before,
+		       const struct zap_model *after,
+		       const struct zap_change *change,
+		       struct zap_problems *refusals,
+		       struct zap_problems *warnings, struct zap_error *err);
 
 /* The enum zap_load bits zap_plan_build() needs for a change of @kind. */
 unsigned int zap_change_load_flags(enum zap_change_kind kind);

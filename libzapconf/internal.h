@@ -112,9 +112,28 @@ int zap_problems_add(struct zap_problems *problems, enum zap_problem_kind kind,
 		     const struct zap_apqn_list *list, const char *fmt, ...)
 	ZAP_PRINTF(8, 9);
 
+/* Order two APQN numbers (uint16_t), for qsort() and bsearch(). */
+int zap_apqn_cmp(const void *x, const void *y);
+
 /* "01.0006 01.0007 ... and 12 more" for messages. */
 void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
 		      size_t count);
+
+/* ----------------------------------------------------- whatif.c, verdict.c */
+
+/* A deep copy of @src with room for one more mdev and definition. */
+int zap_model_copy(const struct zap_model *src, struct zap_model **copy);
+
+/* Room for any label zap_mdev_label() writes. */
+#define ZAP_LABEL_LEN 96
+
+/*
+ * zap_mdev_label - how every message names an mdev: "mdev UUID",
+ * "autostart definition UUID" (@mdevctl: "autostart definition (mdevctl)
+ * UUID"), "manual definition UUID", into @buf. Returns: @buf.
+ */
+char *zap_mdev_label(char *buf, size_t size, enum zap_holder holder,
+		     bool mdevctl, const char *uuid);
 
 /* --------------------------------------------------------------- journal.c */
 

@@ -27,9 +27,7 @@
 
 /*
  * What a plan is being built from. @live: the change writes sysfs;
- * @persistent: it rewrites the persistent configuration. The persistent
- * checks collect their problems in @p_refusals and @p_warnings, merged into
- * the plan without the ones the live checks named already.
+ * @persistent: it rewrites the persistent configuration.
  */
 struct builder {
 	const struct zap_model *model;
@@ -37,7 +35,6 @@ struct builder {
 	struct zap_error *err;
 	bool live, persistent;
 	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
-	struct zap_problems p_refusals, p_warnings;
 };
 
 /* The enum zap_load bits a change of @kind needs. */
@@ -168,81 +165,6 @@ static int check_maxima(struct builder *b, const struct zap_change *c)
 	return 0;
 }
 
-/* Does @m count against @uuid: another active mdev or auto definition? */
-static bool other_holder(const struct zap_model *model,
-			 const struct zap_mdev *m, const char *uuid,
-			 const struct zap_apqn_set **set, const char **what)
-{
-	if (strcmp(m->uuid, uuid) == 0)
-		return false;
-	if (m->active) {
-		*set = &m->matrix;
-		*what = "mdev";
-		return true;
-	}
-	if (m->definition >= 0 && model->definitions[m->definition].valid &&
-	    model->definitions[m->definition].autostart) {
-		*set = &model->definitions[m->definition].matrix;
-		*what = "autostart definition (mdevctl)";
-		return true;
-	}
-	return false;
-}
-
-/* Check that mdev @uuid may hold @set (+ @control): host, sharing. */
-static int check_assignment(struct builder *b, const char *uuid,
-			    const struct zap_apqn_set *set,
-			    const struct zap_bitmap *control)
-{
-	const struct zap_model *model = b->model;
-	struct zap_plan *plan = b->plan;
-	struct zap_apqn_set host = { model->bus.apmask, model->bus.aqmask };
-	struct zap_apqn_set both;
-	char domains[1024];
-	int rc = 0;
-
-	if (zap_apqn_set_intersects(set, &host)) {
-		zap_apqn_set_and(&both, set, &host);
-		zap_ids_print(&both.domains, domains, sizeof(domains));
-		rc = zap_problems_add(&plan->refusals, ZAP_PROBLEM_HOST_APQN,
-				      uuid, NULL, NULL, &both, NULL,
-				      "mdev %s would hold APQNs owned by the host (free them first with 'chzap --vfio -d %s')",
-				      uuid, domains);
-	}
-	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
-		const struct zap_mdev *m = &model->mdevs[i];
-		const struct zap_apqn_set *other;
-		const char *what;
-
-		if (other_holder(model, m, uuid, &other, &what)) {
-			if (!zap_apqn_set_intersects(set, other))
-				continue;
-			zap_apqn_set_and(&both, set, other);
-			rc = zap_problems_add(&plan->refusals,
-					      ZAP_PROBLEM_SHARED_APQN, uuid,
-					      m->uuid, NULL, &both, NULL,
-					      "mdev %s would share APQNs with %s %s",
-					      uuid, what, m->uuid);
-		} else if (strcmp(m->uuid, uuid) != 0 && m->definition >= 0 && // NOLINT(clang-analyzer-core.NonNullParamChecker): uuid is never NULL (analyzer forgets change.kind)
-			   model->definitions[m->definition].valid &&
-			   zap_apqn_set_intersects(set, &m->matrix)) {
-			zap_apqn_set_and(&both, set, &m->matrix);
-			rc = zap_problems_add(&plan->warnings,
-					      ZAP_PROBLEM_MANUAL_OVERLAP, uuid,
-					      m->uuid, NULL, &both, NULL,
-					      "manual definition %s names APQNs of mdev %s: it cannot be started while they are assigned",
-					      m->uuid, uuid);
-		}
-	}
-	if (!rc && !zap_bitmap_empty(control) && zap_bitmap_empty(&set->domains))
-		rc = zap_problems_add(&plan->warnings,
-				      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE, uuid,
-				      NULL, NULL, NULL, NULL,
-				      "mdev %s would have control domains but no usage domain",
-				      uuid);
-	return rc;
-}
-
 /* Writes that change mdev @dir from (@old, @old_c) to (@new, @new_c). */
 static int add_assignment_writes(struct builder *b, const char *dir,
 				 bool ap_config, bool undo,
@@ -358,17 +280,7 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 		b->plan->nothing_to_do = true;
 		return 0;
 	}
-	if (c->kind == ZAP_CHANGE_UNASSIGN) {
-		if (!zap_bitmap_empty(&new_c) && zap_bitmap_empty(&new.domains))
-			rc = zap_problems_add(&b->plan->warnings,
-					      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE,
-					      uuid, NULL, NULL, NULL, NULL,
-					      "mdev %s would have control domains but no usage domain",
-					      uuid);
-	} else {
-		rc = check_assignment(b, uuid, &new, &new_c);
-	}
-	if (!rc && mdev && mdev->in_use == 1)
+	if (mdev && mdev->in_use == 1)
 		rc = zap_problems_add(&b->plan->warnings,
 				      ZAP_PROBLEM_GUEST_RUNNING, uuid, NULL,
 				      NULL, NULL, NULL,
@@ -395,8 +307,6 @@ static int plan_create(struct builder *b)
 	char path[700], undo[760];
 	int i, rc = 0;
 
-	if (!c->uuid[0])
-		zap_uuid_generate(c->uuid);
 	i = zap_model_find_mdev(model, c->uuid);
 	if (i >= 0 && model->mdevs[i].active)
 		return zap_error_set(b->err, EEXIST, ZAP_STATUS_REFUSED,
@@ -493,42 +403,6 @@ static int check_to_vfio(struct builder *b)
 	return rc;
 }
 
-/* Every holder that would lose APQNs to the host refuses TO_HOST. */
-static int check_to_host(struct builder *b, const struct zap_apqn_set *new_host)
-{
-	const struct zap_model *model = b->model;
-	const struct zap_apqn_set old_host = { model->bus.apmask,
-					       model->bus.aqmask };
-	struct zap_apqn_list hit = { 0 };
-	int rc = 0;
-
-	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
-		const struct zap_mdev *m = &model->mdevs[i];
-		const struct zap_apqn_set *set;
-		const char *what;
-		struct zap_apqn_set gained;
-		unsigned int a, d;
-
-		if (!other_holder(model, m, "", &set, &what))
-			continue;
-		zap_apqn_set_and(&gained, set, new_host);
-		hit.count = 0;
-		zap_for_each_set_bit(a, &gained.adapters)
-			zap_for_each_set_bit(d, &gained.domains)
-				if (!rc && !zap_apqn_set_test(&old_host, a, d))
-					rc = zap_apqn_list_add(&hit,
-						zap_apqn_number(a, d));
-		if (!rc && hit.count)
-			rc = zap_problems_add(&b->plan->refusals,
-					      ZAP_PROBLEM_HOST_APQN, m->uuid,
-					      NULL, NULL, NULL, &hit,
-					      "%s %s holds APQNs this would give to the host (unassign them first)",
-					      what, m->uuid);
-	}
-	free(hit.items);
-	return rc;
-}
-
 /* Plan TO_VFIO / TO_HOST: one absolute write per mask that changes. */
 static int plan_masks(struct builder *b)
 {
@@ -561,8 +435,7 @@ static int plan_masks(struct builder *b)
 		b->plan->nothing_to_do = true;
 		return 0;
 	}
-	rc = c->kind == ZAP_CHANGE_TO_VFIO ? check_to_vfio(b) :
-					     check_to_host(b, &new_host);
+	rc = c->kind == ZAP_CHANGE_TO_VFIO ? check_to_vfio(b) : 0;
 	if (!rc && !zap_bitmap_equal(&new_host.adapters, &old_host.adapters)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/apmask", model->paths.sysfs);
 		zap_mask_print(&new_host.adapters, value);
@@ -645,82 +518,6 @@ static int read_old_file(struct builder *b, const char *uuid,
 	}
 	rc = refuse_file(b, uuid, path, problem);
 	return rc ? rc : 2;
-}
-
-/* The host's set after a reboot: 41-ap.rules masks, else the active ones. */
-static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
-{
-	struct zap_apqn_set host = { model->bus.apmask, model->bus.aqmask };
-
-	if (model->rules_has_apmask)
-		host.adapters = model->rules_apmask;
-	if (model->rules_has_aqmask)
-		host.domains = model->rules_aqmask;
-	return host;
-}
-
-/* Where the persistent host set comes from, for messages. */
-static const char *persistent_host_source(const struct zap_model *model)
-{
-	if (model->rules_has_apmask && model->rules_has_aqmask)
-		return "41-ap.rules";
-	if (model->rules_has_apmask || model->rules_has_aqmask)
-		return "41-ap.rules and the active masks";
-	return "the active masks, no 41-ap.rules";
-}
-
-/*
- * The persistent checks of the definition @uuid (file @path) about to be
- * written with @set and @control: an auto one must share no APQN with
- * another valid auto definition nor with the persistent host set; overlaps
- * with manual definitions are warnings.
- */
-static int check_definition(struct builder *b, const char *uuid,
-			    const char *path, bool autostart,
-			    const struct zap_apqn_set *set,
-			    const struct zap_bitmap *control)
-{
-	const struct zap_model *model = b->model;
-	struct zap_apqn_set host = persistent_host_set(model), both;
-	int rc = 0;
-
-	if (autostart && zap_apqn_set_intersects(set, &host)) {
-		zap_apqn_set_and(&both, set, &host);
-		rc = zap_problems_add(&b->p_refusals, ZAP_PROBLEM_BOOT_CONFLICT,
-				      uuid, NULL, path, &both, NULL,
-				      "autostart definition %s would hold APQNs the host gets at boot (%s): its start would fail (give them to vfio_ap first with 'chzap --vfio -P')",
-				      uuid, persistent_host_source(model));
-	}
-	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
-		const struct zap_definition *d = &model->definitions[i];
-
-		// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): uuid is never NULL (analyzer forgets change.kind)
-		if (!d->valid || strcmp(d->uuid, uuid) == 0 ||
-		    !zap_apqn_set_intersects(set, &d->matrix))
-			continue;
-		zap_apqn_set_and(&both, set, &d->matrix);
-		if (autostart && d->autostart)
-			rc = zap_problems_add(&b->p_refusals,
-					      ZAP_PROBLEM_SHARED_APQN, uuid,
-					      d->uuid, d->path, &both, NULL,
-					      "autostart definition %s would share APQNs with autostart definition %s: one of them fails to start at boot",
-					      uuid, d->uuid);
-		else
-			rc = zap_problems_add(&b->p_warnings,
-					      ZAP_PROBLEM_MANUAL_OVERLAP, uuid,
-					      d->uuid, d->path, &both, NULL,
-					      "%s definition %s and %s definition %s share APQNs: starting both fails",
-					      autostart ? "autostart" : "manual",
-					      uuid, d->autostart ? "autostart" :
-					      "manual", d->uuid);
-	}
-	if (!rc && !zap_bitmap_empty(control) && zap_bitmap_empty(&set->domains))
-		rc = zap_problems_add(&b->p_warnings,
-				      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE, uuid,
-				      NULL, path, NULL, NULL,
-				      "definition %s would have control domains but no usage domain",
-				      uuid);
-	return rc;
 }
 
 /* The file of @uuid's definition: the one loaded, else the canonical name. */
@@ -821,9 +618,6 @@ static int plan_definition(struct builder *b, const struct zap_mdev *mdev,
 					    NULL);
 	}
 	if (!rc)
-		rc = check_definition(b, uuid, path, autostart, &new_set,
-				      &new_c);
-	if (!rc)
 		rc = zap_definition_render(old, len, autostart, &new_set, &new_c,
 					   &text, problem, sizeof(problem));
 	if (rc) {
@@ -872,52 +666,13 @@ static int plan_autostart(struct builder *b, const struct zap_mdev *mdev)
 		free(old);
 		return 0;
 	}
-	rc = 0;
-	if (c->autostart)
-		rc = check_definition(b, mdev->uuid, path, true, &def.matrix,
-				      &def.control_domains);
-	if (!rc)
-		rc = zap_definition_render(old, len, c->autostart, NULL, NULL,
-					   &text, problem, sizeof(problem));
+	rc = zap_definition_render(old, len, c->autostart, NULL, NULL, &text,
+				   problem, sizeof(problem));
 	if (rc) {
 		free(old);
 		return rc;
 	}
 	return add_definition_file(b, path, text, old);
-}
-
-/* Valid auto definitions that would hold APQNs @gained gives the host. */
-static int check_rules_to_host(struct builder *b,
-			       const struct zap_apqn_set *old_host,
-			       const struct zap_apqn_set *new_host)
-{
-	const struct zap_model *model = b->model;
-	struct zap_apqn_list hit = { 0 };
-	int rc = 0;
-
-	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
-		const struct zap_definition *d = &model->definitions[i];
-		struct zap_apqn_set gained;
-		unsigned int a, dom;
-
-		if (!d->valid || !d->autostart)
-			continue;
-		zap_apqn_set_and(&gained, &d->matrix, new_host);
-		hit.count = 0;
-		zap_for_each_set_bit(a, &gained.adapters)
-			zap_for_each_set_bit(dom, &gained.domains)
-				if (!rc && !zap_apqn_set_test(old_host, a, dom))
-					rc = zap_apqn_list_add(&hit,
-						zap_apqn_number(a, dom));
-		if (!rc && hit.count)
-			rc = zap_problems_add(&b->p_refusals,
-					      ZAP_PROBLEM_BOOT_CONFLICT, d->uuid,
-					      NULL, d->path, NULL, &hit,
-					      "autostart definition %s holds APQNs this would give to the host at boot (unassign them from the definition first)",
-					      d->uuid);
-	}
-	free(hit.items);
-	return rc;
 }
 
 /*
@@ -981,8 +736,6 @@ static int plan_rules(struct builder *b)
 			rc = set_difference(&b->to_host, &new_host, &base,
 					    present);
 	}
-	if (!rc && c->kind == ZAP_CHANGE_TO_HOST)
-		rc = check_rules_to_host(b, &base, &new_host);
 	if (rc || (!old && zap_bitmap_equal(&new_host.adapters, &base.adapters) &&
 		   zap_bitmap_equal(&new_host.domains, &base.domains))) {
 		free(old);
@@ -1006,57 +759,6 @@ static int plan_rules(struct builder *b)
 		return 0;
 	}
 	return add_file(b, path, text, old);
-}
-
-/* Do @x and @y name the same culprits (kind, or host vs boot host)? */
-static bool same_culprits(const struct zap_problem *x,
-			  const struct zap_problem *y)
-{
-	bool host_x = x->kind == ZAP_PROBLEM_HOST_APQN ||
-		      x->kind == ZAP_PROBLEM_BOOT_CONFLICT;
-	bool host_y = y->kind == ZAP_PROBLEM_HOST_APQN ||
-		      y->kind == ZAP_PROBLEM_BOOT_CONFLICT;
-
-	if (x->kind != y->kind && !(host_x && host_y))
-		return false;
-	if (x->nr_mdevs != y->nr_mdevs || x->nr_apqns != y->nr_apqns)
-		return false;
-	for (unsigned int i = 0; i < x->nr_mdevs; i++)
-		if (strcmp(x->mdevs[i], y->mdevs[i]))
-			return false;
-	return !x->nr_apqns ||
-	       memcmp(x->apqns, y->apqns, x->nr_apqns * sizeof(*x->apqns)) == 0;
-}
-
-/* Move the problems of @src to @dst, but those @dst names already. */
-static int merge_problems(struct zap_problems *dst, struct zap_problems *src)
-{
-	struct zap_problem *grown;
-	int rc = 0;
-
-	for (size_t i = 0; i < src->count; i++) {
-		struct zap_problem *p = &src->items[i];
-		bool known = false;
-
-		for (size_t j = 0; j < dst->count && !known; j++)
-			known = same_culprits(p, &dst->items[j]);
-		if (known || rc) {
-			free(p->apqns);
-			continue;
-		}
-		grown = realloc(dst->items, (dst->count + 1) * sizeof(*grown));
-		if (!grown) {
-			free(p->apqns);
-			rc = -ENOMEM;
-			continue;
-		}
-		dst->items = grown;
-		dst->items[dst->count++] = *p;
-	}
-	free(src->items);
-	src->items = NULL;
-	src->count = 0;
-	return rc;
 }
 
 /* Hand the collected APQN lists to the plan. */
@@ -1113,7 +815,18 @@ static const struct zap_mdev *find_mdev(const struct builder *b,
 /* Plan the change of the builder's plan, live and persistent sides. */
 static int plan_change(struct builder *b, const struct zap_mdev *mdev)
 {
-	int rc = 0;
+	struct zap_model *after = NULL;
+	int rc;
+
+	/* the rules: what the audit finds in the result and not before */
+	rc = zap_model_whatif(b->model, &b->plan->change, &after, b->err);
+	if (!rc)
+		rc = zap_change_verdict(b->model, after, &b->plan->change,
+					&b->plan->refusals, &b->plan->warnings,
+					b->err);
+	zap_model_free(after);
+	if (rc)
+		return rc;
 
 	switch (b->plan->change.kind) {
 	case ZAP_CHANGE_ASSIGN:
@@ -1143,10 +856,6 @@ static int plan_change(struct builder *b, const struct zap_mdev *mdev)
 		rc = plan_autostart(b, mdev);
 		break;
 	}
-	if (!rc)
-		rc = merge_problems(&b->plan->refusals, &b->p_refusals);
-	if (!rc)
-		rc = merge_problems(&b->plan->warnings, &b->p_warnings);
 	return rc;
 }
 
@@ -1203,6 +912,8 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	if (mdev)
 		snprintf(plan->change.uuid, sizeof(plan->change.uuid), "%s",
 			 mdev->uuid);
+	if (change->kind == ZAP_CHANGE_CREATE && !plan->change.uuid[0])
+		zap_uuid_generate(plan->change.uuid);
 	/*
 	 * An unfinished change of a dead chzap comes first: a dry run says
 	 * so. A live one is a change in progress, which the lock serialises.
@@ -1220,8 +931,6 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	if (!rc)
 		rc = plan_change(&b, mdev);
 	take_lists(&b);
-	zap_problems_free(&b.p_refusals);
-	zap_problems_free(&b.p_warnings);
 	if (rc) {
 		zap_plan_free(plan);
 		if (err && err->errnum)

@@ -900,11 +900,17 @@ START_TEST(test_refused_auto_vs_persistent_host)
 	ck_assert_uint_eq(plan->refusals.count, 1);
 	ck_assert_int_eq(plan->refusals.items[0].kind, ZAP_PROBLEM_BOOT_CONFLICT);
 	zap_plan_free(plan);
-	/* without 41-ap.rules the active masks are the persistent ones */
+	/*
+	 * without 41-ap.rules the active masks are the persistent ones: the
+	 * audit calls that host-apqn, and so does the refusal
+	 */
 	c = change(ZAP_CHANGE_ASSIGN, ZAP_SCOPE_PERSISTENT, UUID_A, "", "1", "");
 	plan = plan_for(base, &c, &paths);
 	ck_assert_uint_eq(plan->refusals.count, 1);
-	ck_assert_int_eq(plan->refusals.items[0].kind, ZAP_PROBLEM_BOOT_CONFLICT);
+	ck_assert_int_eq(plan->refusals.items[0].kind, ZAP_PROBLEM_HOST_APQN);
+	ck_assert_msg(strstr(plan->refusals.items[0].message,
+			     "the host gets at boot (the active masks, no 41-ap.rules)"),
+		      "%s", plan->refusals.items[0].message);
 	ck_assert_uint_eq(plan->refusals.items[0].apqns[0], 0x0501);
 	zap_plan_free(plan);
 	/* -p: the live host-apqn and the persistent one are the same culprit */
