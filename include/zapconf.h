@@ -521,6 +521,19 @@ int zap_model_load(struct zap_model **model, const struct zap_paths *paths,
 		   unsigned int what, struct zap_error *err);
 void zap_model_free(struct zap_model *model);
 
+/**
+ * zap_model_new - an empty model (no card, queue, mdev or definition; all
+ * masks empty, maxima 255) for a caller that builds one in memory: fill
+ * the arrays (malloc()ed, zap_model_free() frees them; cards and queues by
+ * id, mdevs by UUID), then call zap_model_index().
+ * @paths: copied into the model, may be NULL.
+ * Returns: 0; -ENOMEM.
+ */
+int zap_model_new(struct zap_model **model, const struct zap_paths *paths,
+		  struct zap_error *err);
+/* Rebuild @model's lookup tables (cards, queues, ownership) from its arrays. */
+void zap_model_index(struct zap_model *model);
+
 /* The card with id @adapter, NULL if absent. */
 const struct zap_card *zap_model_card(const struct zap_model *model,
 				      unsigned int adapter);

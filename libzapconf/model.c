@@ -1053,6 +1053,47 @@ ZAP_EXPORT int zap_model_load(struct zap_model **result,
 	return rc;
 }
 
+/* An empty model of no device, for a caller to fill (tests, what-ifs). */
+ZAP_EXPORT int zap_model_new(struct zap_model **result,
+			     const struct zap_paths *paths,
+			     struct zap_error *err)
+{
+	struct zap_model *model = calloc(1, sizeof(*model));
+	struct zap_model_priv *priv = calloc(1, sizeof(*priv));
+
+	*result = NULL;
+	if (!model || !priv) {
+		free(model);
+		free(priv);
+		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	}
+	model->priv = priv;
+	if (paths)
+		model->paths = *paths;
+	model->bus.max_adapter_id = model->bus.max_domain_id = ZAP_MAX_ID;
+	model->bus.ap_domain = -1;
+	model->bus.available_instances = -1;
+	zap_model_index(model);
+	*result = model;
+	return 0;
+}
+
+/* Rebuild the lookup tables after the caller changed the arrays. */
+ZAP_EXPORT void zap_model_index(struct zap_model *model)
+{
+	struct zap_model_priv *priv = model->priv;
+
+	memset(priv->card_index, 0xff, sizeof(priv->card_index));
+	memset(priv->queue_index, 0xff, sizeof(priv->queue_index));
+	for (size_t i = 0; i < model->nr_cards; i++)
+		priv->card_index[model->cards[i].id % ZAP_IDS] = (int16_t)i;
+	for (size_t i = 0; i < model->nr_queues; i++)
+		priv->queue_index[(model->queues[i].adapter % ZAP_IDS) * ZAP_IDS +
+				  model->queues[i].domain % ZAP_IDS] = (int32_t)i;
+	zap_ownership_build(model);
+}
+
 /* Free a model and everything it holds. */
 ZAP_EXPORT void zap_model_free(struct zap_model *model)
 {
