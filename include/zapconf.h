@@ -720,14 +720,32 @@ enum zap_write_result {
 	ZAP_WRITE_UNDO_FAILED, /* written, and the undo failed */
 };
 
+/*
+ * What a sysfs write is; the executor, the read-back, the rollback and the
+ * journal's recovery go by it, never by the path.
+ */
+enum zap_write_kind {
+	ZAP_WRITE_MASK,      /* bus/ap/apmask or aqmask: absolute mask, read back */
+	ZAP_WRITE_AP_CONFIG, /* an mdev's ap_config: three masks, read back */
+	ZAP_WRITE_ASSIGN,    /* assign_adapter/_domain/_control_domain */
+	ZAP_WRITE_UNASSIGN,  /* unassign_adapter/_domain/_control_domain */
+	ZAP_WRITE_CREATE,    /* vfio_ap-passthrough/create: a new mdev */
+	ZAP_WRITE_REMOVE,    /* an mdev's remove */
+};
+
+/* The kind of the write that undoes a write of @kind (CREATE: REMOVE). */
+enum zap_write_kind zap_write_undo_kind(enum zap_write_kind kind);
+
 /**
  * struct zap_write - one sysfs write of a plan.
+ * @kind: what the write is (its undo is of zap_write_undo_kind()).
  * @path: absolute path; @value: the bytes, without the trailing "\n" that
  *        zap_plan_apply() adds.
  * @undo_path, @undo_value: the write that restores the previous state
  *        ("" when none is needed or possible).
  */
 struct zap_write {
+	enum zap_write_kind kind;
 	char path[700];
 	char value[256];
 	char undo_path[700];

@@ -30,8 +30,6 @@
 
 #include "internal.h"
 
-/* Largest definition or rules file read; anything bigger is not ours. */
-#define ZAP_CONFIG_FILE_MAX ((size_t)1024 * 1024)
 /* The kernel reads at most this many bytes of an ap_config write. */
 #define ZAP_AP_CONFIG_MAX 201
 /* The only mdev type a definition in mdevctl.d/matrix may have. */
@@ -379,82 +377,6 @@ void zap_definition_parse(struct zap_definition *def,
 }
 
 /*
- * Read the regular file @fd into a NUL-terminated *@buf of *@len bytes.
- * Returns: 0; -EFBIG (above ZAP_CONFIG_FILE_MAX); -ENOMEM; -errno.
- */
-static int read_fd(int fd, char **buf, size_t *len)
-{
-	size_t size = 4096, n = 0;
-	char *data, *bigger;
-	ssize_t got;
-
-	data = malloc(size + 1);
-	if (!data)
-		return -ENOMEM;
-	for (;;) {
-		if (n == size) {
-			if (size > ZAP_CONFIG_FILE_MAX) {
-				free(data);
-				return -EFBIG;
-			}
-			size *= 2;
-			bigger = realloc(data, size + 1);
-			if (!bigger) {
-				free(data);
-				return -ENOMEM;
-			}
-			data = bigger;
-		}
-		got = read(fd, data + n, size - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			got = -errno;
-			free(data);
-			return (int)got;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (n > ZAP_CONFIG_FILE_MAX) {
-		free(data);
-		return -EFBIG;
-	}
-	data[n] = '\0';
-	*buf = data;
-	*len = n;
-	return 0;
-}
-
-/*
- * Open @name in @dirfd (or AT_FDCWD) and read it if it is a regular file.
- * Returns: 0; -ENOENT (absent or not a regular file); -EFBIG; -ENOMEM;
- * -errno of open, fstat or read.
- */
-static int read_config_file(int dirfd, const char *name, char **buf,
-			    size_t *len)
-{
-	struct stat st;
-	int fd, rc;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-	} else if (!S_ISREG(st.st_mode)) {
-		rc = -ENOENT;
-	} else if (st.st_size > (off_t)ZAP_CONFIG_FILE_MAX) {
-		rc = -EFBIG;
-	} else {
-		rc = read_fd(fd, buf, len);
-	}
-	close(fd);
-	return rc;
-}
-
-/*
  * Fill @def from the directory entry @name (a UUID, canonicalised in @uuid).
  * Returns: 1 (filled); 0 (not a regular file, or vanished); -ENOMEM.
  */
@@ -483,7 +405,7 @@ static int load_definition(struct zap_definition *def, const char *dir,
 	}
 	if (!S_ISREG(st.st_mode))
 		return 0;
-	rc = read_config_file(dirfd, name, &text, &len);
+	rc = zap_store_read_at(dirfd, name, &text, &len);
 	if (rc == -ENOENT)
 		return 0;
 	if (rc == -ENOMEM)
@@ -735,7 +657,7 @@ int zap_rules_load(struct zap_model *model, struct zap_error *err)
 	zap_bitmap_zero(&model->rules_apmask);
 	zap_bitmap_zero(&model->rules_aqmask);
 	model->rules_problem[0] = '\0';
-	rc = read_config_file(AT_FDCWD, model->paths.rules, &text, &len);
+	rc = zap_store_read_at(AT_FDCWD, model->paths.rules, &text, &len);
 	if (rc == -ENOENT || rc == -ENOTDIR)
 		return 0;
 	model->has_rules = true;
@@ -756,12 +678,6 @@ int zap_rules_load(struct zap_model *model, struct zap_error *err)
 			sizeof(model->rules_problem));
 	free(text);
 	return 0;
-}
-
-/* Read the regular file @path; see internal.h. */
-int zap_config_file_read(const char *path, char **text, size_t *len)
-{
-	return read_config_file(AT_FDCWD, path, text, len);
 }
 
 /* ------------------------------------------------------------- writers */

@@ -8,6 +8,7 @@
 #define ZAP_INTERNAL_H
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 #include "zapconf.h"
 
@@ -66,6 +67,9 @@ struct zap_model_priv {
 	unsigned int vanished;                    /* devices gone while reading */
 };
 
+/* Why a sysfs read failed, in words, for model->unreadable. */
+const char *zap_read_error(int rc);
+
 /* Record one unreadable part of the configuration (printf-style). */
 int zap_model_unreadable(struct zap_model *model, const char *fmt, ...)
 	ZAP_PRINTF(2, 3);
@@ -88,6 +92,21 @@ struct zap_apqn_list {
 
 /* Append; returns 0 or -ENOMEM. */
 int zap_apqn_list_add(struct zap_apqn_list *list, uint16_t apqn);
+
+/* ---------------------------------------------------------------- mdevs.c */
+
+/*
+ * zap_load_mdevs - read the active mdevs into model->mdevs (*@allocated:
+ * its capacity). Returns: 0; -errno (@err filled).
+ */
+int zap_load_mdevs(struct zap_model *model, size_t *allocated,
+		   struct zap_error *err);
+/* Add the defined-only mdevs and link each mdev to its definition. -ENOMEM */
+int zap_merge_definitions(struct zap_model *model, size_t *allocated);
+/* Set in_use of the active mdevs (queue statuses, else a probe). */
+void zap_set_in_use(struct zap_model *model);
+/* Order two struct zap_mdev by UUID (qsort, bsearch). */
+int zap_mdev_cmp(const void *x, const void *y);
 
 /* Parse the text of an mdev's matrix or guest_matrix attribute. */
 int zap_matrix_parse(const char *buf, size_t len, struct zap_apqn_set *set);
@@ -222,6 +241,46 @@ int zap_definition_render(const char *old, size_t old_len, bool autostart,
  */
 char *zap_rules_render(const struct zap_bitmap *apmask,
 		       const struct zap_bitmap *aqmask);
+
+/* ----------------------------------------------------------------- store.c */
+
+/* The largest configuration file zap reads (a definition, 41-ap.rules). */
+#define ZAP_CONFIG_FILE_MAX ((size_t)1024 * 1024)
+
+/*
+ * zap_store_read_at - read the regular file @name in @dirfd (AT_FDCWD for a
+ * path), at most ZAP_CONFIG_FILE_MAX bytes, into a malloc()ed,
+ * NUL-terminated *@text of *@len bytes. Returns: 0; -ENOENT (absent, or
+ * not a regular file); -EFBIG; -ENOMEM; another -errno.
+ */
+int zap_store_read_at(int dirfd, const char *name, char **text, size_t *len);
+
+/* mkdir -p of the directory holding @path (it gets @mode, parents 0755). */
+int zap_store_mkdir_parents(const char *path, mode_t mode);
+
+/* fsync the directory holding @path, so that a rename or unlink lasts. */
+void zap_store_sync_parent(const char *path);
+
+/*
+ * zap_store_replace - replace @path by @content atomically: mkdir -p, temp
+ * file ".NAME.XXXXXX" in the same directory, mode 0644, fsync, rename,
+ * fsync of the directory. Returns: 0; -errno (nothing replaced).
+ */
+int zap_store_replace(const char *path, const char *content);
+
+/* Delete @path (already gone is fine), fsync its directory. 0; -errno. */
+int zap_store_delete(const char *path);
+
+/* -------------------------------------------------------------- executor.c */
+
+/*
+ * zap_write_one - the executor's one step: write @value + "\n" to @path,
+ * then read back what a write of @kind can be read back (masks, ap_config).
+ * Used by plans and by the journal's recovery.
+ * Returns: 0; 1 (written, reads back something else); -errno.
+ */
+int zap_write_one(enum zap_write_kind kind, const char *path,
+		  const char *value);
 
 /* ------------------------------------------------------------------ plan.c */
 

@@ -37,53 +37,27 @@ struct builder {
 	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
 };
 
-/* The enum zap_load bits a change of @kind needs. */
+/*
+ * The enum zap_load bits a change of @kind needs: an mdev change reads the
+ * masks (always), the mdevs, the definitions, 41-ap.rules and the journal,
+ * no card and no queue; a mask change reads the queues too (which APQNs
+ * exist), and TO_VFIO their counters (the pending-request check).
+ */
 ZAP_EXPORT unsigned int zap_change_load_flags(enum zap_change_kind kind)
 {
-	unsigned int flags = ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS |
-			     ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES |
-			     ZAP_LOAD_JOURNAL;
+	unsigned int flags = ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS |
+			     ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL;
 
-	/* the pending-request check reads the queues' counters */
+	if (kind == ZAP_CHANGE_TO_VFIO || kind == ZAP_CHANGE_TO_HOST)
+		flags |= ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES;
 	if (kind == ZAP_CHANGE_TO_VFIO)
 		flags |= ZAP_LOAD_COUNTERS | ZAP_LOAD_QUEUE_COUNTERS;
 	return flags;
 }
 
-/* What a kernel errno means for an AP or vfio_ap write, in words. */
-ZAP_EXPORT const char *zap_write_errno_text(int errnum)
-{
-	switch (errnum) {
-	case EADDRINUSE:
-		return "an APQN is already assigned to another mdev";
-	case EADDRNOTAVAIL:
-		return "an APQN is owned by the host (apmask/aqmask)";
-	case EBUSY:
-		return "an APQN is assigned to an mdev, or the device is busy";
-	case ENODEV:
-		return "an id is above the maximum, or the device is gone";
-	case EINVAL:
-		return "the kernel could not parse the value";
-	case EEXIST:
-		return "an mdev with this UUID exists already";
-	case EUSERS:
-		return "no more mdevs can be created";
-	case EAGAIN:
-		return "the kernel could not take a lock, try again";
-	case EACCES:
-		return "permission denied";
-	case ENOENT:
-		return "no such file (the device is gone)";
-	case EISDIR:
-		return "is a directory, not an attribute";
-	default:
-		return strerror(errnum);
-	}
-}
-
 /* Append one write (and its undo, "" for none). */
-static int add_write(struct builder *b, const char *path,
-		     const char *value, const char *undo_path,
+static int add_write(struct builder *b, enum zap_write_kind kind,
+		     const char *path, const char *value, const char *undo_path,
 		     const char *undo_value)
 {
 	struct zap_plan *plan = b->plan;
@@ -95,6 +69,7 @@ static int add_write(struct builder *b, const char *path,
 	plan->writes = grown;
 	w = &grown[plan->nr_writes++];
 	memset(w, 0, sizeof(*w));
+	w->kind = kind;
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	snprintf(w->value, sizeof(w->value), "%s", value);
 	snprintf(w->undo_path, sizeof(w->undo_path), "%s", undo_path);
@@ -189,7 +164,8 @@ static int add_assignment_writes(struct builder *b, const char *dir,
 		snprintf(path, sizeof(path), "%s/ap_config", dir);
 		ap_config_value(value, sizeof(value), new, new_c);
 		ap_config_value(undo_value, sizeof(undo_value), old, old_c);
-		return add_write(b, path, value, undo ? path : "",
+		return add_write(b, ZAP_WRITE_AP_CONFIG, path, value,
+				 undo ? path : "",
 				 undo ? undo_value : "");
 	}
 	/* unassign first (frees nothing another write needs), then assign */
@@ -215,7 +191,9 @@ static int add_assignment_writes(struct builder *b, const char *dir,
 					 "%s/%sassign_%s", dir,
 					 pass == 0 ? "" : "un", attrs[i].name);
 				snprintf(value, sizeof(value), attrs[i].format, id);
-				rc = add_write(b, path, value, undo ? undo_path : "",
+				rc = add_write(b, pass == 0 ? ZAP_WRITE_UNASSIGN :
+					       ZAP_WRITE_ASSIGN, path, value,
+					       undo ? undo_path : "",
 					       undo ? value : "");
 				if (rc)
 					break;
@@ -322,7 +300,7 @@ static int plan_create(struct builder *b)
 		snprintf(path, sizeof(path), CREATE_FILE, model->paths.sysfs);
 		snprintf(undo, sizeof(undo), MATRIX_DIR "/%s/remove",
 			 model->paths.sysfs, c->uuid);
-		rc = add_write(b, path, c->uuid, undo, "1");
+		rc = add_write(b, ZAP_WRITE_CREATE, path, c->uuid, undo, "1");
 		if (!rc && !nothing_named(c))
 			rc = plan_assignment(b, NULL, c->uuid);
 	}
@@ -360,7 +338,7 @@ static int plan_remove(struct builder *b, const struct zap_mdev *mdev)
 		return rc;
 	snprintf(path, sizeof(path), MATRIX_DIR "/%s/remove",
 		 b->model->paths.sysfs, mdev->uuid);
-	return add_write(b, path, "1", "", "");
+	return add_write(b, ZAP_WRITE_REMOVE, path, "1", "", "");
 }
 
 /* Queues about to move to vfio_ap: pending requests, the default domain. */
@@ -440,13 +418,13 @@ static int plan_masks(struct builder *b)
 		snprintf(path, sizeof(path), "%s/bus/ap/apmask", model->paths.sysfs);
 		zap_mask_print(&new_host.adapters, value);
 		zap_mask_print(&old_host.adapters, undo);
-		rc = add_write(b, path, value, path, undo);
+		rc = add_write(b, ZAP_WRITE_MASK, path, value, path, undo);
 	}
 	if (!rc && !zap_bitmap_equal(&new_host.domains, &old_host.domains)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/aqmask", model->paths.sysfs);
 		zap_mask_print(&new_host.domains, value);
 		zap_mask_print(&old_host.domains, undo);
-		rc = add_write(b, path, value, path, undo);
+		rc = add_write(b, ZAP_WRITE_MASK, path, value, path, undo);
 	}
 	return rc;
 }
@@ -962,394 +940,4 @@ ZAP_EXPORT void zap_plan_free(struct zap_plan *plan)
 	free(plan->assigned);
 	free(plan->unassigned);
 	free(plan);
-}
-
-/* ---------------------------------------------------------------- apply */
-
-/*
- * Check that a rw attribute now reads what was written: 0 yes, 1 it reads
- * something else, -errno it cannot be read.
- */
-static int read_back(const struct zap_write *w)
-{
-	const char *name = strrchr(w->path, '/');
-	struct zap_apqn_set got_set, want_set;
-	struct zap_bitmap got, want, got_c, want_c;
-	char buf[512];
-	size_t len;
-	int rc;
-
-	name = name ? name + 1 : w->path;
-	if (strcmp(name, "apmask") && strcmp(name, "aqmask") &&
-	    strcmp(name, "ap_config"))
-		return 0; /* write-only attribute: nothing to read back */
-	rc = zap_sysfs_read_at(AT_FDCWD, w->path, buf, sizeof(buf), &len);
-	if (rc)
-		return rc;
-	if (strcmp(name, "ap_config") == 0) {
-		if (zap_ap_config_parse(buf, len, &got_set, &got_c) ||
-		    zap_ap_config_parse(w->value, strlen(w->value), &want_set,
-					&want_c))
-			return 1;
-		return zap_bitmap_equal(&got_set.adapters, &want_set.adapters) &&
-		       zap_bitmap_equal(&got_set.domains, &want_set.domains) &&
-		       zap_bitmap_equal(&got_c, &want_c) ? 0 : 1;
-	}
-	if (zap_sysfs_parse_mask(buf, len, &got) ||
-	    zap_sysfs_parse_mask(w->value, strlen(w->value), &want))
-		return 1;
-	return zap_bitmap_equal(&got, &want) ? 0 : 1;
-}
-
-/* Is @w the create of a new mdev (undone by writing its remove)? */
-static bool creates_mdev(const struct zap_write *w)
-{
-	const char *name = strrchr(w->path, '/');
-
-	return name && strcmp(name, "/create") == 0;
-}
-
-/* Undo writes[0..failed-1] in reverse; returns how many could not be. */
-static size_t roll_back(struct zap_plan *plan, size_t failed,
-			const struct zap_apply_options *options)
-{
-	size_t left = 0, pending_without_undo = 0;
-
-	for (size_t i = failed; i-- > 0;) {
-		struct zap_write *w = &plan->writes[i];
-		int rc;
-
-		if (!w->undo_path[0]) {
-			pending_without_undo++;
-			continue;
-		}
-		rc = zap_sysfs_write(w->undo_path, w->undo_value);
-		/* no remove file: the new mdev is gone, which is the undo */
-		if (rc == -ENOENT && creates_mdev(w))
-			rc = 0;
-		if (rc == 0) {
-			struct zap_write check = { 0 };
-
-			snprintf(check.path, sizeof(check.path), "%s",
-				 w->undo_path);
-			snprintf(check.value, sizeof(check.value), "%s",
-				 w->undo_value);
-			rc = read_back(&check);
-			if (rc > 0)
-				rc = -EIO;
-		}
-		if (rc == 0) {
-			w->result = ZAP_WRITE_UNDONE;
-			/* removing a new mdev undoes the writes into it */
-			for (size_t j = i + 1; j < failed && pending_without_undo;
-			     j++) {
-				if (!plan->writes[j].undo_path[0] &&
-				    plan->writes[j].result == ZAP_WRITE_OK) {
-					plan->writes[j].result = ZAP_WRITE_UNDONE;
-					pending_without_undo--;
-				}
-			}
-		} else {
-			w->result = ZAP_WRITE_UNDO_FAILED;
-			w->undo_errnum = -rc;
-			left++;
-		}
-		if (options && options->on_write)
-			options->on_write(w, options->data);
-	}
-	return left + pending_without_undo;
-}
-
-/* What a failed apply left behind (sysfs and files), for the message. */
-static void describe_left(const struct zap_plan *plan, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < plan->nr_writes && used < size; i++) {
-		const struct zap_write *w = &plan->writes[i];
-
-		if (w->result == ZAP_WRITE_UNDO_FAILED ||
-		    w->result == ZAP_WRITE_OK)
-			used += (size_t)snprintf(buf + used, size - used,
-						 "%s%s still has '%s'",
-						 used ? "; " : "", w->path,
-						 w->value);
-	}
-	for (size_t i = 0; i < plan->nr_files && used < size; i++) {
-		const struct zap_file_change *f = &plan->files[i];
-
-		if (f->result == ZAP_WRITE_UNDO_FAILED)
-			used += (size_t)snprintf(buf + used, size - used,
-						 "%s%s not restored (%s)",
-						 used ? "; " : "", f->path,
-						 strerror(f->errnum));
-	}
-}
-
-/* Make the directories above @path (mode 0755). Returns: 0; -errno. */
-static int make_parents(const char *path)
-{
-	char dir[sizeof(((struct zap_file_change *)0)->path)];
-	char *slash, *p;
-	bool last;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p && *p != '/')
-			continue;
-		last = !*p;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			return -errno;
-		if (last)
-			return 0;
-		*p = '/';
-	}
-}
-
-/* fsync the directory holding @path, so that a rename or unlink lasts. */
-static void sync_parent(const char *path)
-{
-	char dir[sizeof(((struct zap_file_change *)0)->path)];
-	char *slash;
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	fsync(fd);
-	close(fd);
-}
-
-/* Replace @path by @content: temp file, fsync, rename; mode 0644. */
-static int write_file_atomic(const char *path, const char *content)
-{
-	char tmp[sizeof(((struct zap_file_change *)0)->path) + 16];
-	const char *slash = strrchr(path, '/');
-	size_t len = strlen(content), done = 0;
-	ssize_t n;
-	int fd, rc;
-
-	rc = make_parents(path);
-	if (rc)
-		return rc;
-	/* ".NAME.XXXXXX": neither a UUID mdevctl reads nor a *.rules file */
-	if (slash)
-		rc = zap_path_format(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX",
-				     (int)(slash - path), path, slash + 1);
-	else
-		rc = zap_path_format(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	if (rc)
-		return rc;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	rc = fchmod(fd, 0644) ? -errno : 0;
-	while (!rc && done < len) {
-		n = write(fd, content + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = -errno;
-		else
-			done += (size_t)n;
-	}
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc) {
-		unlink(tmp);
-		return rc;
-	}
-	sync_parent(path);
-	return 0;
-}
-
-/* Delete @path (gone already is fine). */
-static int delete_file(const char *path)
-{
-	if (unlink(path) && errno != ENOENT)
-		return -errno;
-	sync_parent(path);
-	return 0;
-}
-
-/* Write (or delete) the files of a plan; restore on failure. */
-int zap_plan_write_files(struct zap_plan *plan, size_t *failed,
-			 bool *restored)
-{
-	*restored = true;
-	for (size_t i = 0; i < plan->nr_files; i++) {
-		struct zap_file_change *f = &plan->files[i];
-		int rc = f->content ? write_file_atomic(f->path, f->content) :
-				      delete_file(f->path);
-
-		f->result = rc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
-		f->errnum = -rc;
-		if (!rc)
-			continue;
-		*failed = i;
-		for (size_t j = i; j-- > 0;) {
-			struct zap_file_change *g = &plan->files[j];
-			int urc = g->old_content ?
-				  write_file_atomic(g->path, g->old_content) :
-				  delete_file(g->path);
-
-			g->result = urc ? ZAP_WRITE_UNDO_FAILED :
-					  ZAP_WRITE_UNDONE;
-			if (urc) {
-				g->errnum = -urc;
-				*restored = false;
-			}
-		}
-		return rc;
-	}
-	return 0;
-}
-
-/* A file write failed: undo the sysfs writes too, and say what is left. */
-static int files_failed(struct zap_plan *plan, const struct zap_paths *paths,
-			const struct zap_apply_options *options, size_t failed,
-			bool restored, int rc, struct zap_error *err)
-{
-	const struct zap_file_change *f = &plan->files[failed];
-	size_t left = plan->nr_writes ? roll_back(plan, plan->nr_writes,
-						  options) : 0;
-	char what[400];
-
-	if (left || !restored) {
-		/* the journal stays while sysfs writes are left */
-		if (!left && plan->nr_writes)
-			zap_journal_end(paths);
-		describe_left(plan, what, sizeof(what));
-		return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
-				     "writing %s failed: %s (%s); the rollback failed too: %s",
-				     f->path, strerror(-rc),
-				     strerrorname_np(-rc) ?
-				     strerrorname_np(-rc) : "?", what);
-	}
-	if (plan->nr_writes)
-		zap_journal_end(paths);
-	return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
-			     "writing %s failed: %s (%s); %zu sysfs write%s and %zu file%s undone",
-			     f->path, strerror(-rc),
-			     strerrorname_np(-rc) ? strerrorname_np(-rc) : "?",
-			     plan->nr_writes, plan->nr_writes == 1 ? "" : "s",
-			     failed, failed == 1 ? "" : "s");
-}
-
-/* Write the plan: sysfs in order, journaled, then the files; undo on failure. */
-static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
-		      const struct zap_apply_options *options,
-		      struct zap_error *err)
-{
-	size_t failed = 0;
-	bool restored, mismatch;
-	char left[400];
-	int rc;
-
-	if (plan->nr_writes) {
-		rc = zap_journal_begin(paths, plan, err);
-		if (rc)
-			return rc;
-	}
-	for (size_t i = 0; i < plan->nr_writes; i++) {
-		struct zap_write *w = &plan->writes[i];
-
-		mismatch = false;
-		rc = zap_sysfs_write(w->path, w->value);
-		if (rc == 0) {
-			rc = read_back(w);
-			if (rc > 0) {
-				mismatch = true;
-				rc = -EIO;
-			}
-		}
-		w->result = rc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
-		w->errnum = -rc;
-		if (rc == 0)
-			zap_journal_done(paths, i);
-		if (options && options->on_write)
-			options->on_write(w, options->data);
-		if (rc == 0)
-			continue;
-		if (roll_back(plan, i, options)) {
-			/* the journal stays: chzap --recover can try again */
-			describe_left(plan, left, sizeof(left));
-			return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
-					     "writing '%s' to %s failed: %s (%s); the rollback failed too: %s",
-					     w->value, w->path,
-					     mismatch ? "read back a different value" :
-					     zap_write_errno_text(-rc),
-					     strerrorname_np(-rc) ?
-					     strerrorname_np(-rc) : "?", left);
-		}
-		zap_journal_end(paths);
-		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
-				     "writing '%s' to %s failed: %s (%s); %zu earlier write%s undone",
-				     w->value, w->path,
-				     mismatch ? "read back a different value" :
-				     zap_write_errno_text(-rc),
-				     strerrorname_np(-rc) ?
-				     strerrorname_np(-rc) : "?", i,
-				     i == 1 ? "" : "s");
-	}
-	rc = zap_plan_write_files(plan, &failed, &restored);
-	if (rc)
-		return files_failed(plan, paths, options, failed, restored, rc,
-				    err);
-	if (plan->nr_writes)
-		zap_journal_end(paths);
-	return 0;
-}
-
-/* Lock, re-load, re-validate, write, read back, undo on failure. */
-ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
-			      const struct zap_paths *paths,
-			      const struct zap_apply_options *options,
-			      struct zap_error *err)
-{
-	struct zap_change change = (*plan)->change;
-	struct zap_model *model = NULL;
-	struct zap_plan *fresh = NULL;
-	struct zap_lock lock = { 0 };
-	unsigned int timeout = options ? options->lock_timeout_ms : 0;
-	int rc;
-
-	rc = zap_lock_acquire(&lock, paths, timeout, err);
-	if (rc)
-		return rc;
-	rc = zap_model_load(&model, paths, zap_change_load_flags(change.kind),
-			    err);
-	if (!rc)
-		rc = zap_plan_build(model, &change, &fresh, err);
-	if (!rc) {
-		zap_plan_free(*plan);
-		*plan = fresh;
-		// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): zap_plan_build() sets *result when it returns 0
-		if (fresh->refusals.count)
-			rc = zap_error_set(err, EPERM, ZAP_STATUS_REFUSED, "%s",
-					   fresh->refusals.items[0].message);
-		else if (!fresh->nothing_to_do)
-			rc = write_plan(fresh, paths, options, err);
-	}
-	zap_model_free(model);
-	zap_lock_release(&lock);
-	return rc;
 }

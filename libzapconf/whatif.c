@@ -272,13 +272,6 @@ static void persistent_masks(struct zap_model *m, const struct zap_model *before
 	m->rules_problem[0] = '\0';
 }
 
-/* Order mdevs by UUID, as zap_model_load() does. */
-static int mdev_cmp(const void *x, const void *y)
-{
-	return strcmp(((const struct zap_mdev *)x)->uuid,
-		      ((const struct zap_mdev *)y)->uuid);
-}
-
 /* Apply @change to a copy of @model: the configuration it would make. */
 ZAP_EXPORT int zap_model_whatif(const struct zap_model *model,
 				const struct zap_change *change,
@@ -314,7 +307,7 @@ ZAP_EXPORT int zap_model_whatif(const struct zap_model *model,
 		live_mdev(m, change);
 	if (!masks && persistent)
 		persistent_mdev(m, change);
-	qsort(m->mdevs, m->nr_mdevs, sizeof(*m->mdevs), mdev_cmp);
+	qsort(m->mdevs, m->nr_mdevs, sizeof(*m->mdevs), zap_mdev_cmp);
 	zap_ownership_build(m);
 	*result = m;
 	return 0;
