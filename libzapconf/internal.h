@@ -167,7 +167,15 @@ int zap_journal_begin(const struct zap_paths *paths,
 int zap_journal_done(const struct zap_paths *paths, size_t index);
 void zap_journal_end(const struct zap_paths *paths);
 
-/* ----------------------------------------------------------- definitions.c */
+/* ------------------------------------- mdevctl.c, mdevctl_write.c, chzdev.c */
+
+/*
+ * zap_json_parse_strict - parse @text as one JSON value with nothing after
+ * it; on failure NULL with @why (of @size) saying what is wrong.
+ */
+struct json_object;
+struct json_object *zap_json_parse_strict(const char *text, size_t len,
+					  char *why, size_t size);
 
 /*
  * zap_definition_parse - read an mdevctl definition's JSON text into @def
@@ -186,19 +194,19 @@ void zap_definition_parse(struct zap_definition *def, const char *text,
 int zap_definitions_load(struct zap_model *model, struct zap_error *err);
 
 /*
- * zap_rules_parse - read chzdev's 41-ap.rules text: every
+ * zap_chzdev_parse - read chzdev's 41-ap.rules text: every
  * ATTR{...apmask}="0x..." / ATTR{...aqmask}="0x..." line sets that mask
  * (the last one wins). Returns: 0; -EINVAL with @problem filled.
  */
-int zap_rules_parse(const char *text, size_t len, bool *has_apmask,
+int zap_chzdev_parse(const char *text, size_t len, bool *has_apmask,
 		    struct zap_bitmap *apmask, bool *has_aqmask,
 		    struct zap_bitmap *aqmask, char *problem, size_t size);
 
 /*
- * zap_rules_load - fill model->has_rules, rules_* from model->paths.rules.
+ * zap_chzdev_load - fill model->has_rules, rules_* from model->paths.rules.
  * A malformed file sets rules_problem. Returns: 0.
  */
-int zap_rules_load(struct zap_model *model, struct zap_error *err);
+int zap_chzdev_load(struct zap_model *model, struct zap_error *err);
 
 /*
  * zap_config_file_read - read the regular file @path (at most 1 MiB) into
@@ -234,12 +242,12 @@ int zap_definition_render(const char *old, size_t old_len, bool autostart,
 			  char *problem, size_t size);
 
 /*
- * zap_rules_render - 41-ap.rules exactly as chzdev writes it (interop.md 4):
+ * zap_chzdev_render - 41-ap.rules exactly as chzdev writes it (interop.md 4):
  * the header, both triggers, label cfg_ap, BOTH masks (always), the kmod
  * load of vfio_ap, label end_ap. Returns: the malloc()ed text; NULL when
  * out of memory.
  */
-char *zap_rules_render(const struct zap_bitmap *apmask,
+char *zap_chzdev_render(const struct zap_bitmap *apmask,
 		       const struct zap_bitmap *aqmask);
 
 /* ----------------------------------------------------------------- store.c */
@@ -282,7 +290,38 @@ int zap_store_delete(const char *path);
 int zap_write_one(enum zap_write_kind kind, const char *path,
 		  const char *value);
 
-/* ------------------------------------------------------------------ plan.c */
+/* ---------------------------------------------------- plan.c, plan_files.c */
+
+/*
+ * What a plan is being built from. @live: the change writes sysfs;
+ * @persistent: it rewrites the persistent configuration.
+ */
+struct zap_builder {
+	const struct zap_model *model;
+	struct zap_plan *plan;
+	struct zap_error *err;
+	bool live, persistent;
+	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
+};
+
+/* Every APQN of @x not in @y (present in @only_present, if given) to @list. */
+int zap_set_difference(struct zap_apqn_list *list,
+		       const struct zap_apqn_set *x,
+		       const struct zap_apqn_set *y,
+		       const struct zap_model *only_present);
+
+/*
+ * The persistent side of each change kind (plan_files.c): the definition
+ * of ASSIGN, UNASSIGN and CREATE; REMOVE's undefine; AUTOSTART; the
+ * 41-ap.rules of TO_VFIO / TO_HOST. Returns: 0 (the file added to the
+ * plan, or its refusal); -errno (@b->err filled or -ENOMEM).
+ */
+int zap_plan_definition(struct zap_builder *b, const struct zap_mdev *mdev,
+			const char *uuid);
+int zap_plan_undefine(struct zap_builder *b, const struct zap_mdev *mdev);
+int zap_plan_autostart(struct zap_builder *b, const struct zap_mdev *mdev);
+int zap_plan_rules(struct zap_builder *b);
+
 
 /*
  * zap_plan_write_files - write plan->files in order, each atomically (temp

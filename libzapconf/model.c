@@ -690,7 +690,7 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 					   "out of memory");
 	}
 	if (!rc && (what & ZAP_LOAD_RULES))
-		rc = zap_rules_load(model, err);
+		rc = zap_chzdev_load(model, err);
 	/* a malformed journal is reported by the rules, not a load failure */
 	if (!rc && (what & ZAP_LOAD_JOURNAL))
 		zap_journal_read(&model->paths, &model->journal, NULL);

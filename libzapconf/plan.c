@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * plan.c - change plans: a requested change (mask edit, mdev create/remove,
- * assign/unassign, autostart) becomes an ordered list of sysfs writes, each
- * with the write that undoes it, and of persistent files to rewrite (mdevctl
- * definitions, 41-ap.rules), each with its old content; the whole is
- * validated against the rules, live and persistent, before anything is
- * written. Applying a plan takes the lock, re-reads and re-validates, writes
- * sysfs in order (journaled), reads back what can be read back, then
- * replaces the files atomically; when a write fails it undoes what it
- * wrote, files and sysfs, in reverse.
+ * plan.c - the plan builder: a requested change (mask edit, mdev
+ * create/remove, assign/unassign, autostart) becomes an ordered list of
+ * typed sysfs writes, each with the write that undoes it, and of persistent
+ * files to rewrite (plan_files.c). Its refusals and warnings are the
+ * verdict (verdict.c) on the configuration it would make (whatif.c), plus
+ * the checks about the change itself: maxima, pending requests, a running
+ * guest, the default domain. Applying it is executor.c's job.
  *
  * Copyright zap developers 2026
  */
@@ -25,17 +23,6 @@
 #define MATRIX_DIR "%s/devices/vfio_ap/matrix"
 #define CREATE_FILE MATRIX_DIR "/mdev_supported_types/vfio_ap-passthrough/create"
 
-/*
- * What a plan is being built from. @live: the change writes sysfs;
- * @persistent: it rewrites the persistent configuration.
- */
-struct builder {
-	const struct zap_model *model;
-	struct zap_plan *plan;
-	struct zap_error *err;
-	bool live, persistent;
-	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
-};
 
 /*
  * The enum zap_load bits a change of @kind needs: an mdev change reads the
@@ -56,7 +43,7 @@ ZAP_EXPORT unsigned int zap_change_load_flags(enum zap_change_kind kind)
 }
 
 /* Append one write (and its undo, "" for none). */
-static int add_write(struct builder *b, enum zap_write_kind kind,
+static int add_write(struct zap_builder *b, enum zap_write_kind kind,
 		     const char *path, const char *value, const char *undo_path,
 		     const char *undo_value)
 {
@@ -92,7 +79,7 @@ static void ap_config_value(char *buf, size_t size,
 }
 
 /* Every APQN in @x but not in @y (both cross products) into @list. */
-static int set_difference(struct zap_apqn_list *list,
+int zap_set_difference(struct zap_apqn_list *list,
 			  const struct zap_apqn_set *x,
 			  const struct zap_apqn_set *y,
 			  const struct zap_model *only_present)
@@ -109,7 +96,7 @@ static int set_difference(struct zap_apqn_list *list,
 }
 
 /* Ids above the maxima are not found (exit 2), as the kernel's ENODEV. */
-static int check_maxima(struct builder *b, const struct zap_change *c)
+static int check_maxima(struct zap_builder *b, const struct zap_change *c)
 {
 	const struct zap_bus *bus = &b->model->bus;
 	struct zap_bitmap allowed, over;
@@ -141,7 +128,7 @@ static int check_maxima(struct builder *b, const struct zap_change *c)
 }
 
 /* Writes that change mdev @dir from (@old, @old_c) to (@new, @new_c). */
-static int add_assignment_writes(struct builder *b, const char *dir,
+static int add_assignment_writes(struct zap_builder *b, const char *dir,
 				 bool ap_config, bool undo,
 				 const struct zap_apqn_set *old,
 				 const struct zap_bitmap *old_c,
@@ -211,7 +198,7 @@ static bool nothing_named(const struct zap_change *c)
 }
 
 /* Plan ASSIGN, UNASSIGN and the assignment part of CREATE. */
-static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
+static int plan_assignment(struct zap_builder *b, const struct zap_mdev *mdev,
 			   const char *uuid)
 {
 	const struct zap_model *model = b->model;
@@ -247,9 +234,9 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 		zap_bitmap_or(&new.domains, &old.domains, &c->domains);
 		zap_bitmap_or(&new_c, &old_c, &c->control_domains);
 	}
-	rc = set_difference(&b->assigned, &new, &old, NULL);
+	rc = zap_set_difference(&b->assigned, &new, &old, NULL);
 	if (!rc)
-		rc = set_difference(&b->unassigned, &old, &new, NULL);
+		rc = zap_set_difference(&b->unassigned, &old, &new, NULL);
 	if (rc)
 		return rc;
 	if (zap_bitmap_equal(&new.adapters, &old.adapters) &&
@@ -273,12 +260,8 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 				     &new, &new_c);
 }
 
-/* The definition side of ASSIGN, UNASSIGN and CREATE (below). */
-static int plan_definition(struct builder *b, const struct zap_mdev *mdev,
-			   const char *uuid);
-
 /* Plan CREATE: the create write, then the assignment; the definition. */
-static int plan_create(struct builder *b)
+static int plan_create(struct zap_builder *b)
 {
 	const struct zap_model *model = b->model;
 	struct zap_change *c = &b->plan->change;
@@ -305,12 +288,12 @@ static int plan_create(struct builder *b)
 			rc = plan_assignment(b, NULL, c->uuid);
 	}
 	if (!rc && b->persistent)
-		rc = plan_definition(b, NULL, c->uuid);
+		rc = zap_plan_definition(b, NULL, c->uuid);
 	return rc;
 }
 
 /* Plan REMOVE: refused while a guest uses it, unless forced. */
-static int plan_remove(struct builder *b, const struct zap_mdev *mdev)
+static int plan_remove(struct zap_builder *b, const struct zap_mdev *mdev)
 {
 	struct zap_plan *plan = b->plan;
 	struct zap_problems *where = plan->change.force ? &plan->warnings :
@@ -342,7 +325,7 @@ static int plan_remove(struct builder *b, const struct zap_mdev *mdev)
 }
 
 /* Queues about to move to vfio_ap: pending requests, the default domain. */
-static int check_to_vfio(struct builder *b)
+static int check_to_vfio(struct zap_builder *b)
 {
 	const struct zap_model *model = b->model;
 	struct zap_plan *plan = b->plan;
@@ -382,7 +365,7 @@ static int check_to_vfio(struct builder *b)
 }
 
 /* Plan TO_VFIO / TO_HOST: one absolute write per mask that changes. */
-static int plan_masks(struct builder *b)
+static int plan_masks(struct zap_builder *b)
 {
 	const struct zap_model *model = b->model;
 	const struct zap_change *c = &b->plan->change;
@@ -403,9 +386,9 @@ static int plan_masks(struct builder *b)
 			      &c->adapters);
 		zap_bitmap_or(&new_host.domains, &old_host.domains, &c->domains);
 	}
-	rc = set_difference(&b->to_vfio, &old_host, &new_host, present);
+	rc = zap_set_difference(&b->to_vfio, &old_host, &new_host, present);
 	if (!rc)
-		rc = set_difference(&b->to_host, &new_host, &old_host, present);
+		rc = zap_set_difference(&b->to_host, &new_host, &old_host, present);
 	if (rc)
 		return rc;
 	if (zap_bitmap_equal(&new_host.adapters, &old_host.adapters) &&
@@ -429,318 +412,8 @@ static int plan_masks(struct builder *b)
 	return rc;
 }
 
-/* ------------------------------------------------ persistent configuration */
-
-/* Append one file change; takes @content and @old (either may be NULL). */
-static int add_file(struct builder *b, const char *path, char *content,
-		    char *old)
-{
-	struct zap_plan *plan = b->plan;
-	struct zap_file_change *grown, *f;
-
-	grown = realloc(plan->files, (plan->nr_files + 1) * sizeof(*grown));
-	if (!grown) {
-		free(content);
-		free(old);
-		return -ENOMEM;
-	}
-	plan->files = grown;
-	f = &grown[plan->nr_files++];
-	memset(f, 0, sizeof(*f));
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	f->content = content;
-	f->old_content = old;
-	f->result = ZAP_WRITE_PENDING;
-	return 0;
-}
-
-/* Refuse the change because the file @path zap must rewrite is unusable. */
-static int refuse_file(struct builder *b, const char *uuid, const char *path,
-		       const char *problem)
-{
-	return zap_problems_add(&b->plan->refusals,
-				ZAP_PROBLEM_BAD_DEFINITION, uuid, NULL, path,
-				NULL, NULL,
-				"%s: %s: zap does not rewrite it (fix or remove it first)",
-				path, problem);
-}
-
-/*
- * Read the persistent file @path that the plan rewrites, for its undo.
- * Returns: 1 (read: *@text, *@len); 0 (absent: *@text NULL); 2 (unusable:
- * refused, naming @uuid and the file); -ENOMEM.
- */
-static int read_old_file(struct builder *b, const char *uuid,
-			 const char *path, char **text, size_t *len)
-{
-	char problem[300];
-	int rc;
-
-	*text = NULL;
-	*len = 0;
-	rc = zap_config_file_read(path, text, len);
-	if (rc == -ENOENT || rc == -ENOTDIR)
-		return 0;
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc == 0 && strlen(*text) == *len)
-		return 1;
-	if (rc == 0) {
-		free(*text);
-		*text = NULL;
-		snprintf(problem, sizeof(problem), "contains a NUL byte");
-	} else {
-		snprintf(problem, sizeof(problem), "cannot read: %s",
-			 rc == -EFBIG ? "file larger than 1 MiB" :
-			 strerror(-rc));
-	}
-	rc = refuse_file(b, uuid, path, problem);
-	return rc ? rc : 2;
-}
-
-/* The file of @uuid's definition: the one loaded, else the canonical name. */
-static void definition_path(const struct builder *b,
-			    const struct zap_mdev *mdev, const char *uuid,
-			    char *path, size_t size)
-{
-	const struct zap_model *model = b->model;
-
-	if (mdev && mdev->definition >= 0)
-		snprintf(path, size, "%s",
-			 model->definitions[mdev->definition].path);
-	else
-		snprintf(path, size, "%s/%s", model->paths.mdevctl, uuid);
-}
-
-/*
- * Read @uuid's definition at @path into @def (its text in *@old).
- * Returns: 1 (valid); 0 (absent); 2 (unusable: refused); -ENOMEM.
- */
-static int read_old_definition(struct builder *b, const char *uuid,
-			       const char *path, char **old, size_t *len,
-			       struct zap_definition *def)
-{
-	int rc = read_old_file(b, uuid, path, old, len);
-
-	if (rc != 1)
-		return rc;
-	memset(def, 0, sizeof(*def));
-	zap_definition_parse(def, *old, *len);
-	if (def->valid)
-		return 1;
-	free(*old);
-	*old = NULL;
-	rc = refuse_file(b, uuid, path, def->problem);
-	return rc ? rc : 2;
-}
-
-/* Rewrite @path with @text unless it holds that already. */
-static int add_definition_file(struct builder *b, const char *path,
-			       char *text, char *old)
-{
-	if (old && strcmp(old, text) == 0) {
-		free(text);
-		free(old);
-		return 0;
-	}
-	return add_file(b, path, text, old);
-}
-
-/*
- * Plan the definition side of ASSIGN, UNASSIGN and CREATE: the definition
- * (created, "start": "auto", from the active assignment when missing) gains
- * or loses the ids named.
- */
-static int plan_definition(struct builder *b, const struct zap_mdev *mdev,
-			   const char *uuid)
-{
-	const struct zap_change *c = &b->plan->change;
-	struct zap_apqn_set old_set = { { { 0 } }, { { 0 } } }, new_set;
-	struct zap_bitmap old_c = { { 0 } }, new_c;
-	struct zap_definition def;
-	char path[700], problem[256], *old, *text;
-	bool autostart = true;
-	size_t len;
-	int rc;
-
-	definition_path(b, mdev, uuid, path, sizeof(path));
-	rc = read_old_definition(b, uuid, path, &old, &len, &def);
-	if (rc < 0 || rc == 2)
-		return rc < 0 ? rc : 0;
-	if (rc == 1) {
-		old_set = def.matrix;
-		old_c = def.control_domains;
-		autostart = def.autostart;
-	} else if (mdev && mdev->active) {
-		old_set = mdev->matrix;
-		old_c = mdev->control_domains;
-	}
-	rc = 0;
-	new_set = old_set;
-	new_c = old_c;
-	if (c->kind == ZAP_CHANGE_UNASSIGN) {
-		zap_bitmap_andnot(&new_set.adapters, &old_set.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_set.domains, &old_set.domains,
-				  &c->domains);
-		zap_bitmap_andnot(&new_c, &old_c, &c->control_domains);
-	} else {
-		zap_bitmap_or(&new_set.adapters, &old_set.adapters, &c->adapters);
-		zap_bitmap_or(&new_set.domains, &old_set.domains, &c->domains);
-		zap_bitmap_or(&new_c, &old_c, &c->control_domains);
-	}
-	if (!b->live) {
-		rc = set_difference(&b->assigned, &new_set, &old_set, NULL);
-		if (!rc)
-			rc = set_difference(&b->unassigned, &old_set, &new_set,
-					    NULL);
-	}
-	if (!rc)
-		rc = zap_definition_render(old, len, autostart, &new_set, &new_c,
-					   &text, problem, sizeof(problem));
-	if (rc) {
-		free(old);
-		return rc;
-	}
-	return add_definition_file(b, path, text, old);
-}
-
-/* Plan the definition side of REMOVE: delete the definition, if any. */
-static int plan_undefine(struct builder *b, const struct zap_mdev *mdev)
-{
-	char path[700], *old;
-	size_t len;
-	int rc;
-
-	// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): REMOVE always has an mdev (analyzer forgets change.kind)
-	if (mdev->definition < 0)
-		return 0;
-	definition_path(b, mdev, mdev->uuid, path, sizeof(path));
-	rc = read_old_file(b, mdev->uuid, path, &old, &len);
-	if (rc != 1)
-		return rc < 0 ? rc : 0;
-	return add_file(b, path, NULL, old);
-}
-
-/* Plan AUTOSTART: flip "start" of the definition, nothing else. */
-static int plan_autostart(struct builder *b, const struct zap_mdev *mdev)
-{
-	const struct zap_change *c = &b->plan->change;
-	struct zap_definition def;
-	char path[700], problem[256], *old, *text;
-	size_t len;
-	int rc;
-
-	definition_path(b, mdev, mdev->uuid, path, sizeof(path));
-	rc = read_old_definition(b, mdev->uuid, path, &old, &len, &def);
-	if (rc < 0 || rc == 2)
-		return rc < 0 ? rc : 0;
-	if (rc == 0)
-		return zap_error_set(b->err, ENODEV, ZAP_STATUS_NOT_FOUND,
-				     "mdev %s has no mdevctl definition (%s is gone)",
-				     mdev->uuid, path);
-	// NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): rc 1 means def is filled; zap_problems_add() returns 0 or -ENOMEM
-	if (def.autostart == c->autostart) {
-		free(old);
-		return 0;
-	}
-	rc = zap_definition_render(old, len, c->autostart, NULL, NULL, &text,
-				   problem, sizeof(problem));
-	if (rc) {
-		free(old);
-		return rc;
-	}
-	return add_definition_file(b, path, text, old);
-}
-
-/*
- * Plan the persistent side of TO_VFIO / TO_HOST: 41-ap.rules with both
- * masks (the file's, else the active ones, edited by the change); the file
- * is deleted when both masks are all ones and so are the active masks the
- * peers fall back to without it.
- */
-static int plan_rules(struct builder *b)
-{
-	const struct zap_model *model = b->model;
-	const struct zap_change *c = &b->plan->change;
-	const char *path = model->paths.rules;
-	struct zap_apqn_set base = { model->bus.apmask, model->bus.aqmask };
-	struct zap_apqn_set active = base, new_host;
-	const struct zap_model *present =
-		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
-	struct zap_bitmap ap, aq;
-	bool has_ap, has_aq;
-	char problem[256], *old, *text = NULL;
-	size_t len;
-	int rc;
-
-	rc = read_old_file(b, NULL, path, &old, &len);
-	if (rc < 0 || rc == 2)
-		return rc < 0 ? rc : 0;
-	if (old && zap_rules_parse(old, len, &has_ap, &ap, &has_aq, &aq,
-				   problem, sizeof(problem))) {
-		free(old);
-		return refuse_file(b, NULL, path, problem);
-	}
-	if (old && has_ap)
-		base.adapters = ap;
-	if (old && has_aq)
-		base.domains = aq;
-	new_host = base;
-	if (c->kind == ZAP_CHANGE_TO_VFIO) {
-		zap_bitmap_andnot(&new_host.adapters, &base.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_host.domains, &base.domains, &c->domains);
-		if (b->live) {
-			zap_bitmap_andnot(&active.adapters, &active.adapters,
-					  &c->adapters);
-			zap_bitmap_andnot(&active.domains, &active.domains,
-					  &c->domains);
-		}
-	} else {
-		zap_bitmap_or(&new_host.adapters, &base.adapters, &c->adapters);
-		zap_bitmap_or(&new_host.domains, &base.domains, &c->domains);
-		if (b->live) {
-			zap_bitmap_or(&active.adapters, &active.adapters,
-				      &c->adapters);
-			zap_bitmap_or(&active.domains, &active.domains,
-				      &c->domains);
-		}
-	}
-	rc = 0;
-	if (!b->live) {
-		rc = set_difference(&b->to_vfio, &base, &new_host, present);
-		if (!rc)
-			rc = set_difference(&b->to_host, &new_host, &base,
-					    present);
-	}
-	if (rc || (!old && zap_bitmap_equal(&new_host.adapters, &base.adapters) &&
-		   zap_bitmap_equal(&new_host.domains, &base.domains))) {
-		free(old);
-		return rc;
-	}
-	if (!zap_bitmap_full(&new_host.adapters) ||
-	    !zap_bitmap_full(&new_host.domains) ||
-	    !zap_bitmap_full(&active.adapters) ||
-	    !zap_bitmap_full(&active.domains)) {
-		text = zap_rules_render(&new_host.adapters, &new_host.domains);
-		if (!text) {
-			free(old);
-			return -ENOMEM;
-		}
-	}
-	if (!old && !text)
-		return 0;
-	if (old && text && strcmp(old, text) == 0) {
-		free(old);
-		free(text);
-		return 0;
-	}
-	return add_file(b, path, text, old);
-}
-
 /* Hand the collected APQN lists to the plan. */
-static void take_lists(struct builder *b)
+static void take_lists(struct zap_builder *b)
 {
 	struct zap_plan *plan = b->plan;
 
@@ -755,7 +428,7 @@ static void take_lists(struct builder *b)
 }
 
 /* Find the mdev a change names; NULL with @err set when it cannot be. */
-static const struct zap_mdev *find_mdev(const struct builder *b,
+static const struct zap_mdev *find_mdev(const struct zap_builder *b,
 					const struct zap_change *change)
 {
 	const struct zap_model *model = b->model;
@@ -791,7 +464,7 @@ static const struct zap_mdev *find_mdev(const struct builder *b,
 }
 
 /* Plan the change of the builder's plan, live and persistent sides. */
-static int plan_change(struct builder *b, const struct zap_mdev *mdev)
+static int plan_change(struct zap_builder *b, const struct zap_mdev *mdev)
 {
 	struct zap_model *after = NULL;
 	int rc;
@@ -812,7 +485,7 @@ static int plan_change(struct builder *b, const struct zap_mdev *mdev)
 		if (b->live)
 			rc = plan_assignment(b, mdev, mdev->uuid);
 		if (!rc && b->persistent)
-			rc = plan_definition(b, mdev, mdev->uuid);
+			rc = zap_plan_definition(b, mdev, mdev->uuid);
 		break;
 	case ZAP_CHANGE_CREATE:
 		rc = plan_create(b);
@@ -821,17 +494,17 @@ static int plan_change(struct builder *b, const struct zap_mdev *mdev)
 		if (b->live)
 			rc = plan_remove(b, mdev);
 		if (!rc && b->persistent)
-			rc = plan_undefine(b, mdev);
+			rc = zap_plan_undefine(b, mdev);
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
 		if (b->live)
 			rc = plan_masks(b);
 		if (!rc && b->persistent)
-			rc = plan_rules(b);
+			rc = zap_plan_rules(b);
 		break;
 	case ZAP_CHANGE_AUTOSTART:
-		rc = plan_autostart(b, mdev);
+		rc = zap_plan_autostart(b, mdev);
 		break;
 	}
 	return rc;
@@ -842,7 +515,7 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 			      const struct zap_change *change,
 			      struct zap_plan **result, struct zap_error *err)
 {
-	struct builder b = { .model = model, .err = err };
+	struct zap_builder b = { .model = model, .err = err };
 	bool mdev_change = change->kind <= ZAP_CHANGE_REMOVE ||
 			   change->kind == ZAP_CHANGE_AUTOSTART;
 	const struct zap_mdev *mdev = NULL;

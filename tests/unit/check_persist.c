@@ -445,10 +445,10 @@ START_TEST(test_rules_render_chzdev_shape)
 	bool has_ap, has_aq;
 	char problem[256], *text;
 
-	text = zap_rules_render(&ap, &aq);
+	text = zap_chzdev_render(&ap, &aq);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_str_eq(text, CHZDEV_RULES(ALL, AQ_0_2_3));
-	ck_assert_int_eq(zap_rules_parse(text, strlen(text), &has_ap, &got_ap,
+	ck_assert_int_eq(zap_chzdev_parse(text, strlen(text), &has_ap, &got_ap,
 					 &has_aq, &got_aq, problem,
 					 sizeof(problem)), 0);
 	ck_assert(has_ap && has_aq);
@@ -458,8 +458,8 @@ START_TEST(test_rules_render_chzdev_shape)
 	/* both masks always, empty ones too */
 	ap = ids("");
 	aq = ids("0x47");
-	text = zap_rules_render(&ap, &aq);
-	ck_assert_int_eq(zap_rules_parse(text, strlen(text), &has_ap, &got_ap,
+	text = zap_chzdev_render(&ap, &aq);
+	ck_assert_int_eq(zap_chzdev_parse(text, strlen(text), &has_ap, &got_ap,
 					 &has_aq, &got_aq, problem,
 					 sizeof(problem)), 0);
 	ck_assert(has_ap && has_aq);
