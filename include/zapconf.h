@@ -60,6 +60,35 @@
  *   zap_change.scope                         ZAP_SCOPE_LIVE, _BOTH, _PERSISTENT
  *   zap_plan.files                           definitions / rules to rewrite
  *   zap_model_persistent(live, &boot, err)   the configuration after a reboot
+ *
+ * Workflow: load, judge, plan, apply, audit
+ *   zap_paths_from_env(&paths, err)          where sysfs, etc/ and run/ are
+ *   zap_model_load(&m, &paths, what, err)    read what enum zap_load asks;
+ *                                            zap_change_load_flags(kind) for
+ *                                            a change (an mdev change reads
+ *                                            no card and no queue)
+ *   zap_model_new(&m, paths, err)            an empty model to fill in memory,
+ *   zap_model_index(m)                       then its lookup tables
+ *   zap_model_whatif(m, &change, &after, err)  the model the change makes
+ *   zap_change_verdict(m, after, &change, &refused, &warned, err)
+ *                                            the audit's problems the change
+ *                                            adds: errors refused, warnings
+ *                                            warned (the one rule engine)
+ *   zap_plan_build(m, &change, &plan, err)   typed writes (enum
+ *                                            zap_write_kind) + files; its
+ *                                            refusals/warnings are the
+ *                                            verdict's plus the change's own
+ *                                            (maxima, pending requests, a
+ *                                            running guest, default domain)
+ *   zap_plan_apply(&plan, &paths, &opt, err) lock, re-load, re-build and
+ *                                            re-judge, write (journaled),
+ *                                            read back, roll back on failure
+ *   zap_rules_check(m, &problems, err)       the audit (lszap --check)
+ *   zap_model_diff(a, b, &events, err)       what changed (lszap --watch)
+ *   zap_journal_read / zap_journal_recover   a dead chzap's change: undo or
+ *                                            complete it, with the executor
+ *   zap_lock_acquire / zap_lock_release      the s390-tools AP lock
+ *   zap_plan_free, zap_problems_free, zap_events_free, zap_model_free
  */
 #ifndef ZAPCONF_H
 #define ZAPCONF_H

@@ -108,13 +108,21 @@ int zap_ap_config_parse(const char *buf, size_t len, struct zap_apqn_set *set,
 	return 0;
 }
 
-/* Read one of an mdev's list attributes with @parse; false if unusable. */
+/*
+ * Read one of an mdev's list attributes; false if unusable. @absent: set
+ * (and nothing recorded) when the attribute does not exist, which this
+ * kernel may not have; NULL when it must exist.
+ */
 static bool read_mdev_attr(struct zap_model *model, int fd, const char *dir,
 			   const char *name, char *buf, size_t size,
-			   size_t *len)
+			   size_t *len, bool *absent)
 {
 	int rc = zap_sysfs_read_at(fd, name, buf, size, len);
 
+	if (absent)
+		*absent = rc == -ENOENT;
+	if (rc == -ENOENT && absent)
+		return false;
 	if (rc) {
 		((struct zap_model_priv *)model->priv)->vanished += rc == -ENOENT;
 		zap_model_unreadable(model, "%s/%s: %s", dir, name,
@@ -125,44 +133,40 @@ static bool read_mdev_attr(struct zap_model *model, int fd, const char *dir,
 	return true;
 }
 
-/* Load one active mdev directory. */
+/* Load one active mdev directory, reading its files into @buf of @size. */
 static void load_mdev(struct zap_model *model, int fd, const char *dir,
-		      struct zap_mdev *mdev)
+		      struct zap_mdev *mdev, char *buf, size_t size)
 {
-	/* 65536 lines of "aa.dddd\n" at the most */
-	size_t size = ZAP_IDS * ZAP_IDS * 8 + 1, len;
-	char *buf = malloc(size);
+	size_t len;
+	bool absent;
 
-	if (!buf) {
-		zap_model_unreadable(model, "%s: out of memory", dir);
-		return;
-	}
-	mdev->has_ap_config = faccessat(fd, "ap_config", F_OK, 0) == 0;
-	if (mdev->has_ap_config) {
-		if (read_mdev_attr(model, fd, dir, "ap_config", buf, size, &len) &&
-		    zap_ap_config_parse(buf, len, &mdev->matrix,
-					&mdev->control_domains))
-			zap_model_unreadable(model, "%s/ap_config: invalid content",
-					     dir);
-	} else {
-		if (read_mdev_attr(model, fd, dir, "matrix", buf, size, &len) &&
+	/* ap_config (6.13+) when there is one, else matrix and control_domains */
+	if (read_mdev_attr(model, fd, dir, "ap_config", buf, size, &len,
+			   &absent) &&
+	    zap_ap_config_parse(buf, len, &mdev->matrix,
+				&mdev->control_domains))
+		zap_model_unreadable(model, "%s/ap_config: invalid content",
+				     dir);
+	mdev->has_ap_config = !absent;
+	if (absent) {
+		if (read_mdev_attr(model, fd, dir, "matrix", buf, size, &len,
+				   NULL) &&
 		    zap_matrix_parse(buf, len, &mdev->matrix))
 			zap_model_unreadable(model, "%s/matrix: invalid content",
 					     dir);
 		if (read_mdev_attr(model, fd, dir, "control_domains", buf, size,
-				   &len) &&
+				   &len, NULL) &&
 		    zap_control_domains_parse(buf, len, &mdev->control_domains))
 			zap_model_unreadable(model,
 					     "%s/control_domains: invalid content",
 					     dir);
 	}
-	mdev->has_guest_matrix = faccessat(fd, "guest_matrix", F_OK, 0) == 0;
-	if (mdev->has_guest_matrix &&
-	    read_mdev_attr(model, fd, dir, "guest_matrix", buf, size, &len) &&
+	if (read_mdev_attr(model, fd, dir, "guest_matrix", buf, size, &len,
+			   &absent) &&
 	    zap_matrix_parse(buf, len, &mdev->guest))
 		zap_model_unreadable(model, "%s/guest_matrix: invalid content",
 				     dir);
-	free(buf);
+	mdev->has_guest_matrix = !absent;
 }
 
 /* Sort mdevs by UUID. */
@@ -262,7 +266,9 @@ void zap_set_in_use(struct zap_model *model)
 int zap_load_mdevs(struct zap_model *model, size_t *allocated,
 		   struct zap_error *err)
 {
-	char dir[700], mdevdir[760], uuid[ZAP_UUID_STRLEN];
+	/* 65536 lines of "aa.dddd\n" at the most, one buffer for all */
+	size_t size = ZAP_IDS * ZAP_IDS * 8 + 1;
+	char dir[700], mdevdir[760], uuid[ZAP_UUID_STRLEN], *buf;
 	struct dirent *de;
 	DIR *dh;
 
@@ -275,6 +281,12 @@ int zap_load_mdevs(struct zap_model *model, size_t *allocated,
 	dh = opendir(dir);
 	if (!dh)
 		return zap_model_unreadable(model, "%s: %s", dir, strerror(errno));
+	buf = malloc(size);
+	if (!buf) {
+		closedir(dh);
+		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	}
 	while ((de = readdir(dh))) {
 		struct zap_mdev *mdev;
 		int fd;
@@ -297,14 +309,16 @@ int zap_load_mdevs(struct zap_model *model, size_t *allocated,
 		if (!mdev) {
 			close(fd);
 			closedir(dh);
+			free(buf);
 			return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
 					     "out of memory");
 		}
 		mdev->active = true;
-		load_mdev(model, fd, mdevdir, mdev);
+		load_mdev(model, fd, mdevdir, mdev, buf, size);
 		close(fd);
 	}
 	closedir(dh);
+	free(buf);
 	if (model->nr_mdevs)
 		qsort(model->mdevs, model->nr_mdevs, sizeof(*model->mdevs),
 		      zap_mdev_cmp);

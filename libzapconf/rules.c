@@ -439,24 +439,21 @@ static int check_host_and_definitions(const struct zap_model *model,
 	return rc;
 }
 
-/* Ids above the maxima, control domains without usage domains, of one shape. */
-static int check_shape(const struct zap_model *model, const char *uuid,
+/* Ids above the maxima (@allowed), control domains without usage domains. */
+static int check_shape(const struct zap_model *model,
+		       const struct zap_apqn_set *allowed, const char *uuid,
 		       enum zap_holder holder, const struct zap_apqn_set *set,
 		       const struct zap_bitmap *control, const char *path,
 		       struct zap_problems *out)
 {
-	struct zap_bitmap over_a, over_d, allowed_a, allowed_d, ids;
+	struct zap_bitmap over_a, over_d, ids;
 	char label[ZAP_LABEL_LEN], list[1024];
 	int rc = 0;
 
 	zap_mdev_label(label, sizeof(label), holder, false, uuid);
-	zap_bitmap_zero(&allowed_a);
-	zap_bitmap_set_range(&allowed_a, 0, model->bus.max_adapter_id);
-	zap_bitmap_zero(&allowed_d);
-	zap_bitmap_set_range(&allowed_d, 0, model->bus.max_domain_id);
-	zap_bitmap_andnot(&over_a, &set->adapters, &allowed_a);
+	zap_bitmap_andnot(&over_a, &set->adapters, &allowed->adapters);
 	zap_bitmap_or(&ids, &set->domains, control);
-	zap_bitmap_andnot(&over_d, &ids, &allowed_d);
+	zap_bitmap_andnot(&over_d, &ids, &allowed->domains);
 	if (!zap_bitmap_empty(&over_a)) {
 		zap_ids_print(&over_a, list, sizeof(list));
 		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
@@ -492,18 +489,23 @@ static int check_shape(const struct zap_model *model, const char *uuid,
 static int check_mdev_shapes(const struct zap_model *model,
 			     struct zap_problems *out)
 {
+	struct zap_apqn_set allowed;
 	int rc = 0;
 
+	zap_bitmap_zero(&allowed.adapters);
+	zap_bitmap_set_range(&allowed.adapters, 0, model->bus.max_adapter_id);
+	zap_bitmap_zero(&allowed.domains);
+	zap_bitmap_set_range(&allowed.domains, 0, model->bus.max_domain_id);
 	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
 		const struct zap_mdev *m = &model->mdevs[i];
 		const struct zap_definition *def = own_definition(model, m);
 
 		if (m->active)
-			rc = check_shape(model, m->uuid, ZAP_HOLDER_MDEV,
+			rc = check_shape(model, &allowed, m->uuid, ZAP_HOLDER_MDEV,
 					 &m->matrix, &m->control_domains, NULL,
 					 out);
 		if (!rc && def)
-			rc = check_shape(model, m->uuid,
+			rc = check_shape(model, &allowed, m->uuid,
 					 def->autostart ? ZAP_HOLDER_AUTOSTART :
 					 ZAP_HOLDER_MANUAL, &def->matrix,
 					 &def->control_domains,

@@ -66,7 +66,11 @@ struct added {
 	struct zap_apqn_list new; /* the APQNs it adds */
 };
 
-/* Do @x and @y name the same mdevs, on the same sides, in any order? */
+/*
+ * Do @x and @y name the same mdevs, in any order? The side (active mdev or
+ * definition) does not count: removing an mdev that holds a host APQN
+ * leaves its definition holding it, which is no new problem.
+ */
 static bool same_holders(const struct zap_problem *x,
 			 const struct zap_problem *y)
 {
@@ -76,8 +80,7 @@ static bool same_holders(const struct zap_problem *x,
 		bool found = false;
 
 		for (unsigned int j = 0; j < y->nr_mdevs && !found; j++)
-			found = strcmp(x->mdevs[i], y->mdevs[j]) == 0 &&
-				x->holders[i] == y->holders[j];
+			found = strcmp(x->mdevs[i], y->mdevs[j]) == 0;
 		if (!found)
 			return false;
 	}

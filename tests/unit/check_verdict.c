@@ -323,6 +323,11 @@ START_TEST(test_verdict_blames_only_what_the_change_adds)
 	judge(m, &c, &refused, &warned);
 	ck_assert_uint_eq(refused.count + warned.count, 0);
 	forget(&refused, &warned);
+	/* nor does removing one whose definition keeps B's shared APQNs */
+	add_definition(m, UUID_B, true, "2", "7");
+	judge(m, &c, &refused, &warned);
+	ck_assert_uint_eq(refused.count, 0);
+	forget(&refused, &warned);
 	zap_model_free(m);
 }
 END_TEST
