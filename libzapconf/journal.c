@@ -99,7 +99,7 @@ int zap_journal_begin(const struct zap_paths *paths,
 		      const struct zap_plan *plan, struct zap_error *err)
 {
 	char tmp[sizeof(paths->journal) + 32];
-	FILE *f;
+	FILE *f = NULL;
 	int rc, fd;
 
 	rc = zap_store_mkdir_parents(paths->journal, 0700);
@@ -209,22 +209,22 @@ static int legacy_kind(const char *path, enum zap_write_kind *kind)
  */
 static int parse_write(char *fields, int version, struct zap_write *w)
 {
-	char *f[5];
-	int n = version == 1 ? 4 : 5, k = version == 1 ? -1 : 0;
+	char *f[5] = { NULL };
+	int n = version == 1 ? 4 : 5;
+	char **v = f + (n - 4); /* path, value, undo path, undo value */
 
 	for (int i = 0; i < n; i++) {
 		f[i] = strsep(&fields, "\t");
 		if (!f[i])
 			return -EINVAL;
 	}
-	if (fields || !f[k + 1][0] || !f[k + 2][0])
+	if (fields || !v[0][0] || !v[1][0])
 		return -EINVAL;
 	memset(w, 0, sizeof(*w));
-	if (zap_path_format(w->path, sizeof(w->path), "%s", f[k + 1]) ||
-	    zap_path_format(w->value, sizeof(w->value), "%s", f[k + 2]) ||
-	    zap_path_format(w->undo_path, sizeof(w->undo_path), "%s", f[k + 3]) ||
-	    zap_path_format(w->undo_value, sizeof(w->undo_value), "%s",
-			    f[k + 4]))
+	if (zap_path_format(w->path, sizeof(w->path), "%s", v[0]) ||
+	    zap_path_format(w->value, sizeof(w->value), "%s", v[1]) ||
+	    zap_path_format(w->undo_path, sizeof(w->undo_path), "%s", v[2]) ||
+	    zap_path_format(w->undo_value, sizeof(w->undo_value), "%s", v[3]))
 		return -EINVAL;
 	if (version == 1)
 		return legacy_kind(w->path, &w->kind);

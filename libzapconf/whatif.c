@@ -20,7 +20,7 @@
 /* Duplicate @n elements of @size at @src, with room for @extra more. */
 static void *dup_array(const void *src, size_t n, size_t extra, size_t size)
 {
-	void *dst = calloc(n + extra ? n + extra : 1, size);
+	void *dst = calloc((n + extra) ? (n + extra) : 1, size);
 
 	if (dst && n)
 		memcpy(dst, src, n * size);

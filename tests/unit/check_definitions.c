@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_definitions.c - unit tests of definitions.c: mdevctl definitions
+ * check_definitions.c - unit tests of mdevctl.c, mdevctl_write.c, chzdev.c: mdevctl definitions
  * (interop.md 3) read as mdevctl and the kernel would use them, loading a
  * definitions directory, and chzdev's 41-ap.rules (interop.md 4).
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * check_persist.c - unit tests of the persistent configuration: the
- * definition and 41-ap.rules writers of definitions.c (mdevctl's and
+ * definition and 41-ap.rules writers of mdevctl_write.c and chzdev.c (mdevctl's and
  * chzdev's exact layouts, round trips, unknown keys and attrs preserved),
  * plans of every change kind in every scope (their sysfs writes and file
  * changes), the persistent refusals with their culprits, applying (files
