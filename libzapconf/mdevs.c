@@ -7,7 +7,6 @@
  *
  * Copyright zap developers 2026
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,16 +18,25 @@
 
 #include "internal.h"
 
+/* The value of the hex digit @c (either case), -1 if it is none. */
+static int hex_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 /* Parse one hex field of @len digits; -1 if malformed. */
 static int hex_field(const char *s, size_t len)
 {
-	int v = 0;
+	int v = 0, digit;
 
 	for (size_t i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)s[i]))
+		digit = hex_digit((unsigned char)s[i]);
+		if (digit < 0)
 			return -1;
-		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' :
-			      tolower((unsigned char)s[i]) - 'a' + 10);
+		v = v * 16 + digit;
 	}
 	return v;
 }

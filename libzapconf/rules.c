@@ -450,10 +450,13 @@ static int check_shape(const struct zap_model *model,
 	char label[ZAP_LABEL_LEN], list[1024];
 	int rc = 0;
 
-	zap_mdev_label(label, sizeof(label), holder, false, uuid);
 	zap_bitmap_andnot(&over_a, &set->adapters, &allowed->adapters);
 	zap_bitmap_or(&ids, &set->domains, control);
 	zap_bitmap_andnot(&over_d, &ids, &allowed->domains);
+	if (zap_bitmap_empty(&over_a) && zap_bitmap_empty(&over_d) &&
+	    (zap_bitmap_empty(control) || !zap_bitmap_empty(&set->domains)))
+		return 0;
+	zap_mdev_label(label, sizeof(label), holder, false, uuid);
 	if (!zap_bitmap_empty(&over_a)) {
 		zap_ids_print(&over_a, list, sizeof(list));
 		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
