@@ -298,11 +298,21 @@ int zap_write_one(enum zap_write_kind kind, const char *path,
  */
 struct zap_builder {
 	const struct zap_model *model;
+	const struct zap_model *after; /* zap_model_whatif() of the change */
 	struct zap_plan *plan;
 	struct zap_error *err;
 	bool live, persistent;
 	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
 };
+
+/*
+ * zap_builder_after - what the change makes of mdev @uuid (b->after): its
+ * matrix and control domains, live (@definition false) or of its mdevctl
+ * definition. Returns: 0; -ENOENT when the what-if has no such side.
+ */
+int zap_builder_after(const struct zap_builder *b, const char *uuid,
+		      bool definition, struct zap_apqn_set *matrix,
+		      struct zap_bitmap *control);
 
 /* Every APQN of @x not in @y (present in @only_present, if given) to @list. */
 int zap_set_difference(struct zap_apqn_list *list,

@@ -95,6 +95,28 @@ int zap_set_difference(struct zap_apqn_list *list,
 	return rc;
 }
 
+/* What the change makes of mdev @uuid, live or its definition. */
+int zap_builder_after(const struct zap_builder *b, const char *uuid,
+		      bool definition, struct zap_apqn_set *matrix,
+		      struct zap_bitmap *control)
+{
+	const struct zap_model *after = b->after;
+	int i = zap_model_find_mdev(after, uuid);
+	const struct zap_mdev *m = i >= 0 ? &after->mdevs[i] : NULL;
+
+	if (!m || (definition && m->definition < 0) ||
+	    (!definition && !m->active))
+		return -ENOENT;
+	if (definition) {
+		*matrix = after->definitions[m->definition].matrix;
+		*control = after->definitions[m->definition].control_domains;
+	} else {
+		*matrix = m->matrix;
+		*control = m->control_domains;
+	}
+	return 0;
+}
+
 /* Ids above the maxima are not found (exit 2), as the kernel's ENODEV. */
 static int check_maxima(struct zap_builder *b, const struct zap_change *c)
 {
@@ -223,18 +245,10 @@ static int plan_assignment(struct zap_builder *b, const struct zap_mdev *mdev,
 			if (model->mdevs[i].active)
 				ap_config = model->mdevs[i].has_ap_config;
 	}
-	new = old;
-	new_c = old_c;
-	if (c->kind == ZAP_CHANGE_UNASSIGN) {
-		zap_bitmap_andnot(&new.adapters, &old.adapters, &c->adapters);
-		zap_bitmap_andnot(&new.domains, &old.domains, &c->domains);
-		zap_bitmap_andnot(&new_c, &old_c, &c->control_domains);
-	} else {
-		zap_bitmap_or(&new.adapters, &old.adapters, &c->adapters);
-		zap_bitmap_or(&new.domains, &old.domains, &c->domains);
-		zap_bitmap_or(&new_c, &old_c, &c->control_domains);
-	}
-	rc = zap_set_difference(&b->assigned, &new, &old, NULL);
+	/* the writes are the difference to what the what-if made of it */
+	rc = zap_builder_after(b, uuid, false, &new, &new_c);
+	if (!rc)
+		rc = zap_set_difference(&b->assigned, &new, &old, NULL);
 	if (!rc)
 		rc = zap_set_difference(&b->unassigned, &old, &new, NULL);
 	if (rc)
@@ -370,22 +384,14 @@ static int plan_masks(struct zap_builder *b)
 	const struct zap_model *model = b->model;
 	const struct zap_change *c = &b->plan->change;
 	struct zap_apqn_set old_host = { model->bus.apmask, model->bus.aqmask };
-	struct zap_apqn_set new_host = old_host;
+	/* the writes are the difference to the masks the what-if made */
+	struct zap_apqn_set new_host = { b->after->bus.apmask,
+					 b->after->bus.aqmask };
 	char path[700], value[ZAP_MASK_STRLEN], undo[ZAP_MASK_STRLEN];
 	const struct zap_model *present =
 		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
 	int rc;
 
-	if (c->kind == ZAP_CHANGE_TO_VFIO) {
-		zap_bitmap_andnot(&new_host.adapters, &old_host.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_host.domains, &old_host.domains,
-				  &c->domains);
-	} else {
-		zap_bitmap_or(&new_host.adapters, &old_host.adapters,
-			      &c->adapters);
-		zap_bitmap_or(&new_host.domains, &old_host.domains, &c->domains);
-	}
 	rc = zap_set_difference(&b->to_vfio, &old_host, &new_host, present);
 	if (!rc)
 		rc = zap_set_difference(&b->to_host, &new_host, &old_host, present);
@@ -463,6 +469,8 @@ static const struct zap_mdev *find_mdev(const struct zap_builder *b,
 	return mdev;
 }
 
+static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev);
+
 /* Plan the change of the builder's plan, live and persistent sides. */
 static int plan_change(struct zap_builder *b, const struct zap_mdev *mdev)
 {
@@ -475,9 +483,21 @@ static int plan_change(struct zap_builder *b, const struct zap_mdev *mdev)
 		rc = zap_change_verdict(b->model, after, &b->plan->change,
 					&b->plan->refusals, &b->plan->warnings,
 					b->err);
-	zap_model_free(after);
-	if (rc)
+	if (rc) {
+		zap_model_free(after);
 		return rc;
+	}
+	b->after = after;
+	rc = plan_writes(b, mdev);
+	b->after = NULL;
+	zap_model_free(after);
+	return rc;
+}
+
+/* The writes and files of the change, the difference to b->after. */
+static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
+{
+	int rc = 0;
 
 	switch (b->plan->change.kind) {
 	case ZAP_CHANGE_ASSIGN:

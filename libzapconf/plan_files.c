@@ -135,11 +135,10 @@ static int add_definition_file(struct zap_builder *b, const char *path,
  * or loses the ids named.
  */
 int zap_plan_definition(struct zap_builder *b, const struct zap_mdev *mdev,
-			   const char *uuid)
+			const char *uuid)
 {
-	const struct zap_change *c = &b->plan->change;
 	struct zap_apqn_set old_set = { { { 0 } }, { { 0 } } }, new_set;
-	struct zap_bitmap old_c = { { 0 } }, new_c;
+	struct zap_bitmap new_c;
 	struct zap_definition def;
 	char path[700], problem[256], *old, *text;
 	bool autostart = true;
@@ -152,27 +151,13 @@ int zap_plan_definition(struct zap_builder *b, const struct zap_mdev *mdev,
 		return rc < 0 ? rc : 0;
 	if (rc == 1) {
 		old_set = def.matrix;
-		old_c = def.control_domains;
 		autostart = def.autostart;
 	} else if (mdev && mdev->active) {
 		old_set = mdev->matrix;
-		old_c = mdev->control_domains;
 	}
-	rc = 0;
-	new_set = old_set;
-	new_c = old_c;
-	if (c->kind == ZAP_CHANGE_UNASSIGN) {
-		zap_bitmap_andnot(&new_set.adapters, &old_set.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_set.domains, &old_set.domains,
-				  &c->domains);
-		zap_bitmap_andnot(&new_c, &old_c, &c->control_domains);
-	} else {
-		zap_bitmap_or(&new_set.adapters, &old_set.adapters, &c->adapters);
-		zap_bitmap_or(&new_set.domains, &old_set.domains, &c->domains);
-		zap_bitmap_or(&new_c, &old_c, &c->control_domains);
-	}
-	if (!b->live) {
+	/* the new text is the definition the what-if made */
+	rc = zap_builder_after(b, uuid, true, &new_set, &new_c);
+	if (!rc && !b->live) {
 		rc = zap_set_difference(&b->assigned, &new_set, &old_set, NULL);
 		if (!rc)
 			rc = zap_set_difference(&b->unassigned, &old_set, &new_set,
