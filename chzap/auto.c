@@ -41,7 +41,8 @@ static const char *plural(unsigned int n, const char *what, char *buf,
 
 /*
  * Build the plan of the change without its ids (CREATE as it is; an
- * assignment with only control domain 0, which no rule checks) to learn
+ * assignment with only control domain 0, whose control-without-usage is
+ * ignored) to learn
  * from the library whether the target can be changed at all.
  * Returns: 0 (the plan is not refused); 1 (*@refused: the plan, refused);
  * -errno (@err filled).
@@ -61,7 +62,11 @@ static int check_target(const struct chzap *c, const struct zap_model *model,
 	rc = zap_plan_build(model, &probe, &plan, err);
 	if (rc)
 		return rc;
-	if (plan->refusals.count) {
+	for (size_t i = 0; i < plan->refusals.count; i++) {
+		/* the probe's own control domain 0 is not the target's fault */
+		if (plan->refusals.items[i].kind ==
+		    ZAP_PROBLEM_CONTROL_WITHOUT_USAGE)
+			continue;
 		*refused = plan;
 		return 1;
 	}

@@ -72,6 +72,34 @@
  *   zap_config_from_model(model, uuid, &cfg, err)  a model's state as a document
  *   zap_config_format(cfg, &text, err)             the document's JSON text
  *   zap_config_free(cfg)
+ * Workflow: load, judge, plan, apply, audit
+ *   zap_paths_from_env(&paths, err)          where sysfs, etc/ and run/ are
+ *   zap_model_load(&m, &paths, what, err)    read what enum zap_load asks;
+ *                                            zap_change_load_flags(kind) for
+ *                                            a change (an mdev change reads
+ *                                            no card and no queue)
+ *   zap_model_new(&m, paths, err)            an empty model to fill in memory,
+ *   zap_model_index(m)                       then its lookup tables
+ *   zap_model_whatif(m, &change, &after, err)  the model the change makes
+ *   zap_change_verdict(m, after, &change, &refused, &warned, err)
+ *                                            the audit's problems the change
+ *                                            adds: errors refused, warnings
+ *                                            warned (the one rule engine)
+ *   zap_plan_build(m, &change, &plan, err)   typed writes (enum
+ *                                            zap_write_kind) + files; its
+ *                                            refusals/warnings are the
+ *                                            verdict's plus the change's own
+ *                                            (maxima, pending requests, a
+ *                                            running guest, default domain)
+ *   zap_plan_apply(&plan, &paths, &opt, err) lock, re-load, re-build and
+ *                                            re-judge, write (journaled),
+ *                                            read back, roll back on failure
+ *   zap_rules_check(m, &problems, err)       the audit (lszap --check)
+ *   zap_model_diff(a, b, &events, err)       what changed (lszap --watch)
+ *   zap_journal_read / zap_journal_recover   a dead chzap's change: undo or
+ *                                            complete it, with the executor
+ *   zap_lock_acquire / zap_lock_release      the s390-tools AP lock
+ *   zap_plan_free, zap_problems_free, zap_events_free, zap_model_free
  */
 #ifndef ZAPCONF_H
 #define ZAPCONF_H
@@ -533,6 +561,19 @@ int zap_model_load(struct zap_model **model, const struct zap_paths *paths,
 		   unsigned int what, struct zap_error *err);
 void zap_model_free(struct zap_model *model);
 
+/**
+ * zap_model_new - an empty model (no card, queue, mdev or definition; all
+ * masks empty, maxima 255) for a caller that builds one in memory: fill
+ * the arrays (malloc()ed, zap_model_free() frees them; cards and queues by
+ * id, mdevs by UUID), then call zap_model_index().
+ * @paths: copied into the model, may be NULL.
+ * Returns: 0; -ENOMEM.
+ */
+int zap_model_new(struct zap_model **model, const struct zap_paths *paths,
+		  struct zap_error *err);
+/* Rebuild @model's lookup tables (cards, queues, ownership) from its arrays. */
+void zap_model_index(struct zap_model *model);
+
 /* The card with id @adapter, NULL if absent. */
 const struct zap_card *zap_model_card(const struct zap_model *model,
 				      unsigned int adapter);
@@ -617,10 +658,21 @@ const char *zap_problem_kind_name(enum zap_problem_kind kind);
 /* false for informational kinds (not-in-config). */
 bool zap_problem_kind_is_error(enum zap_problem_kind kind);
 
+/* What an mdev named by a problem is, as a holder of APQNs. */
+enum zap_holder {
+	ZAP_HOLDER_NONE,      /* not named, or not about its APQNs */
+	ZAP_HOLDER_MDEV,      /* the active mdev (its sysfs matrix) */
+	ZAP_HOLDER_AUTOSTART, /* its valid autostart mdevctl definition */
+	ZAP_HOLDER_MANUAL,    /* its valid manual mdevctl definition */
+};
+
 /**
  * struct zap_problem - one violation, with every culprit.
  * @apqns: (adapter << 8) | domain, ascending.
  * @mdevs: UUIDs of the mdevs or definitions involved (0 to 2).
+ * @holders: for each of @mdevs, which side of it the problem is about
+ *           (the active mdev, or its definition), ZAP_HOLDER_NONE when the
+ *           problem is not about what it holds (drift of a file, ...).
  * @path: the file involved, "" if none.
  */
 struct zap_problem {
@@ -630,6 +682,7 @@ struct zap_problem {
 	uint16_t *apqns;
 	unsigned int nr_mdevs;
 	char mdevs[2][ZAP_UUID_STRLEN];
+	enum zap_holder holders[2];
 	char path[700];
 };
 
@@ -707,14 +760,32 @@ enum zap_write_result {
 	ZAP_WRITE_UNDO_FAILED, /* written, and the undo failed */
 };
 
+/*
+ * What a sysfs write is; the executor, the read-back, the rollback and the
+ * journal's recovery go by it, never by the path.
+ */
+enum zap_write_kind {
+	ZAP_WRITE_MASK,      /* bus/ap/apmask or aqmask: absolute mask, read back */
+	ZAP_WRITE_AP_CONFIG, /* an mdev's ap_config: three masks, read back */
+	ZAP_WRITE_ASSIGN,    /* assign_adapter/_domain/_control_domain */
+	ZAP_WRITE_UNASSIGN,  /* unassign_adapter/_domain/_control_domain */
+	ZAP_WRITE_CREATE,    /* vfio_ap-passthrough/create: a new mdev */
+	ZAP_WRITE_REMOVE,    /* an mdev's remove */
+};
+
+/* The kind of the write that undoes a write of @kind (CREATE: REMOVE). */
+enum zap_write_kind zap_write_undo_kind(enum zap_write_kind kind);
+
 /**
  * struct zap_write - one sysfs write of a plan.
+ * @kind: what the write is (its undo is of zap_write_undo_kind()).
  * @path: absolute path; @value: the bytes, without the trailing "\n" that
  *        zap_plan_apply() adds.
  * @undo_path, @undo_value: the write that restores the previous state
  *        ("" when none is needed or possible).
  */
 struct zap_write {
+	enum zap_write_kind kind;
 	char path[700];
 	char value[256];
 	char undo_path[700];
@@ -787,6 +858,47 @@ int zap_plan_build(const struct zap_model *model,
 		   const struct zap_change *change, struct zap_plan **plan,
 		   struct zap_error *err);
 void zap_plan_free(struct zap_plan *plan);
+
+/**
+ * zap_model_whatif - the configuration @change would make: a copy of @model
+ * with the change applied, as zap_plan_build() would write it. The live
+ * side (unless ZAP_SCOPE_PERSISTENT) edits apmask/aqmask or the mdev (its
+ * matrix and control domains; CREATE adds it, REMOVE leaves only its
+ * definition); the persistent side (unless ZAP_SCOPE_LIVE) edits the
+ * definition (made from the active assignment, "start": "auto", when
+ * missing; REMOVE drops it; AUTOSTART sets "start") or the masks of
+ * 41-ap.rules (the file's, else the active ones, edited; gone when all
+ * masks are all ones). An invalid definition is left as it is.
+ * @change: as for zap_plan_build(), with the UUID of an mdev change set.
+ * @after: receives the new model; free it with zap_model_free().
+ * Returns: 0; -EINVAL (no UUID for an mdev change: USAGE); -ENOMEM.
+ */
+int zap_model_whatif(const struct zap_model *model,
+		     const struct zap_change *change, struct zap_model **after,
+		     struct zap_error *err);
+
+/**
+ * zap_change_verdict - judge a change by the problems it adds: audit
+ * @before and @after (zap_model_whatif()) with zap_rules_check(); every
+ * problem of @after that @before does not have (or with APQNs it did not
+ * name) is judged by the verdict table, which follows the audit's
+ * severities:
+ *   shared-apqn, host-apqn, boot-conflict,
+ *   control-without-usage, id-above-max      refused
+ *   manual-overlap; drift that names APQNs    warned
+ *   everything else                           not the change's business
+ * Each refusal or warning names, in the change's words ("mdev A would
+ * share APQNs with mdev B"), the mdev the change is about (@change->uuid)
+ * first, then every other culprit mdev, and the new APQNs only. A culprit
+ * named both as host-apqn and boot-conflict is listed once.
+ * @refusals, @warnings: problems are appended (not cleared first).
+ * Returns: 0; -ENOMEM.
+ */
+int zap_change_verdict(const struct zap_model *before,
+		       const struct zap_model *after,
+		       const struct zap_change *change,
+		       struct zap_problems *refusals,
+		       struct zap_problems *warnings, struct zap_error *err);
 
 /* The enum zap_load bits zap_plan_build() needs for a change of @kind. */
 unsigned int zap_change_load_flags(enum zap_change_kind kind);

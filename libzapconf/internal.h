@@ -8,6 +8,7 @@
 #define ZAP_INTERNAL_H
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 #include "zapconf.h"
 
@@ -66,6 +67,9 @@ struct zap_model_priv {
 	unsigned int vanished;                    /* devices gone while reading */
 };
 
+/* Why a sysfs read failed, in words, for model->unreadable. */
+const char *zap_read_error(int rc);
+
 /* Record one unreadable part of the configuration (printf-style). */
 int zap_model_unreadable(struct zap_model *model, const char *fmt, ...)
 	ZAP_PRINTF(2, 3);
@@ -88,6 +92,21 @@ struct zap_apqn_list {
 
 /* Append; returns 0 or -ENOMEM. */
 int zap_apqn_list_add(struct zap_apqn_list *list, uint16_t apqn);
+
+/* ---------------------------------------------------------------- mdevs.c */
+
+/*
+ * zap_load_mdevs - read the active mdevs into model->mdevs (*@allocated:
+ * its capacity). Returns: 0; -errno (@err filled).
+ */
+int zap_load_mdevs(struct zap_model *model, size_t *allocated,
+		   struct zap_error *err);
+/* Add the defined-only mdevs and link each mdev to its definition. -ENOMEM */
+int zap_merge_definitions(struct zap_model *model, size_t *allocated);
+/* Set in_use of the active mdevs (queue statuses, else a probe). */
+void zap_set_in_use(struct zap_model *model);
+/* Order two struct zap_mdev by UUID (qsort, bsearch). */
+int zap_mdev_cmp(const void *x, const void *y);
 
 /* Parse the text of an mdev's matrix or guest_matrix attribute. */
 int zap_matrix_parse(const char *buf, size_t len, struct zap_apqn_set *set);
@@ -112,9 +131,28 @@ int zap_problems_add(struct zap_problems *problems, enum zap_problem_kind kind,
 		     const struct zap_apqn_list *list, const char *fmt, ...)
 	ZAP_PRINTF(8, 9);
 
+/* Order two APQN numbers (uint16_t), for qsort() and bsearch(). */
+int zap_apqn_cmp(const void *x, const void *y);
+
 /* "01.0006 01.0007 ... and 12 more" for messages. */
 void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
 		      size_t count);
+
+/* ----------------------------------------------------- whatif.c, verdict.c */
+
+/* A deep copy of @src with room for one more mdev and definition. */
+int zap_model_copy(const struct zap_model *src, struct zap_model **copy);
+
+/* Room for any label zap_mdev_label() writes. */
+#define ZAP_LABEL_LEN 96
+
+/*
+ * zap_mdev_label - how every message names an mdev: "mdev UUID",
+ * "autostart definition UUID" (@mdevctl: "autostart definition (mdevctl)
+ * UUID"), "manual definition UUID", into @buf. Returns: @buf.
+ */
+char *zap_mdev_label(char *buf, size_t size, enum zap_holder holder,
+		     bool mdevctl, const char *uuid);
 
 /* --------------------------------------------------------------- journal.c */
 
@@ -129,7 +167,15 @@ int zap_journal_begin(const struct zap_paths *paths,
 int zap_journal_done(const struct zap_paths *paths, size_t index);
 void zap_journal_end(const struct zap_paths *paths);
 
-/* ----------------------------------------------------------- definitions.c */
+/* ------------------------------------- mdevctl.c, mdevctl_write.c, chzdev.c */
+
+/*
+ * zap_json_parse_strict - parse @text as one JSON value with nothing after
+ * it; on failure NULL with @why (of @size) saying what is wrong.
+ */
+struct json_object;
+struct json_object *zap_json_parse_strict(const char *text, size_t len,
+					  char *why, size_t size);
 
 /*
  * zap_definition_parse - read an mdevctl definition's JSON text into @def
@@ -148,19 +194,19 @@ void zap_definition_parse(struct zap_definition *def, const char *text,
 int zap_definitions_load(struct zap_model *model, struct zap_error *err);
 
 /*
- * zap_rules_parse - read chzdev's 41-ap.rules text: every
+ * zap_chzdev_parse - read chzdev's 41-ap.rules text: every
  * ATTR{...apmask}="0x..." / ATTR{...aqmask}="0x..." line sets that mask
  * (the last one wins). Returns: 0; -EINVAL with @problem filled.
  */
-int zap_rules_parse(const char *text, size_t len, bool *has_apmask,
+int zap_chzdev_parse(const char *text, size_t len, bool *has_apmask,
 		    struct zap_bitmap *apmask, bool *has_aqmask,
 		    struct zap_bitmap *aqmask, char *problem, size_t size);
 
 /*
- * zap_rules_load - fill model->has_rules, rules_* from model->paths.rules.
+ * zap_chzdev_load - fill model->has_rules, rules_* from model->paths.rules.
  * A malformed file sets rules_problem. Returns: 0.
  */
-int zap_rules_load(struct zap_model *model, struct zap_error *err);
+int zap_chzdev_load(struct zap_model *model, struct zap_error *err);
 
 /*
  * zap_config_file_read - read the regular file @path (at most 1 MiB) into
@@ -196,15 +242,96 @@ int zap_definition_render(const char *old, size_t old_len, bool autostart,
 			  char *problem, size_t size);
 
 /*
- * zap_rules_render - 41-ap.rules exactly as chzdev writes it (interop.md 4):
+ * zap_chzdev_render - 41-ap.rules exactly as chzdev writes it (interop.md 4):
  * the header, both triggers, label cfg_ap, BOTH masks (always), the kmod
  * load of vfio_ap, label end_ap. Returns: the malloc()ed text; NULL when
  * out of memory.
  */
-char *zap_rules_render(const struct zap_bitmap *apmask,
+char *zap_chzdev_render(const struct zap_bitmap *apmask,
 		       const struct zap_bitmap *aqmask);
 
-/* ------------------------------------------------------------------ plan.c */
+/* ----------------------------------------------------------------- store.c */
+
+/* The largest configuration file zap reads (a definition, 41-ap.rules). */
+#define ZAP_CONFIG_FILE_MAX ((size_t)1024 * 1024)
+
+/*
+ * zap_store_read_at - read the regular file @name in @dirfd (AT_FDCWD for a
+ * path), at most ZAP_CONFIG_FILE_MAX bytes, into a malloc()ed,
+ * NUL-terminated *@text of *@len bytes. Returns: 0; -ENOENT (absent, or
+ * not a regular file); -EFBIG; -ENOMEM; another -errno.
+ */
+int zap_store_read_at(int dirfd, const char *name, char **text, size_t *len);
+
+/* mkdir -p of the directory holding @path (it gets @mode, parents 0755). */
+int zap_store_mkdir_parents(const char *path, mode_t mode);
+
+/* fsync the directory holding @path, so that a rename or unlink lasts. */
+void zap_store_sync_parent(const char *path);
+
+/*
+ * zap_store_replace - replace @path by @content atomically: mkdir -p, temp
+ * file ".NAME.XXXXXX" in the same directory, mode 0644, fsync, rename,
+ * fsync of the directory. Returns: 0; -errno (nothing replaced).
+ */
+int zap_store_replace(const char *path, const char *content);
+
+/* Delete @path (already gone is fine), fsync its directory. 0; -errno. */
+int zap_store_delete(const char *path);
+
+/* -------------------------------------------------------------- executor.c */
+
+/*
+ * zap_write_one - the executor's one step: write @value + "\n" to @path,
+ * then read back what a write of @kind can be read back (masks, ap_config).
+ * Used by plans and by the journal's recovery.
+ * Returns: 0; 1 (written, reads back something else); -errno.
+ */
+int zap_write_one(enum zap_write_kind kind, const char *path,
+		  const char *value);
+
+/* ---------------------------------------------------- plan.c, plan_files.c */
+
+/*
+ * What a plan is being built from. @live: the change writes sysfs;
+ * @persistent: it rewrites the persistent configuration.
+ */
+struct zap_builder {
+	const struct zap_model *model;
+	const struct zap_model *after; /* zap_model_whatif() of the change */
+	struct zap_plan *plan;
+	struct zap_error *err;
+	bool live, persistent;
+	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
+};
+
+/*
+ * zap_builder_after - what the change makes of mdev @uuid (b->after): its
+ * matrix and control domains, live (@definition false) or of its mdevctl
+ * definition. Returns: 0; -ENOENT when the what-if has no such side.
+ */
+int zap_builder_after(const struct zap_builder *b, const char *uuid,
+		      bool definition, struct zap_apqn_set *matrix,
+		      struct zap_bitmap *control);
+
+/* Every APQN of @x not in @y (present in @only_present, if given) to @list. */
+int zap_set_difference(struct zap_apqn_list *list,
+		       const struct zap_apqn_set *x,
+		       const struct zap_apqn_set *y,
+		       const struct zap_model *only_present);
+
+/*
+ * The persistent side of each change kind (plan_files.c): the definition
+ * of ASSIGN, UNASSIGN and CREATE; REMOVE's undefine; AUTOSTART; the
+ * 41-ap.rules of TO_VFIO / TO_HOST. Returns: 0 (the file added to the
+ * plan, or its refusal); -errno (@b->err filled or -ENOMEM).
+ */
+int zap_plan_definition(struct zap_builder *b, const struct zap_mdev *mdev,
+			const char *uuid);
+int zap_plan_undefine(struct zap_builder *b, const struct zap_mdev *mdev);
+int zap_plan_autostart(struct zap_builder *b, const struct zap_mdev *mdev);
+int zap_plan_rules(struct zap_builder *b);
+
 
 /*
  * zap_plan_write_files - write plan->files in order, each atomically (temp

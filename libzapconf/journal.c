@@ -40,29 +40,15 @@ static const char *const change_names[] = {
 	[ZAP_CHANGE_AUTOSTART] = "autostart",
 };
 
-/* Create the journal's directory (run/zap). */
-static int make_directory(const char *journal)
-{
-	char dir[sizeof(((struct zap_paths *)0)->journal)];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", journal);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
+/* The journal's names of enum zap_write_kind ("write KIND\t..."). */
+static const char *const kind_names[] = {
+	[ZAP_WRITE_MASK] = "mask",
+	[ZAP_WRITE_AP_CONFIG] = "ap_config",
+	[ZAP_WRITE_ASSIGN] = "assign",
+	[ZAP_WRITE_UNASSIGN] = "unassign",
+	[ZAP_WRITE_CREATE] = "create",
+	[ZAP_WRITE_REMOVE] = "remove",
+};
 
 /* Can a field be stored in a journal line? */
 static bool storable(const char *s)
@@ -113,10 +99,10 @@ int zap_journal_begin(const struct zap_paths *paths,
 		      const struct zap_plan *plan, struct zap_error *err)
 {
 	char tmp[sizeof(paths->journal) + 32];
-	FILE *f;
+	FILE *f = NULL;
 	int rc, fd;
 
-	rc = make_directory(paths->journal);
+	rc = zap_store_mkdir_parents(paths->journal, 0700);
 	if (rc)
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot create the directory of %s: %s",
@@ -131,7 +117,7 @@ int zap_journal_begin(const struct zap_paths *paths,
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot write %s: %s", tmp, strerror(-rc));
 	}
-	fprintf(f, "zap-journal 1\npid %d\nchange %s %s\n", (int)getpid(),
+	fprintf(f, "zap-journal 2\npid %d\nchange %s %s\n", (int)getpid(),
 		change_names[plan->change.kind], plan->change.uuid[0] ?
 		plan->change.uuid : "-");
 	for (size_t i = 0; i < plan->nr_writes; i++) {
@@ -145,8 +131,8 @@ int zap_journal_begin(const struct zap_paths *paths,
 					     "path with a tab or newline: %s",
 					     w->path);
 		}
-		fprintf(f, "write %s\t%s\t%s\t%s\n", w->path, w->value,
-			w->undo_path, w->undo_value);
+		fprintf(f, "write %s\t%s\t%s\t%s\t%s\n", kind_names[w->kind],
+			w->path, w->value, w->undo_path, w->undo_value);
 	}
 	rc = fflush(f) || fsync(fileno(f)) ? -errno : 0;
 	if (fclose(f) && !rc)
@@ -191,25 +177,63 @@ struct journal {
 	bool *done;
 };
 
-/* Split a "write" line's four tab-separated fields into @w. */
-static int parse_write(char *fields, struct zap_write *w)
+/*
+ * The kind of a write of a version 1 journal, which did not record it:
+ * the attribute's name (only such journals are read this way).
+ */
+static int legacy_kind(const char *path, enum zap_write_kind *kind)
 {
-	char *f[4];
+	const char *name = strrchr(path, '/');
 
-	for (int i = 0; i < 4; i++) {
+	name = name ? name + 1 : path;
+	if (!strcmp(name, "apmask") || !strcmp(name, "aqmask"))
+		*kind = ZAP_WRITE_MASK;
+	else if (!strcmp(name, "ap_config"))
+		*kind = ZAP_WRITE_AP_CONFIG;
+	else if (!strncmp(name, "assign_", 7))
+		*kind = ZAP_WRITE_ASSIGN;
+	else if (!strncmp(name, "unassign_", 9))
+		*kind = ZAP_WRITE_UNASSIGN;
+	else if (!strcmp(name, "create"))
+		*kind = ZAP_WRITE_CREATE;
+	else if (!strcmp(name, "remove"))
+		*kind = ZAP_WRITE_REMOVE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Split a "write" line into @w: KIND, path, value, undo path, undo value,
+ * tab-separated (@version 1: without KIND).
+ */
+static int parse_write(char *fields, int version, struct zap_write *w)
+{
+	char *f[5] = { NULL };
+	int n = version == 1 ? 4 : 5;
+	char **v = f + (n - 4); /* path, value, undo path, undo value */
+
+	for (int i = 0; i < n; i++) {
 		f[i] = strsep(&fields, "\t");
 		if (!f[i])
 			return -EINVAL;
 	}
-	if (fields || !f[0][0] || !f[1][0])
+	if (fields || !v[0][0] || !v[1][0])
 		return -EINVAL;
 	memset(w, 0, sizeof(*w));
-	if (zap_path_format(w->path, sizeof(w->path), "%s", f[0]) ||
-	    zap_path_format(w->value, sizeof(w->value), "%s", f[1]) ||
-	    zap_path_format(w->undo_path, sizeof(w->undo_path), "%s", f[2]) ||
-	    zap_path_format(w->undo_value, sizeof(w->undo_value), "%s", f[3]))
+	if (zap_path_format(w->path, sizeof(w->path), "%s", v[0]) ||
+	    zap_path_format(w->value, sizeof(w->value), "%s", v[1]) ||
+	    zap_path_format(w->undo_path, sizeof(w->undo_path), "%s", v[2]) ||
+	    zap_path_format(w->undo_value, sizeof(w->undo_value), "%s", v[3]))
 		return -EINVAL;
-	return 0;
+	if (version == 1)
+		return legacy_kind(w->path, &w->kind);
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (strcmp(f[0], kind_names[i]) == 0) {
+			w->kind = (enum zap_write_kind)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 /* Parse the journal text @buf (modified in place). */
@@ -218,13 +242,16 @@ static int parse_journal(char *buf, struct journal *j)
 	char *line, *rest = buf, *end;
 	size_t nr = 0, allocated = 0;
 	bool header = false;
+	int version = 2;
 	unsigned long v;
 
 	while ((line = strsep(&rest, "\n"))) {
 		if (!*line)
 			continue;
 		if (!header) {
-			if (strcmp(line, "zap-journal 1"))
+			if (strcmp(line, "zap-journal 1") == 0)
+				version = 1;
+			else if (strcmp(line, "zap-journal 2"))
 				return -EINVAL;
 			header = true;
 		} else if (strncmp(line, "pid ", 4) == 0) {
@@ -250,7 +277,7 @@ static int parse_journal(char *buf, struct journal *j)
 					return -ENOMEM;
 				allocated = n;
 			}
-			if (parse_write(line + 6, &j->writes[nr]))
+			if (parse_write(line + 6, version, &j->writes[nr]))
 				return -EINVAL;
 			j->done[nr++] = false;
 		} else if (strncmp(line, "done ", 5) == 0) {
@@ -323,9 +350,11 @@ static bool created_already(const struct zap_write *w)
 	struct stat st;
 
 	/* .../matrix/mdev_supported_types/vfio_ap-passthrough/create */
+	if (w->kind != ZAP_WRITE_CREATE)
+		return false;
 	snprintf(dir, sizeof(dir), "%s", w->path);
 	types = strstr(dir, "/mdev_supported_types/");
-	if (!types || strcmp(strrchr(w->path, '/'), "/create"))
+	if (!types)
 		return false;
 	snprintf(types, sizeof(dir) - (size_t)(types - dir), "/%s", w->value);
 	return stat(dir, &st) == 0;
@@ -367,6 +396,7 @@ static int recovery_writes(const struct journal *j, enum zap_recover_mode mode,
 			continue;
 		u = &plan->writes[plan->nr_writes++];
 		memset(u, 0, sizeof(*u));
+		u->kind = zap_write_undo_kind(w->kind);
 		memcpy(u->path, w->undo_path, sizeof(u->path));
 		memcpy(u->value, w->undo_value, sizeof(u->value));
 	}
@@ -433,11 +463,13 @@ ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 	}
 	for (size_t i = 0; i < plan->nr_writes; i++) {
 		struct zap_write *w = &plan->writes[i];
-		int wrc = zap_sysfs_write(w->path, w->value);
+		int wrc = zap_write_one(w->kind, w->path, w->value);
 
 		/* a device that is gone needs no undo */
 		if (wrc == -ENOENT && mode == ZAP_RECOVER_UNDO)
 			wrc = 0;
+		if (wrc > 0)
+			wrc = -EIO;
 		w->result = wrc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
 		w->errnum = -wrc;
 		if (options && options->on_write)

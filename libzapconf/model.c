@@ -2,7 +2,8 @@
 /*
  * model.c - loading the AP configuration of a host from sysfs into plain
  * structs: the AP bus, cards, queues, their drivers and states, vfio_ap and
- * its mdevs, merged with the mdevctl definitions and chzdev's masks. Reads
+ * its mdevs (mdevs.c), merged with the mdevctl definitions (mdevctl.c) and
+ * chzdev's masks (chzdev.c); a model built in memory (zap_model_new()). Reads
  * only what the caller asks for (enum zap_load); a device that cannot be
  * read is recorded in model->unreadable instead of failing the whole load.
  *
@@ -91,7 +92,7 @@ int zap_model_unreadable(struct zap_model *model, const char *fmt, ...)
 }
 
 /* Why a read failed, for messages. */
-static const char *read_error(int rc)
+const char *zap_read_error(int rc)
 {
 	if (rc == -EINVAL)
 		return "invalid content";
@@ -114,7 +115,7 @@ static int read_bus_mask(int busfd, const char *dir, const char *name,
 	if (rc)
 		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND,
 				     "cannot read %s/%s: %s", dir, name,
-				     read_error(rc));
+				     zap_read_error(rc));
 	if (zap_sysfs_parse_mask(buf, len, mask))
 		return zap_error_set(err, EINVAL, ZAP_STATUS_NOT_FOUND,
 				     "%s/%s: invalid mask '%s'", dir, name,
@@ -135,7 +136,7 @@ static int read_bus_max(int busfd, const char *dir, const char *name,
 	if (rc)
 		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND,
 				     "cannot read %s/%s: %s", dir, name,
-				     read_error(rc));
+				     zap_read_error(rc));
 	*max = (unsigned int)v;
 	return 0;
 }
@@ -279,7 +280,7 @@ static int read_attr_int(struct zap_model *model, int dirfd, const char *dir,
 
 	if (rc && rc != -ENOENT)
 		zap_model_unreadable(model, "%s/%s: %s", dir, name,
-				     read_error(rc));
+				     zap_read_error(rc));
 	return rc;
 }
 
@@ -343,7 +344,7 @@ static void load_card(struct zap_model *model, int cardfd, const char *dir,
 		}
 	} else if (rc != -ENOENT) {
 		zap_model_unreadable(model, "%s/ap_functions: %s", dir,
-				     read_error(rc));
+				     zap_read_error(rc));
 	}
 	rc = zap_sysfs_read_at(cardfd, "type", buf, sizeof(buf), &len);
 	if (rc == 0) {
@@ -359,7 +360,7 @@ static void load_card(struct zap_model *model, int cardfd, const char *dir,
 			zap_model_unreadable(model, "%s/type: invalid content",
 					     dir);
 	} else if (rc != -ENOENT) {
-		zap_model_unreadable(model, "%s/type: %s", dir, read_error(rc));
+		zap_model_unreadable(model, "%s/type: %s", dir, zap_read_error(rc));
 	}
 	card->online = read_attr_bool(model, cardfd, dir, "online");
 	card->config = read_attr_bool(model, cardfd, dir, "config");
@@ -441,7 +442,7 @@ static void load_queue(struct zap_model *model, int cardfd, const char *dir,
 			q->status = ZAP_VFIO_STATUS_UNASSIGNED;
 		else if (rc != -ENOENT)
 			zap_model_unreadable(model, "%s/status: %s", path,
-					     rc ? read_error(rc) : "invalid content");
+					     rc ? zap_read_error(rc) : "invalid content");
 	}
 	if (want & ZAP_LOAD_QUEUE_COUNTERS) {
 		snprintf(attr, sizeof(attr), "%s/request_count", name);
@@ -647,328 +648,6 @@ static int load_cards(struct zap_model *model, struct zap_error *err)
 	return 0;
 }
 
-/* ---------------------------------------------------------------- mdevs */
-
-/* Parse one hex field of @len digits; -1 if malformed. */
-static int hex_field(const char *s, size_t len)
-{
-	int v = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)s[i]))
-			return -1;
-		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' :
-			      tolower((unsigned char)s[i]) - 'a' + 10);
-	}
-	return v;
-}
-
-/* matrix / guest_matrix: "aa.dddd", "aa." or ".dddd" lines. */
-int zap_matrix_parse(const char *buf, size_t len, struct zap_apqn_set *set)
-{
-	const char *s = buf, *end = buf + len, *nl;
-	bool has_a, has_d;
-	int a, d;
-
-	zap_bitmap_zero(&set->adapters);
-	zap_bitmap_zero(&set->domains);
-	while (s < end) {
-		nl = memchr(s, '\n', (size_t)(end - s));
-		if (!nl)
-			return -EINVAL;
-		has_a = has_d = false;
-		a = d = 0;
-		if (nl - s == 7 && s[2] == '.') {
-			has_a = has_d = true;
-			a = hex_field(s, 2);
-			d = hex_field(s + 3, 4);
-		} else if (nl - s == 3 && s[2] == '.') {
-			has_a = true;
-			a = hex_field(s, 2);
-		} else if (nl - s == 5 && s[0] == '.') {
-			has_d = true;
-			d = hex_field(s + 1, 4);
-		} else {
-			return -EINVAL;
-		}
-		if (a < 0 || d < 0 || d > ZAP_MAX_ID)
-			return -EINVAL;
-		if (has_a)
-			zap_bitmap_set(&set->adapters, (unsigned int)a);
-		if (has_d)
-			zap_bitmap_set(&set->domains, (unsigned int)d);
-		s = nl + 1;
-	}
-	return 0;
-}
-
-/* control_domains: "%04x\n" lines. */
-int zap_control_domains_parse(const char *buf, size_t len,
-			      struct zap_bitmap *domains)
-{
-	const char *s = buf, *end = buf + len, *nl;
-	int d;
-
-	zap_bitmap_zero(domains);
-	while (s < end) {
-		nl = memchr(s, '\n', (size_t)(end - s));
-		if (!nl || nl - s != 4)
-			return -EINVAL;
-		d = hex_field(s, 4);
-		if (d < 0 || d > ZAP_MAX_ID)
-			return -EINVAL;
-		zap_bitmap_set(domains, (unsigned int)d);
-		s = nl + 1;
-	}
-	return 0;
-}
-
-/* ap_config: three kernel masks joined by ',' and a final "\n". */
-int zap_ap_config_parse(const char *buf, size_t len, struct zap_apqn_set *set,
-			struct zap_bitmap *control)
-{
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (len != 3 * 66 + 2 || buf[66] != ',' || buf[133] != ',')
-		return -EINVAL;
-	if (zap_sysfs_parse_mask(buf, 66, &set->adapters) ||
-	    zap_sysfs_parse_mask(buf + 67, 66, &set->domains) ||
-	    zap_sysfs_parse_mask(buf + 134, 66, control))
-		return -EINVAL;
-	return 0;
-}
-
-/* Read one of an mdev's list attributes with @parse; false if unusable. */
-static bool read_mdev_attr(struct zap_model *model, int fd, const char *dir,
-			   const char *name, char *buf, size_t size,
-			   size_t *len)
-{
-	int rc = zap_sysfs_read_at(fd, name, buf, size, len);
-
-	if (rc) {
-		((struct zap_model_priv *)model->priv)->vanished += rc == -ENOENT;
-		zap_model_unreadable(model, "%s/%s: %s", dir, name,
-				     rc == -ENOENT ? "vanished while reading" :
-				     read_error(rc));
-		return false;
-	}
-	return true;
-}
-
-/* Load one active mdev directory. */
-static void load_mdev(struct zap_model *model, int fd, const char *dir,
-		      struct zap_mdev *mdev)
-{
-	/* 65536 lines of "aa.dddd\n" at the most */
-	size_t size = ZAP_IDS * ZAP_IDS * 8 + 1, len;
-	char *buf = malloc(size);
-
-	if (!buf) {
-		zap_model_unreadable(model, "%s: out of memory", dir);
-		return;
-	}
-	mdev->has_ap_config = faccessat(fd, "ap_config", F_OK, 0) == 0;
-	if (mdev->has_ap_config) {
-		if (read_mdev_attr(model, fd, dir, "ap_config", buf, size, &len) &&
-		    zap_ap_config_parse(buf, len, &mdev->matrix,
-					&mdev->control_domains))
-			zap_model_unreadable(model, "%s/ap_config: invalid content",
-					     dir);
-	} else {
-		if (read_mdev_attr(model, fd, dir, "matrix", buf, size, &len) &&
-		    zap_matrix_parse(buf, len, &mdev->matrix))
-			zap_model_unreadable(model, "%s/matrix: invalid content",
-					     dir);
-		if (read_mdev_attr(model, fd, dir, "control_domains", buf, size,
-				   &len) &&
-		    zap_control_domains_parse(buf, len, &mdev->control_domains))
-			zap_model_unreadable(model,
-					     "%s/control_domains: invalid content",
-					     dir);
-	}
-	mdev->has_guest_matrix = faccessat(fd, "guest_matrix", F_OK, 0) == 0;
-	if (mdev->has_guest_matrix &&
-	    read_mdev_attr(model, fd, dir, "guest_matrix", buf, size, &len) &&
-	    zap_matrix_parse(buf, len, &mdev->guest))
-		zap_model_unreadable(model, "%s/guest_matrix: invalid content",
-				     dir);
-	free(buf);
-}
-
-/* Sort mdevs by UUID. */
-static int mdev_cmp(const void *x, const void *y)
-{
-	const struct zap_mdev *a = x, *b = y;
-
-	return strcmp(a->uuid, b->uuid);
-}
-
-/* Append an mdev with @uuid; returns it or NULL. */
-static struct zap_mdev *add_mdev(struct zap_model *model, size_t *allocated,
-				 const char *uuid)
-{
-	struct zap_mdev *m;
-
-	if (model->nr_mdevs == *allocated) {
-		size_t n = *allocated ? *allocated * 2 : 16;
-		struct zap_mdev *grown = realloc(model->mdevs, n * sizeof(*m));
-
-		if (!grown)
-			return NULL;
-		model->mdevs = grown;
-		*allocated = n;
-	}
-	m = &model->mdevs[model->nr_mdevs++];
-	memset(m, 0, sizeof(*m));
-	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
-	m->in_use = ZAP_UNKNOWN;
-	m->definition = -1;
-	return m;
-}
-
-/* Is an mdev in use by a guest? Ask the status of one of its queues. */
-static int probe_in_use(const struct zap_model *model,
-			const struct zap_mdev *mdev)
-{
-	const struct zap_apqn_set *set = mdev->has_guest_matrix ?
-		&mdev->guest : &mdev->matrix;
-	unsigned int a, d, tries = 0;
-	char path[800], buf[32];
-	size_t len;
-
-	zap_for_each_set_bit(a, &set->adapters) {
-		zap_for_each_set_bit(d, &set->domains) {
-			if (tries++ == 4)
-				return ZAP_UNKNOWN;
-			if (zap_path_format(path, sizeof(path),
-					    "%s/devices/ap/card%02x/%02x.%04x/status",
-					    model->paths.sysfs, a, a, d))
-				return ZAP_UNKNOWN;
-			if (zap_sysfs_read_at(AT_FDCWD, path, buf, sizeof(buf),
-					      &len) == 0)
-				return strcmp(buf, "in use\n") == 0;
-		}
-	}
-	return mdev->has_guest_matrix && zap_apqn_set_empty(set) ? 0 :
-	       ZAP_UNKNOWN;
-}
-
-/* Decide each active mdev's in_use from the queues' vfio_ap status. */
-static void set_in_use(struct zap_model *model)
-{
-	struct zap_model_priv *priv = model->priv;
-
-	for (size_t i = 0; i < model->nr_mdevs; i++) {
-		struct zap_mdev *mdev = &model->mdevs[i];
-		unsigned int a, d;
-		bool known = false;
-
-		if (!mdev->active)
-			continue;
-		if (!(model->loaded & ZAP_LOAD_QUEUE_STATUS)) {
-			mdev->in_use = probe_in_use(model, mdev);
-			continue;
-		}
-		mdev->in_use = 0;
-		zap_for_each_set_bit(a, &mdev->matrix.adapters) {
-			zap_for_each_set_bit(d, &mdev->matrix.domains) {
-				int32_t q = priv->queue_index[a * ZAP_IDS + d];
-
-				if (q < 0 || model->queues[q].status ==
-					     ZAP_VFIO_STATUS_UNKNOWN)
-					continue;
-				known = true;
-				if (model->queues[q].status ==
-				    ZAP_VFIO_STATUS_IN_USE)
-					mdev->in_use = 1;
-			}
-		}
-		if (!known && !mdev->in_use)
-			mdev->in_use = probe_in_use(model, mdev);
-	}
-}
-
-/* Load every mdev of the vfio_ap matrix device. */
-static int load_mdevs(struct zap_model *model, size_t *allocated,
-		      struct zap_error *err)
-{
-	char dir[700], mdevdir[760], uuid[ZAP_UUID_STRLEN];
-	struct dirent *de;
-	DIR *dh;
-
-	if (!model->bus.vfio_ap)
-		return 0;
-	if (zap_path_format(dir, sizeof(dir), "%s/devices/vfio_ap/matrix",
-			    model->paths.sysfs))
-		return zap_error_set(err, ENAMETOOLONG, ZAP_STATUS_USAGE,
-				     "sysfs path too long");
-	dh = opendir(dir);
-	if (!dh)
-		return zap_model_unreadable(model, "%s: %s", dir, strerror(errno));
-	while ((de = readdir(dh))) {
-		struct zap_mdev *mdev;
-		int fd;
-
-		if (strlen(de->d_name) != ZAP_UUID_STRLEN - 1 ||
-		    zap_uuid_parse(de->d_name, uuid, NULL))
-			continue;
-		snprintf(mdevdir, sizeof(mdevdir), "%s/%.36s", dir, de->d_name);
-		fd = open(mdevdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			((struct zap_model_priv *)model->priv)->vanished +=
-				errno == ENOENT;
-			zap_model_unreadable(model, "%s: %s", mdevdir,
-					     errno == ENOENT ?
-					     "vanished while reading" :
-					     strerror(errno));
-			continue;
-		}
-		mdev = add_mdev(model, allocated, uuid);
-		if (!mdev) {
-			close(fd);
-			closedir(dh);
-			return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
-					     "out of memory");
-		}
-		mdev->active = true;
-		load_mdev(model, fd, mdevdir, mdev);
-		close(fd);
-	}
-	closedir(dh);
-	if (model->nr_mdevs)
-		qsort(model->mdevs, model->nr_mdevs, sizeof(*model->mdevs),
-		      mdev_cmp);
-	return 0;
-}
-
-/* Join the definitions to the active mdevs; add the defined-only ones. */
-static int merge_definitions(struct zap_model *model, size_t *allocated)
-{
-	size_t active = model->nr_mdevs;
-
-	for (size_t i = 0; i < model->nr_definitions; i++) {
-		const struct zap_definition *def = &model->definitions[i];
-		struct zap_mdev key = { 0 }, *m;
-
-		snprintf(key.uuid, sizeof(key.uuid), "%s", def->uuid);
-		m = active ? bsearch(&key, model->mdevs, active, sizeof(key),
-				     mdev_cmp) : NULL;
-		if (!m) {
-			m = add_mdev(model, allocated, def->uuid);
-			if (!m)
-				return -ENOMEM;
-			m->matrix = def->matrix;
-			m->control_domains = def->control_domains;
-			m->in_use = 0;
-		}
-		m->definition = (int)i;
-	}
-	if (model->nr_mdevs)
-		qsort(model->mdevs, model->nr_mdevs, sizeof(*model->mdevs),
-		      mdev_cmp);
-	return 0;
-}
-
 /* ----------------------------------------------------------- public API */
 
 /* Read the AP configuration once; *vanished: devices went while reading. */
@@ -1003,15 +682,15 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	if (!rc && (what & (ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES)))
 		rc = load_cards(model, err);
 	if (!rc && (what & ZAP_LOAD_MDEVS))
-		rc = load_mdevs(model, &allocated, err);
+		rc = zap_load_mdevs(model, &allocated, err);
 	if (!rc && (what & ZAP_LOAD_DEFINITIONS)) {
 		rc = zap_definitions_load(model, err);
-		if (!rc && merge_definitions(model, &allocated))
+		if (!rc && zap_merge_definitions(model, &allocated))
 			rc = zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
 					   "out of memory");
 	}
 	if (!rc && (what & ZAP_LOAD_RULES))
-		rc = zap_rules_load(model, err);
+		rc = zap_chzdev_load(model, err);
 	/* a malformed journal is reported by the rules, not a load failure */
 	if (!rc && (what & ZAP_LOAD_JOURNAL))
 		zap_journal_read(&model->paths, &model->journal, NULL);
@@ -1020,7 +699,7 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 		return rc;
 	}
 	if (what & ZAP_LOAD_MDEVS)
-		set_in_use(model);
+		zap_set_in_use(model);
 	zap_ownership_build(model);
 	/* anything unreadable may be a race: a device going, a torn read */
 	*vanished = priv->vanished != 0 || model->nr_unreadable != 0;
@@ -1051,6 +730,47 @@ ZAP_EXPORT int zap_model_load(struct zap_model **result,
 		*result = NULL;
 	}
 	return rc;
+}
+
+/* An empty model of no device, for a caller to fill (tests, what-ifs). */
+ZAP_EXPORT int zap_model_new(struct zap_model **result,
+			     const struct zap_paths *paths,
+			     struct zap_error *err)
+{
+	struct zap_model *model = calloc(1, sizeof(*model));
+	struct zap_model_priv *priv = calloc(1, sizeof(*priv));
+
+	*result = NULL;
+	if (!model || !priv) {
+		free(model);
+		free(priv);
+		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	}
+	model->priv = priv;
+	if (paths)
+		model->paths = *paths;
+	model->bus.max_adapter_id = model->bus.max_domain_id = ZAP_MAX_ID;
+	model->bus.ap_domain = -1;
+	model->bus.available_instances = -1;
+	zap_model_index(model);
+	*result = model;
+	return 0;
+}
+
+/* Rebuild the lookup tables after the caller changed the arrays. */
+ZAP_EXPORT void zap_model_index(struct zap_model *model)
+{
+	struct zap_model_priv *priv = model->priv;
+
+	memset(priv->card_index, 0xff, sizeof(priv->card_index));
+	memset(priv->queue_index, 0xff, sizeof(priv->queue_index));
+	for (size_t i = 0; i < model->nr_cards; i++)
+		priv->card_index[model->cards[i].id % ZAP_IDS] = (int16_t)i;
+	for (size_t i = 0; i < model->nr_queues; i++)
+		priv->queue_index[(model->queues[i].adapter % ZAP_IDS) * ZAP_IDS +
+				  model->queues[i].domain % ZAP_IDS] = (int32_t)i;
+	zap_ownership_build(model);
 }
 
 /* Free a model and everything it holds. */
@@ -1094,14 +814,3 @@ zap_model_queue(const struct zap_model *model, unsigned int adapter,
 	return i < 0 ? NULL : &model->queues[i];
 }
 
-/* Index of the mdev @uuid (any case), -1 if none. */
-ZAP_EXPORT int zap_model_find_mdev(const struct zap_model *model,
-				   const char *uuid)
-{
-	struct zap_mdev key = { 0 }, *m;
-
-	if (zap_uuid_parse(uuid, key.uuid, NULL) || !model->nr_mdevs)
-		return -1;
-	m = bsearch(&key, model->mdevs, model->nr_mdevs, sizeof(key), mdev_cmp);
-	return m ? (int)(m - model->mdevs) : -1;
-}

@@ -12,22 +12,34 @@
 
 #include "internal.h"
 
+/* The ids of @src into @ids (ZAP_IDS entries); returns how many. */
+static unsigned int list_ids(const struct zap_bitmap *src, uint16_t *ids)
+{
+	unsigned int id, n = 0;
+
+	zap_for_each_set_bit(id, src)
+		ids[n++] = (uint16_t)id;
+	return n;
+}
+
 /* Count one holder in @table for every APQN of @set (saturating at 255). */
 static void count_set(uint8_t *table, const struct zap_apqn_set *set)
 {
-	unsigned int a, d;
+	uint16_t domains[ZAP_IDS];
+	unsigned int a, nd = list_ids(&set->domains, domains);
 
 	zap_for_each_set_bit(a, &set->adapters)
-		zap_for_each_set_bit(d, &set->domains)
-			if (table[a * ZAP_IDS + d] < 255)
-				table[a * ZAP_IDS + d]++;
+		for (unsigned int k = 0; k < nd; k++)
+			if (table[a * ZAP_IDS + domains[k]] < 255)
+				table[a * ZAP_IDS + domains[k]]++;
 }
 
 /* Fill the ownership tables from the loaded mdevs and definitions. */
 void zap_ownership_build(struct zap_model *model)
 {
 	struct zap_model_priv *priv = model->priv;
-	unsigned int a, d;
+	uint16_t domains[ZAP_IDS];
+	unsigned int a, nd;
 
 	memset(priv->mdev_owner, 0, sizeof(priv->mdev_owner));
 	memset(priv->mdev_count, 0, sizeof(priv->mdev_count));
@@ -38,9 +50,10 @@ void zap_ownership_build(struct zap_model *model)
 
 		if (!mdev->active)
 			continue;
+		nd = list_ids(&mdev->matrix.domains, domains);
 		zap_for_each_set_bit(a, &mdev->matrix.adapters) {
-			zap_for_each_set_bit(d, &mdev->matrix.domains) {
-				unsigned int n = a * ZAP_IDS + d;
+			for (unsigned int k = 0; k < nd; k++) {
+				unsigned int n = a * ZAP_IDS + domains[k];
 
 				if (!priv->mdev_owner[n])
 					priv->mdev_owner[n] = (uint16_t)(i + 1);

@@ -56,20 +56,6 @@ static int copy_arrays(struct zap_model *boot, const struct zap_model *live)
 	return 0;
 }
 
-/* Fill the card and queue lookup tables of @boot from its arrays. */
-static void index_devices(struct zap_model *boot)
-{
-	struct zap_model_priv *priv = boot->priv;
-
-	memset(priv->card_index, 0xff, sizeof(priv->card_index));
-	memset(priv->queue_index, 0xff, sizeof(priv->queue_index));
-	for (size_t i = 0; i < boot->nr_cards; i++)
-		priv->card_index[boot->cards[i].id] = (int16_t)i;
-	for (size_t i = 0; i < boot->nr_queues; i++)
-		priv->queue_index[boot->queues[i].adapter * ZAP_IDS +
-				  boot->queues[i].domain] = (int32_t)i;
-}
-
 /* What the active mdevs of @live tell about the kernel's attributes. */
 static void live_mdev_features(const struct zap_model *live, bool *ap_config,
 			       bool *guest_matrix, size_t *active)
@@ -246,11 +232,10 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 		return zap_error_set(err, -rc, ZAP_STATUS_NOT_FOUND,
 				     "out of memory");
 	}
-	index_devices(boot);
 	start_definitions(boot, live);
+	zap_model_index(boot);
 	if (boot->loaded & ZAP_LOAD_QUEUES)
 		bind_queues(boot);
-	zap_ownership_build(boot);
 	if (boot->loaded & ZAP_LOAD_QUEUES)
 		set_statuses(boot);
 	set_guest_matrices(boot);

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * plan.c - change plans: a requested change (mask edit, mdev create/remove,
- * assign/unassign, autostart) becomes an ordered list of sysfs writes, each
- * with the write that undoes it, and of persistent files to rewrite (mdevctl
- * definitions, 41-ap.rules), each with its old content; the whole is
- * validated against the rules, live and persistent, before anything is
- * written. Applying a plan takes the lock, re-reads and re-validates, writes
- * sysfs in order (journaled), reads back what can be read back, then
- * replaces the files atomically; when a write fails it undoes what it
- * wrote, files and sysfs, in reverse.
+ * plan.c - the plan builder: a requested change (mask edit, mdev
+ * create/remove, assign/unassign, autostart) becomes an ordered list of
+ * typed sysfs writes, each with the write that undoes it, and of persistent
+ * files to rewrite (plan_files.c). Its refusals and warnings are the
+ * verdict (verdict.c) on the configuration it would make (whatif.c), plus
+ * the checks about the change itself: maxima, pending requests, a running
+ * guest, the default domain. Applying it is executor.c's job.
  *
  * Copyright zap developers 2026
  */
@@ -25,68 +23,28 @@
 #define MATRIX_DIR "%s/devices/vfio_ap/matrix"
 #define CREATE_FILE MATRIX_DIR "/mdev_supported_types/vfio_ap-passthrough/create"
 
-/*
- * What a plan is being built from. @live: the change writes sysfs;
- * @persistent: it rewrites the persistent configuration. The persistent
- * checks collect their problems in @p_refusals and @p_warnings, merged into
- * the plan without the ones the live checks named already.
- */
-struct builder {
-	const struct zap_model *model;
-	struct zap_plan *plan;
-	struct zap_error *err;
-	bool live, persistent;
-	struct zap_apqn_list assigned, unassigned, to_vfio, to_host;
-	struct zap_problems p_refusals, p_warnings;
-};
 
-/* The enum zap_load bits a change of @kind needs. */
+/*
+ * The enum zap_load bits a change of @kind needs: an mdev change reads the
+ * masks (always), the mdevs, the definitions, 41-ap.rules and the journal,
+ * no card and no queue; a mask change reads the queues too (which APQNs
+ * exist), and TO_VFIO their counters (the pending-request check).
+ */
 ZAP_EXPORT unsigned int zap_change_load_flags(enum zap_change_kind kind)
 {
-	unsigned int flags = ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS |
-			     ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES |
-			     ZAP_LOAD_JOURNAL;
+	unsigned int flags = ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS |
+			     ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL;
 
-	/* the pending-request check reads the queues' counters */
+	if (kind == ZAP_CHANGE_TO_VFIO || kind == ZAP_CHANGE_TO_HOST)
+		flags |= ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES;
 	if (kind == ZAP_CHANGE_TO_VFIO)
 		flags |= ZAP_LOAD_COUNTERS | ZAP_LOAD_QUEUE_COUNTERS;
 	return flags;
 }
 
-/* What a kernel errno means for an AP or vfio_ap write, in words. */
-ZAP_EXPORT const char *zap_write_errno_text(int errnum)
-{
-	switch (errnum) {
-	case EADDRINUSE:
-		return "an APQN is already assigned to another mdev";
-	case EADDRNOTAVAIL:
-		return "an APQN is owned by the host (apmask/aqmask)";
-	case EBUSY:
-		return "an APQN is assigned to an mdev, or the device is busy";
-	case ENODEV:
-		return "an id is above the maximum, or the device is gone";
-	case EINVAL:
-		return "the kernel could not parse the value";
-	case EEXIST:
-		return "an mdev with this UUID exists already";
-	case EUSERS:
-		return "no more mdevs can be created";
-	case EAGAIN:
-		return "the kernel could not take a lock, try again";
-	case EACCES:
-		return "permission denied";
-	case ENOENT:
-		return "no such file (the device is gone)";
-	case EISDIR:
-		return "is a directory, not an attribute";
-	default:
-		return strerror(errnum);
-	}
-}
-
 /* Append one write (and its undo, "" for none). */
-static int add_write(struct builder *b, const char *path,
-		     const char *value, const char *undo_path,
+static int add_write(struct zap_builder *b, enum zap_write_kind kind,
+		     const char *path, const char *value, const char *undo_path,
 		     const char *undo_value)
 {
 	struct zap_plan *plan = b->plan;
@@ -98,6 +56,7 @@ static int add_write(struct builder *b, const char *path,
 	plan->writes = grown;
 	w = &grown[plan->nr_writes++];
 	memset(w, 0, sizeof(*w));
+	w->kind = kind;
 	snprintf(w->path, sizeof(w->path), "%s", path);
 	snprintf(w->value, sizeof(w->value), "%s", value);
 	snprintf(w->undo_path, sizeof(w->undo_path), "%s", undo_path);
@@ -120,7 +79,7 @@ static void ap_config_value(char *buf, size_t size,
 }
 
 /* Every APQN in @x but not in @y (both cross products) into @list. */
-static int set_difference(struct zap_apqn_list *list,
+int zap_set_difference(struct zap_apqn_list *list,
 			  const struct zap_apqn_set *x,
 			  const struct zap_apqn_set *y,
 			  const struct zap_model *only_present)
@@ -136,8 +95,30 @@ static int set_difference(struct zap_apqn_list *list,
 	return rc;
 }
 
+/* What the change makes of mdev @uuid, live or its definition. */
+int zap_builder_after(const struct zap_builder *b, const char *uuid,
+		      bool definition, struct zap_apqn_set *matrix,
+		      struct zap_bitmap *control)
+{
+	const struct zap_model *after = b->after;
+	int i = zap_model_find_mdev(after, uuid);
+	const struct zap_mdev *m = i >= 0 ? &after->mdevs[i] : NULL;
+
+	if (!m || (definition && m->definition < 0) ||
+	    (!definition && !m->active))
+		return -ENOENT;
+	if (definition) {
+		*matrix = after->definitions[m->definition].matrix;
+		*control = after->definitions[m->definition].control_domains;
+	} else {
+		*matrix = m->matrix;
+		*control = m->control_domains;
+	}
+	return 0;
+}
+
 /* Ids above the maxima are not found (exit 2), as the kernel's ENODEV. */
-static int check_maxima(struct builder *b, const struct zap_change *c)
+static int check_maxima(struct zap_builder *b, const struct zap_change *c)
 {
 	const struct zap_bus *bus = &b->model->bus;
 	struct zap_bitmap allowed, over;
@@ -168,83 +149,8 @@ static int check_maxima(struct builder *b, const struct zap_change *c)
 	return 0;
 }
 
-/* Does @m count against @uuid: another active mdev or auto definition? */
-static bool other_holder(const struct zap_model *model,
-			 const struct zap_mdev *m, const char *uuid,
-			 const struct zap_apqn_set **set, const char **what)
-{
-	if (strcmp(m->uuid, uuid) == 0)
-		return false;
-	if (m->active) {
-		*set = &m->matrix;
-		*what = "mdev";
-		return true;
-	}
-	if (m->definition >= 0 && model->definitions[m->definition].valid &&
-	    model->definitions[m->definition].autostart) {
-		*set = &model->definitions[m->definition].matrix;
-		*what = "autostart definition (mdevctl)";
-		return true;
-	}
-	return false;
-}
-
-/* Check that mdev @uuid may hold @set (+ @control): host, sharing. */
-static int check_assignment(struct builder *b, const char *uuid,
-			    const struct zap_apqn_set *set,
-			    const struct zap_bitmap *control)
-{
-	const struct zap_model *model = b->model;
-	struct zap_plan *plan = b->plan;
-	struct zap_apqn_set host = { model->bus.apmask, model->bus.aqmask };
-	struct zap_apqn_set both;
-	char domains[1024];
-	int rc = 0;
-
-	if (zap_apqn_set_intersects(set, &host)) {
-		zap_apqn_set_and(&both, set, &host);
-		zap_ids_print(&both.domains, domains, sizeof(domains));
-		rc = zap_problems_add(&plan->refusals, ZAP_PROBLEM_HOST_APQN,
-				      uuid, NULL, NULL, &both, NULL,
-				      "mdev %s would hold APQNs owned by the host (free them first with 'chzap --vfio -d %s')",
-				      uuid, domains);
-	}
-	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
-		const struct zap_mdev *m = &model->mdevs[i];
-		const struct zap_apqn_set *other;
-		const char *what;
-
-		if (other_holder(model, m, uuid, &other, &what)) {
-			if (!zap_apqn_set_intersects(set, other))
-				continue;
-			zap_apqn_set_and(&both, set, other);
-			rc = zap_problems_add(&plan->refusals,
-					      ZAP_PROBLEM_SHARED_APQN, uuid,
-					      m->uuid, NULL, &both, NULL,
-					      "mdev %s would share APQNs with %s %s",
-					      uuid, what, m->uuid);
-		} else if (strcmp(m->uuid, uuid) != 0 && m->definition >= 0 && // NOLINT(clang-analyzer-core.NonNullParamChecker): uuid is never NULL (analyzer forgets change.kind)
-			   model->definitions[m->definition].valid &&
-			   zap_apqn_set_intersects(set, &m->matrix)) {
-			zap_apqn_set_and(&both, set, &m->matrix);
-			rc = zap_problems_add(&plan->warnings,
-					      ZAP_PROBLEM_MANUAL_OVERLAP, uuid,
-					      m->uuid, NULL, &both, NULL,
-					      "manual definition %s names APQNs of mdev %s: it cannot be started while they are assigned",
-					      m->uuid, uuid);
-		}
-	}
-	if (!rc && !zap_bitmap_empty(control) && zap_bitmap_empty(&set->domains))
-		rc = zap_problems_add(&plan->warnings,
-				      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE, uuid,
-				      NULL, NULL, NULL, NULL,
-				      "mdev %s would have control domains but no usage domain",
-				      uuid);
-	return rc;
-}
-
 /* Writes that change mdev @dir from (@old, @old_c) to (@new, @new_c). */
-static int add_assignment_writes(struct builder *b, const char *dir,
+static int add_assignment_writes(struct zap_builder *b, const char *dir,
 				 bool ap_config, bool undo,
 				 const struct zap_apqn_set *old,
 				 const struct zap_bitmap *old_c,
@@ -267,7 +173,8 @@ static int add_assignment_writes(struct builder *b, const char *dir,
 		snprintf(path, sizeof(path), "%s/ap_config", dir);
 		ap_config_value(value, sizeof(value), new, new_c);
 		ap_config_value(undo_value, sizeof(undo_value), old, old_c);
-		return add_write(b, path, value, undo ? path : "",
+		return add_write(b, ZAP_WRITE_AP_CONFIG, path, value,
+				 undo ? path : "",
 				 undo ? undo_value : "");
 	}
 	/* unassign first (frees nothing another write needs), then assign */
@@ -293,7 +200,9 @@ static int add_assignment_writes(struct builder *b, const char *dir,
 					 "%s/%sassign_%s", dir,
 					 pass == 0 ? "" : "un", attrs[i].name);
 				snprintf(value, sizeof(value), attrs[i].format, id);
-				rc = add_write(b, path, value, undo ? undo_path : "",
+				rc = add_write(b, pass == 0 ? ZAP_WRITE_UNASSIGN :
+					       ZAP_WRITE_ASSIGN, path, value,
+					       undo ? undo_path : "",
 					       undo ? value : "");
 				if (rc)
 					break;
@@ -311,7 +220,7 @@ static bool nothing_named(const struct zap_change *c)
 }
 
 /* Plan ASSIGN, UNASSIGN and the assignment part of CREATE. */
-static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
+static int plan_assignment(struct zap_builder *b, const struct zap_mdev *mdev,
 			   const char *uuid)
 {
 	const struct zap_model *model = b->model;
@@ -336,20 +245,12 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 			if (model->mdevs[i].active)
 				ap_config = model->mdevs[i].has_ap_config;
 	}
-	new = old;
-	new_c = old_c;
-	if (c->kind == ZAP_CHANGE_UNASSIGN) {
-		zap_bitmap_andnot(&new.adapters, &old.adapters, &c->adapters);
-		zap_bitmap_andnot(&new.domains, &old.domains, &c->domains);
-		zap_bitmap_andnot(&new_c, &old_c, &c->control_domains);
-	} else {
-		zap_bitmap_or(&new.adapters, &old.adapters, &c->adapters);
-		zap_bitmap_or(&new.domains, &old.domains, &c->domains);
-		zap_bitmap_or(&new_c, &old_c, &c->control_domains);
-	}
-	rc = set_difference(&b->assigned, &new, &old, NULL);
+	/* the writes are the difference to what the what-if made of it */
+	rc = zap_builder_after(b, uuid, false, &new, &new_c);
 	if (!rc)
-		rc = set_difference(&b->unassigned, &old, &new, NULL);
+		rc = zap_set_difference(&b->assigned, &new, &old, NULL);
+	if (!rc)
+		rc = zap_set_difference(&b->unassigned, &old, &new, NULL);
 	if (rc)
 		return rc;
 	if (zap_bitmap_equal(&new.adapters, &old.adapters) &&
@@ -358,17 +259,7 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 		b->plan->nothing_to_do = true;
 		return 0;
 	}
-	if (c->kind == ZAP_CHANGE_UNASSIGN) {
-		if (!zap_bitmap_empty(&new_c) && zap_bitmap_empty(&new.domains))
-			rc = zap_problems_add(&b->plan->warnings,
-					      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE,
-					      uuid, NULL, NULL, NULL, NULL,
-					      "mdev %s would have control domains but no usage domain",
-					      uuid);
-	} else {
-		rc = check_assignment(b, uuid, &new, &new_c);
-	}
-	if (!rc && mdev && mdev->in_use == 1)
+	if (mdev && mdev->in_use == 1)
 		rc = zap_problems_add(&b->plan->warnings,
 				      ZAP_PROBLEM_GUEST_RUNNING, uuid, NULL,
 				      NULL, NULL, NULL,
@@ -383,20 +274,14 @@ static int plan_assignment(struct builder *b, const struct zap_mdev *mdev,
 				     &new, &new_c);
 }
 
-/* The definition side of ASSIGN, UNASSIGN and CREATE (below). */
-static int plan_definition(struct builder *b, const struct zap_mdev *mdev,
-			   const char *uuid);
-
 /* Plan CREATE: the create write, then the assignment; the definition. */
-static int plan_create(struct builder *b)
+static int plan_create(struct zap_builder *b)
 {
 	const struct zap_model *model = b->model;
 	struct zap_change *c = &b->plan->change;
 	char path[700], undo[760];
 	int i, rc = 0;
 
-	if (!c->uuid[0])
-		zap_uuid_generate(c->uuid);
 	i = zap_model_find_mdev(model, c->uuid);
 	if (i >= 0 && model->mdevs[i].active)
 		return zap_error_set(b->err, EEXIST, ZAP_STATUS_REFUSED,
@@ -412,17 +297,17 @@ static int plan_create(struct builder *b)
 		snprintf(path, sizeof(path), CREATE_FILE, model->paths.sysfs);
 		snprintf(undo, sizeof(undo), MATRIX_DIR "/%s/remove",
 			 model->paths.sysfs, c->uuid);
-		rc = add_write(b, path, c->uuid, undo, "1");
+		rc = add_write(b, ZAP_WRITE_CREATE, path, c->uuid, undo, "1");
 		if (!rc && !nothing_named(c))
 			rc = plan_assignment(b, NULL, c->uuid);
 	}
 	if (!rc && b->persistent)
-		rc = plan_definition(b, NULL, c->uuid);
+		rc = zap_plan_definition(b, NULL, c->uuid);
 	return rc;
 }
 
 /* Plan REMOVE: refused while a guest uses it, unless forced. */
-static int plan_remove(struct builder *b, const struct zap_mdev *mdev)
+static int plan_remove(struct zap_builder *b, const struct zap_mdev *mdev)
 {
 	struct zap_plan *plan = b->plan;
 	struct zap_problems *where = plan->change.force ? &plan->warnings :
@@ -450,11 +335,11 @@ static int plan_remove(struct builder *b, const struct zap_mdev *mdev)
 		return rc;
 	snprintf(path, sizeof(path), MATRIX_DIR "/%s/remove",
 		 b->model->paths.sysfs, mdev->uuid);
-	return add_write(b, path, "1", "", "");
+	return add_write(b, ZAP_WRITE_REMOVE, path, "1", "", "");
 }
 
 /* Queues about to move to vfio_ap: pending requests, the default domain. */
-static int check_to_vfio(struct builder *b)
+static int check_to_vfio(struct zap_builder *b)
 {
 	const struct zap_model *model = b->model;
 	struct zap_plan *plan = b->plan;
@@ -493,67 +378,23 @@ static int check_to_vfio(struct builder *b)
 	return rc;
 }
 
-/* Every holder that would lose APQNs to the host refuses TO_HOST. */
-static int check_to_host(struct builder *b, const struct zap_apqn_set *new_host)
-{
-	const struct zap_model *model = b->model;
-	const struct zap_apqn_set old_host = { model->bus.apmask,
-					       model->bus.aqmask };
-	struct zap_apqn_list hit = { 0 };
-	int rc = 0;
-
-	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
-		const struct zap_mdev *m = &model->mdevs[i];
-		const struct zap_apqn_set *set;
-		const char *what;
-		struct zap_apqn_set gained;
-		unsigned int a, d;
-
-		if (!other_holder(model, m, "", &set, &what))
-			continue;
-		zap_apqn_set_and(&gained, set, new_host);
-		hit.count = 0;
-		zap_for_each_set_bit(a, &gained.adapters)
-			zap_for_each_set_bit(d, &gained.domains)
-				if (!rc && !zap_apqn_set_test(&old_host, a, d))
-					rc = zap_apqn_list_add(&hit,
-						zap_apqn_number(a, d));
-		if (!rc && hit.count)
-			rc = zap_problems_add(&b->plan->refusals,
-					      ZAP_PROBLEM_HOST_APQN, m->uuid,
-					      NULL, NULL, NULL, &hit,
-					      "%s %s holds APQNs this would give to the host (unassign them first)",
-					      what, m->uuid);
-	}
-	free(hit.items);
-	return rc;
-}
-
 /* Plan TO_VFIO / TO_HOST: one absolute write per mask that changes. */
-static int plan_masks(struct builder *b)
+static int plan_masks(struct zap_builder *b)
 {
 	const struct zap_model *model = b->model;
 	const struct zap_change *c = &b->plan->change;
 	struct zap_apqn_set old_host = { model->bus.apmask, model->bus.aqmask };
-	struct zap_apqn_set new_host = old_host;
+	/* the writes are the difference to the masks the what-if made */
+	struct zap_apqn_set new_host = { b->after->bus.apmask,
+					 b->after->bus.aqmask };
 	char path[700], value[ZAP_MASK_STRLEN], undo[ZAP_MASK_STRLEN];
 	const struct zap_model *present =
 		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
 	int rc;
 
-	if (c->kind == ZAP_CHANGE_TO_VFIO) {
-		zap_bitmap_andnot(&new_host.adapters, &old_host.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_host.domains, &old_host.domains,
-				  &c->domains);
-	} else {
-		zap_bitmap_or(&new_host.adapters, &old_host.adapters,
-			      &c->adapters);
-		zap_bitmap_or(&new_host.domains, &old_host.domains, &c->domains);
-	}
-	rc = set_difference(&b->to_vfio, &old_host, &new_host, present);
+	rc = zap_set_difference(&b->to_vfio, &old_host, &new_host, present);
 	if (!rc)
-		rc = set_difference(&b->to_host, &new_host, &old_host, present);
+		rc = zap_set_difference(&b->to_host, &new_host, &old_host, present);
 	if (rc)
 		return rc;
 	if (zap_bitmap_equal(&new_host.adapters, &old_host.adapters) &&
@@ -561,506 +402,24 @@ static int plan_masks(struct builder *b)
 		b->plan->nothing_to_do = true;
 		return 0;
 	}
-	rc = c->kind == ZAP_CHANGE_TO_VFIO ? check_to_vfio(b) :
-					     check_to_host(b, &new_host);
+	rc = c->kind == ZAP_CHANGE_TO_VFIO ? check_to_vfio(b) : 0;
 	if (!rc && !zap_bitmap_equal(&new_host.adapters, &old_host.adapters)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/apmask", model->paths.sysfs);
 		zap_mask_print(&new_host.adapters, value);
 		zap_mask_print(&old_host.adapters, undo);
-		rc = add_write(b, path, value, path, undo);
+		rc = add_write(b, ZAP_WRITE_MASK, path, value, path, undo);
 	}
 	if (!rc && !zap_bitmap_equal(&new_host.domains, &old_host.domains)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/aqmask", model->paths.sysfs);
 		zap_mask_print(&new_host.domains, value);
 		zap_mask_print(&old_host.domains, undo);
-		rc = add_write(b, path, value, path, undo);
+		rc = add_write(b, ZAP_WRITE_MASK, path, value, path, undo);
 	}
-	return rc;
-}
-
-/* ------------------------------------------------ persistent configuration */
-
-/* Append one file change; takes @content and @old (either may be NULL). */
-static int add_file(struct builder *b, const char *path, char *content,
-		    char *old)
-{
-	struct zap_plan *plan = b->plan;
-	struct zap_file_change *grown, *f;
-
-	grown = realloc(plan->files, (plan->nr_files + 1) * sizeof(*grown));
-	if (!grown) {
-		free(content);
-		free(old);
-		return -ENOMEM;
-	}
-	plan->files = grown;
-	f = &grown[plan->nr_files++];
-	memset(f, 0, sizeof(*f));
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	f->content = content;
-	f->old_content = old;
-	f->result = ZAP_WRITE_PENDING;
-	return 0;
-}
-
-/* Refuse the change because the file @path zap must rewrite is unusable. */
-static int refuse_file(struct builder *b, const char *uuid, const char *path,
-		       const char *problem)
-{
-	return zap_problems_add(&b->plan->refusals,
-				ZAP_PROBLEM_BAD_DEFINITION, uuid, NULL, path,
-				NULL, NULL,
-				"%s: %s: zap does not rewrite it (fix or remove it first)",
-				path, problem);
-}
-
-/*
- * Read the persistent file @path that the plan rewrites, for its undo.
- * Returns: 1 (read: *@text, *@len); 0 (absent: *@text NULL); 2 (unusable:
- * refused, naming @uuid and the file); -ENOMEM.
- */
-static int read_old_file(struct builder *b, const char *uuid,
-			 const char *path, char **text, size_t *len)
-{
-	char problem[300];
-	int rc;
-
-	*text = NULL;
-	*len = 0;
-	rc = zap_config_file_read(path, text, len);
-	if (rc == -ENOENT || rc == -ENOTDIR)
-		return 0;
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc == 0 && strlen(*text) == *len)
-		return 1;
-	if (rc == 0) {
-		free(*text);
-		*text = NULL;
-		snprintf(problem, sizeof(problem), "contains a NUL byte");
-	} else {
-		snprintf(problem, sizeof(problem), "cannot read: %s",
-			 rc == -EFBIG ? "file larger than 1 MiB" :
-			 strerror(-rc));
-	}
-	rc = refuse_file(b, uuid, path, problem);
-	return rc ? rc : 2;
-}
-
-/* The host's set after a reboot: 41-ap.rules masks, else the active ones. */
-static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
-{
-	struct zap_apqn_set host = { model->bus.apmask, model->bus.aqmask };
-
-	if (model->rules_has_apmask)
-		host.adapters = model->rules_apmask;
-	if (model->rules_has_aqmask)
-		host.domains = model->rules_aqmask;
-	return host;
-}
-
-/* Where the persistent host set comes from, for messages. */
-static const char *persistent_host_source(const struct zap_model *model)
-{
-	if (model->rules_has_apmask && model->rules_has_aqmask)
-		return "41-ap.rules";
-	if (model->rules_has_apmask || model->rules_has_aqmask)
-		return "41-ap.rules and the active masks";
-	return "the active masks, no 41-ap.rules";
-}
-
-/*
- * The persistent checks of the definition @uuid (file @path) about to be
- * written with @set and @control: an auto one must share no APQN with
- * another valid auto definition nor with the persistent host set; overlaps
- * with manual definitions are warnings.
- */
-static int check_definition(struct builder *b, const char *uuid,
-			    const char *path, bool autostart,
-			    const struct zap_apqn_set *set,
-			    const struct zap_bitmap *control)
-{
-	const struct zap_model *model = b->model;
-	struct zap_apqn_set host = persistent_host_set(model), both;
-	int rc = 0;
-
-	if (autostart && zap_apqn_set_intersects(set, &host)) {
-		zap_apqn_set_and(&both, set, &host);
-		rc = zap_problems_add(&b->p_refusals, ZAP_PROBLEM_BOOT_CONFLICT,
-				      uuid, NULL, path, &both, NULL,
-				      "autostart definition %s would hold APQNs the host gets at boot (%s): its start would fail (give them to vfio_ap first with 'chzap --vfio -P')",
-				      uuid, persistent_host_source(model));
-	}
-	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
-		const struct zap_definition *d = &model->definitions[i];
-
-		// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): uuid is never NULL (analyzer forgets change.kind)
-		if (!d->valid || strcmp(d->uuid, uuid) == 0 ||
-		    !zap_apqn_set_intersects(set, &d->matrix))
-			continue;
-		zap_apqn_set_and(&both, set, &d->matrix);
-		if (autostart && d->autostart)
-			rc = zap_problems_add(&b->p_refusals,
-					      ZAP_PROBLEM_SHARED_APQN, uuid,
-					      d->uuid, d->path, &both, NULL,
-					      "autostart definition %s would share APQNs with autostart definition %s: one of them fails to start at boot",
-					      uuid, d->uuid);
-		else
-			rc = zap_problems_add(&b->p_warnings,
-					      ZAP_PROBLEM_MANUAL_OVERLAP, uuid,
-					      d->uuid, d->path, &both, NULL,
-					      "%s definition %s and %s definition %s share APQNs: starting both fails",
-					      autostart ? "autostart" : "manual",
-					      uuid, d->autostart ? "autostart" :
-					      "manual", d->uuid);
-	}
-	if (!rc && !zap_bitmap_empty(control) && zap_bitmap_empty(&set->domains))
-		rc = zap_problems_add(&b->p_warnings,
-				      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE, uuid,
-				      NULL, path, NULL, NULL,
-				      "definition %s would have control domains but no usage domain",
-				      uuid);
-	return rc;
-}
-
-/* The file of @uuid's definition: the one loaded, else the canonical name. */
-static void definition_path(const struct builder *b,
-			    const struct zap_mdev *mdev, const char *uuid,
-			    char *path, size_t size)
-{
-	const struct zap_model *model = b->model;
-
-	if (mdev && mdev->definition >= 0)
-		snprintf(path, size, "%s",
-			 model->definitions[mdev->definition].path);
-	else
-		snprintf(path, size, "%s/%s", model->paths.mdevctl, uuid);
-}
-
-/*
- * Read @uuid's definition at @path into @def (its text in *@old).
- * Returns: 1 (valid); 0 (absent); 2 (unusable: refused); -ENOMEM.
- */
-static int read_old_definition(struct builder *b, const char *uuid,
-			       const char *path, char **old, size_t *len,
-			       struct zap_definition *def)
-{
-	int rc = read_old_file(b, uuid, path, old, len);
-
-	if (rc != 1)
-		return rc;
-	memset(def, 0, sizeof(*def));
-	zap_definition_parse(def, *old, *len);
-	if (def->valid)
-		return 1;
-	free(*old);
-	*old = NULL;
-	rc = refuse_file(b, uuid, path, def->problem);
-	return rc ? rc : 2;
-}
-
-/* Rewrite @path with @text unless it holds that already. */
-static int add_definition_file(struct builder *b, const char *path,
-			       char *text, char *old)
-{
-	if (old && strcmp(old, text) == 0) {
-		free(text);
-		free(old);
-		return 0;
-	}
-	return add_file(b, path, text, old);
-}
-
-/*
- * Plan the definition side of ASSIGN, UNASSIGN and CREATE: the definition
- * (created, "start": "auto", from the active assignment when missing) gains
- * or loses the ids named.
- */
-static int plan_definition(struct builder *b, const struct zap_mdev *mdev,
-			   const char *uuid)
-{
-	const struct zap_change *c = &b->plan->change;
-	struct zap_apqn_set old_set = { { { 0 } }, { { 0 } } }, new_set;
-	struct zap_bitmap old_c = { { 0 } }, new_c;
-	struct zap_definition def;
-	char path[700], problem[256], *old, *text;
-	bool autostart = true;
-	size_t len;
-	int rc;
-
-	definition_path(b, mdev, uuid, path, sizeof(path));
-	rc = read_old_definition(b, uuid, path, &old, &len, &def);
-	if (rc < 0 || rc == 2)
-		return rc < 0 ? rc : 0;
-	if (rc == 1) {
-		old_set = def.matrix;
-		old_c = def.control_domains;
-		autostart = def.autostart;
-	} else if (mdev && mdev->active) {
-		old_set = mdev->matrix;
-		old_c = mdev->control_domains;
-	}
-	rc = 0;
-	new_set = old_set;
-	new_c = old_c;
-	if (c->kind == ZAP_CHANGE_UNASSIGN) {
-		zap_bitmap_andnot(&new_set.adapters, &old_set.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_set.domains, &old_set.domains,
-				  &c->domains);
-		zap_bitmap_andnot(&new_c, &old_c, &c->control_domains);
-	} else {
-		zap_bitmap_or(&new_set.adapters, &old_set.adapters, &c->adapters);
-		zap_bitmap_or(&new_set.domains, &old_set.domains, &c->domains);
-		zap_bitmap_or(&new_c, &old_c, &c->control_domains);
-	}
-	if (!b->live) {
-		rc = set_difference(&b->assigned, &new_set, &old_set, NULL);
-		if (!rc)
-			rc = set_difference(&b->unassigned, &old_set, &new_set,
-					    NULL);
-	}
-	if (!rc)
-		rc = check_definition(b, uuid, path, autostart, &new_set,
-				      &new_c);
-	if (!rc)
-		rc = zap_definition_render(old, len, autostart, &new_set, &new_c,
-					   &text, problem, sizeof(problem));
-	if (rc) {
-		free(old);
-		return rc;
-	}
-	return add_definition_file(b, path, text, old);
-}
-
-/* Plan the definition side of REMOVE: delete the definition, if any. */
-static int plan_undefine(struct builder *b, const struct zap_mdev *mdev)
-{
-	char path[700], *old;
-	size_t len;
-	int rc;
-
-	// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): REMOVE always has an mdev (analyzer forgets change.kind)
-	if (mdev->definition < 0)
-		return 0;
-	definition_path(b, mdev, mdev->uuid, path, sizeof(path));
-	rc = read_old_file(b, mdev->uuid, path, &old, &len);
-	if (rc != 1)
-		return rc < 0 ? rc : 0;
-	return add_file(b, path, NULL, old);
-}
-
-/* Plan AUTOSTART: flip "start" of the definition, nothing else. */
-static int plan_autostart(struct builder *b, const struct zap_mdev *mdev)
-{
-	const struct zap_change *c = &b->plan->change;
-	struct zap_definition def;
-	char path[700], problem[256], *old, *text;
-	size_t len;
-	int rc;
-
-	definition_path(b, mdev, mdev->uuid, path, sizeof(path));
-	rc = read_old_definition(b, mdev->uuid, path, &old, &len, &def);
-	if (rc < 0 || rc == 2)
-		return rc < 0 ? rc : 0;
-	if (rc == 0)
-		return zap_error_set(b->err, ENODEV, ZAP_STATUS_NOT_FOUND,
-				     "mdev %s has no mdevctl definition (%s is gone)",
-				     mdev->uuid, path);
-	// NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): rc 1 means def is filled; zap_problems_add() returns 0 or -ENOMEM
-	if (def.autostart == c->autostart) {
-		free(old);
-		return 0;
-	}
-	rc = 0;
-	if (c->autostart)
-		rc = check_definition(b, mdev->uuid, path, true, &def.matrix,
-				      &def.control_domains);
-	if (!rc)
-		rc = zap_definition_render(old, len, c->autostart, NULL, NULL,
-					   &text, problem, sizeof(problem));
-	if (rc) {
-		free(old);
-		return rc;
-	}
-	return add_definition_file(b, path, text, old);
-}
-
-/* Valid auto definitions that would hold APQNs @gained gives the host. */
-static int check_rules_to_host(struct builder *b,
-			       const struct zap_apqn_set *old_host,
-			       const struct zap_apqn_set *new_host)
-{
-	const struct zap_model *model = b->model;
-	struct zap_apqn_list hit = { 0 };
-	int rc = 0;
-
-	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
-		const struct zap_definition *d = &model->definitions[i];
-		struct zap_apqn_set gained;
-		unsigned int a, dom;
-
-		if (!d->valid || !d->autostart)
-			continue;
-		zap_apqn_set_and(&gained, &d->matrix, new_host);
-		hit.count = 0;
-		zap_for_each_set_bit(a, &gained.adapters)
-			zap_for_each_set_bit(dom, &gained.domains)
-				if (!rc && !zap_apqn_set_test(old_host, a, dom))
-					rc = zap_apqn_list_add(&hit,
-						zap_apqn_number(a, dom));
-		if (!rc && hit.count)
-			rc = zap_problems_add(&b->p_refusals,
-					      ZAP_PROBLEM_BOOT_CONFLICT, d->uuid,
-					      NULL, d->path, NULL, &hit,
-					      "autostart definition %s holds APQNs this would give to the host at boot (unassign them from the definition first)",
-					      d->uuid);
-	}
-	free(hit.items);
-	return rc;
-}
-
-/*
- * Plan the persistent side of TO_VFIO / TO_HOST: 41-ap.rules with both
- * masks (the file's, else the active ones, edited by the change); the file
- * is deleted when both masks are all ones and so are the active masks the
- * peers fall back to without it.
- */
-static int plan_rules(struct builder *b)
-{
-	const struct zap_model *model = b->model;
-	const struct zap_change *c = &b->plan->change;
-	const char *path = model->paths.rules;
-	struct zap_apqn_set base = { model->bus.apmask, model->bus.aqmask };
-	struct zap_apqn_set active = base, new_host;
-	const struct zap_model *present =
-		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
-	struct zap_bitmap ap, aq;
-	bool has_ap, has_aq;
-	char problem[256], *old, *text = NULL;
-	size_t len;
-	int rc;
-
-	rc = read_old_file(b, NULL, path, &old, &len);
-	if (rc < 0 || rc == 2)
-		return rc < 0 ? rc : 0;
-	if (old && zap_rules_parse(old, len, &has_ap, &ap, &has_aq, &aq,
-				   problem, sizeof(problem))) {
-		free(old);
-		return refuse_file(b, NULL, path, problem);
-	}
-	if (old && has_ap)
-		base.adapters = ap;
-	if (old && has_aq)
-		base.domains = aq;
-	new_host = base;
-	if (c->kind == ZAP_CHANGE_TO_VFIO) {
-		zap_bitmap_andnot(&new_host.adapters, &base.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_host.domains, &base.domains, &c->domains);
-		if (b->live) {
-			zap_bitmap_andnot(&active.adapters, &active.adapters,
-					  &c->adapters);
-			zap_bitmap_andnot(&active.domains, &active.domains,
-					  &c->domains);
-		}
-	} else {
-		zap_bitmap_or(&new_host.adapters, &base.adapters, &c->adapters);
-		zap_bitmap_or(&new_host.domains, &base.domains, &c->domains);
-		if (b->live) {
-			zap_bitmap_or(&active.adapters, &active.adapters,
-				      &c->adapters);
-			zap_bitmap_or(&active.domains, &active.domains,
-				      &c->domains);
-		}
-	}
-	rc = 0;
-	if (!b->live) {
-		rc = set_difference(&b->to_vfio, &base, &new_host, present);
-		if (!rc)
-			rc = set_difference(&b->to_host, &new_host, &base,
-					    present);
-	}
-	if (!rc && c->kind == ZAP_CHANGE_TO_HOST)
-		rc = check_rules_to_host(b, &base, &new_host);
-	if (rc || (!old && zap_bitmap_equal(&new_host.adapters, &base.adapters) &&
-		   zap_bitmap_equal(&new_host.domains, &base.domains))) {
-		free(old);
-		return rc;
-	}
-	if (!zap_bitmap_full(&new_host.adapters) ||
-	    !zap_bitmap_full(&new_host.domains) ||
-	    !zap_bitmap_full(&active.adapters) ||
-	    !zap_bitmap_full(&active.domains)) {
-		text = zap_rules_render(&new_host.adapters, &new_host.domains);
-		if (!text) {
-			free(old);
-			return -ENOMEM;
-		}
-	}
-	if (!old && !text)
-		return 0;
-	if (old && text && strcmp(old, text) == 0) {
-		free(old);
-		free(text);
-		return 0;
-	}
-	return add_file(b, path, text, old);
-}
-
-/* Do @x and @y name the same culprits (kind, or host vs boot host)? */
-static bool same_culprits(const struct zap_problem *x,
-			  const struct zap_problem *y)
-{
-	bool host_x = x->kind == ZAP_PROBLEM_HOST_APQN ||
-		      x->kind == ZAP_PROBLEM_BOOT_CONFLICT;
-	bool host_y = y->kind == ZAP_PROBLEM_HOST_APQN ||
-		      y->kind == ZAP_PROBLEM_BOOT_CONFLICT;
-
-	if (x->kind != y->kind && !(host_x && host_y))
-		return false;
-	if (x->nr_mdevs != y->nr_mdevs || x->nr_apqns != y->nr_apqns)
-		return false;
-	for (unsigned int i = 0; i < x->nr_mdevs; i++)
-		if (strcmp(x->mdevs[i], y->mdevs[i]))
-			return false;
-	return !x->nr_apqns ||
-	       memcmp(x->apqns, y->apqns, x->nr_apqns * sizeof(*x->apqns)) == 0;
-}
-
-/* Move the problems of @src to @dst, but those @dst names already. */
-static int merge_problems(struct zap_problems *dst, struct zap_problems *src)
-{
-	struct zap_problem *grown;
-	int rc = 0;
-
-	for (size_t i = 0; i < src->count; i++) {
-		struct zap_problem *p = &src->items[i];
-		bool known = false;
-
-		for (size_t j = 0; j < dst->count && !known; j++)
-			known = same_culprits(p, &dst->items[j]);
-		if (known || rc) {
-			free(p->apqns);
-			continue;
-		}
-		grown = realloc(dst->items, (dst->count + 1) * sizeof(*grown));
-		if (!grown) {
-			free(p->apqns);
-			rc = -ENOMEM;
-			continue;
-		}
-		dst->items = grown;
-		dst->items[dst->count++] = *p;
-	}
-	free(src->items);
-	src->items = NULL;
-	src->count = 0;
 	return rc;
 }
 
 /* Hand the collected APQN lists to the plan. */
-static void take_lists(struct builder *b)
+static void take_lists(struct zap_builder *b)
 {
 	struct zap_plan *plan = b->plan;
 
@@ -1075,7 +434,7 @@ static void take_lists(struct builder *b)
 }
 
 /* Find the mdev a change names; NULL with @err set when it cannot be. */
-static const struct zap_mdev *find_mdev(const struct builder *b,
+static const struct zap_mdev *find_mdev(const struct zap_builder *b,
 					const struct zap_change *change)
 {
 	const struct zap_model *model = b->model;
@@ -1110,8 +469,33 @@ static const struct zap_mdev *find_mdev(const struct builder *b,
 	return mdev;
 }
 
+static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev);
+
 /* Plan the change of the builder's plan, live and persistent sides. */
-static int plan_change(struct builder *b, const struct zap_mdev *mdev)
+static int plan_change(struct zap_builder *b, const struct zap_mdev *mdev)
+{
+	struct zap_model *after = NULL;
+	int rc;
+
+	/* the rules: what the audit finds in the result and not before */
+	rc = zap_model_whatif(b->model, &b->plan->change, &after, b->err);
+	if (!rc)
+		rc = zap_change_verdict(b->model, after, &b->plan->change,
+					&b->plan->refusals, &b->plan->warnings,
+					b->err);
+	if (rc) {
+		zap_model_free(after);
+		return rc;
+	}
+	b->after = after;
+	rc = plan_writes(b, mdev);
+	b->after = NULL;
+	zap_model_free(after);
+	return rc;
+}
+
+/* The writes and files of the change, the difference to b->after. */
+static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 {
 	int rc = 0;
 
@@ -1121,7 +505,7 @@ static int plan_change(struct builder *b, const struct zap_mdev *mdev)
 		if (b->live)
 			rc = plan_assignment(b, mdev, mdev->uuid);
 		if (!rc && b->persistent)
-			rc = plan_definition(b, mdev, mdev->uuid);
+			rc = zap_plan_definition(b, mdev, mdev->uuid);
 		break;
 	case ZAP_CHANGE_CREATE:
 		rc = plan_create(b);
@@ -1130,23 +514,19 @@ static int plan_change(struct builder *b, const struct zap_mdev *mdev)
 		if (b->live)
 			rc = plan_remove(b, mdev);
 		if (!rc && b->persistent)
-			rc = plan_undefine(b, mdev);
+			rc = zap_plan_undefine(b, mdev);
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
 		if (b->live)
 			rc = plan_masks(b);
 		if (!rc && b->persistent)
-			rc = plan_rules(b);
+			rc = zap_plan_rules(b);
 		break;
 	case ZAP_CHANGE_AUTOSTART:
-		rc = plan_autostart(b, mdev);
+		rc = zap_plan_autostart(b, mdev);
 		break;
 	}
-	if (!rc)
-		rc = merge_problems(&b->plan->refusals, &b->p_refusals);
-	if (!rc)
-		rc = merge_problems(&b->plan->warnings, &b->p_warnings);
 	return rc;
 }
 
@@ -1155,7 +535,7 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 			      const struct zap_change *change,
 			      struct zap_plan **result, struct zap_error *err)
 {
-	struct builder b = { .model = model, .err = err };
+	struct zap_builder b = { .model = model, .err = err };
 	bool mdev_change = change->kind <= ZAP_CHANGE_REMOVE ||
 			   change->kind == ZAP_CHANGE_AUTOSTART;
 	const struct zap_mdev *mdev = NULL;
@@ -1203,6 +583,8 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	if (mdev)
 		snprintf(plan->change.uuid, sizeof(plan->change.uuid), "%s",
 			 mdev->uuid);
+	if (change->kind == ZAP_CHANGE_CREATE && !plan->change.uuid[0])
+		zap_uuid_generate(plan->change.uuid);
 	/*
 	 * An unfinished change of a dead chzap comes first: a dry run says
 	 * so. A live one is a change in progress, which the lock serialises.
@@ -1220,8 +602,6 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 	if (!rc)
 		rc = plan_change(&b, mdev);
 	take_lists(&b);
-	zap_problems_free(&b.p_refusals);
-	zap_problems_free(&b.p_warnings);
 	if (rc) {
 		zap_plan_free(plan);
 		if (err && err->errnum)
@@ -1253,394 +633,4 @@ ZAP_EXPORT void zap_plan_free(struct zap_plan *plan)
 	free(plan->assigned);
 	free(plan->unassigned);
 	free(plan);
-}
-
-/* ---------------------------------------------------------------- apply */
-
-/*
- * Check that a rw attribute now reads what was written: 0 yes, 1 it reads
- * something else, -errno it cannot be read.
- */
-static int read_back(const struct zap_write *w)
-{
-	const char *name = strrchr(w->path, '/');
-	struct zap_apqn_set got_set, want_set;
-	struct zap_bitmap got, want, got_c, want_c;
-	char buf[512];
-	size_t len;
-	int rc;
-
-	name = name ? name + 1 : w->path;
-	if (strcmp(name, "apmask") && strcmp(name, "aqmask") &&
-	    strcmp(name, "ap_config"))
-		return 0; /* write-only attribute: nothing to read back */
-	rc = zap_sysfs_read_at(AT_FDCWD, w->path, buf, sizeof(buf), &len);
-	if (rc)
-		return rc;
-	if (strcmp(name, "ap_config") == 0) {
-		if (zap_ap_config_parse(buf, len, &got_set, &got_c) ||
-		    zap_ap_config_parse(w->value, strlen(w->value), &want_set,
-					&want_c))
-			return 1;
-		return zap_bitmap_equal(&got_set.adapters, &want_set.adapters) &&
-		       zap_bitmap_equal(&got_set.domains, &want_set.domains) &&
-		       zap_bitmap_equal(&got_c, &want_c) ? 0 : 1;
-	}
-	if (zap_sysfs_parse_mask(buf, len, &got) ||
-	    zap_sysfs_parse_mask(w->value, strlen(w->value), &want))
-		return 1;
-	return zap_bitmap_equal(&got, &want) ? 0 : 1;
-}
-
-/* Is @w the create of a new mdev (undone by writing its remove)? */
-static bool creates_mdev(const struct zap_write *w)
-{
-	const char *name = strrchr(w->path, '/');
-
-	return name && strcmp(name, "/create") == 0;
-}
-
-/* Undo writes[0..failed-1] in reverse; returns how many could not be. */
-static size_t roll_back(struct zap_plan *plan, size_t failed,
-			const struct zap_apply_options *options)
-{
-	size_t left = 0, pending_without_undo = 0;
-
-	for (size_t i = failed; i-- > 0;) {
-		struct zap_write *w = &plan->writes[i];
-		int rc;
-
-		if (!w->undo_path[0]) {
-			pending_without_undo++;
-			continue;
-		}
-		rc = zap_sysfs_write(w->undo_path, w->undo_value);
-		/* no remove file: the new mdev is gone, which is the undo */
-		if (rc == -ENOENT && creates_mdev(w))
-			rc = 0;
-		if (rc == 0) {
-			struct zap_write check = { 0 };
-
-			snprintf(check.path, sizeof(check.path), "%s",
-				 w->undo_path);
-			snprintf(check.value, sizeof(check.value), "%s",
-				 w->undo_value);
-			rc = read_back(&check);
-			if (rc > 0)
-				rc = -EIO;
-		}
-		if (rc == 0) {
-			w->result = ZAP_WRITE_UNDONE;
-			/* removing a new mdev undoes the writes into it */
-			for (size_t j = i + 1; j < failed && pending_without_undo;
-			     j++) {
-				if (!plan->writes[j].undo_path[0] &&
-				    plan->writes[j].result == ZAP_WRITE_OK) {
-					plan->writes[j].result = ZAP_WRITE_UNDONE;
-					pending_without_undo--;
-				}
-			}
-		} else {
-			w->result = ZAP_WRITE_UNDO_FAILED;
-			w->undo_errnum = -rc;
-			left++;
-		}
-		if (options && options->on_write)
-			options->on_write(w, options->data);
-	}
-	return left + pending_without_undo;
-}
-
-/* What a failed apply left behind (sysfs and files), for the message. */
-static void describe_left(const struct zap_plan *plan, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < plan->nr_writes && used < size; i++) {
-		const struct zap_write *w = &plan->writes[i];
-
-		if (w->result == ZAP_WRITE_UNDO_FAILED ||
-		    w->result == ZAP_WRITE_OK)
-			used += (size_t)snprintf(buf + used, size - used,
-						 "%s%s still has '%s'",
-						 used ? "; " : "", w->path,
-						 w->value);
-	}
-	for (size_t i = 0; i < plan->nr_files && used < size; i++) {
-		const struct zap_file_change *f = &plan->files[i];
-
-		if (f->result == ZAP_WRITE_UNDO_FAILED)
-			used += (size_t)snprintf(buf + used, size - used,
-						 "%s%s not restored (%s)",
-						 used ? "; " : "", f->path,
-						 strerror(f->errnum));
-	}
-}
-
-/* Make the directories above @path (mode 0755). Returns: 0; -errno. */
-static int make_parents(const char *path)
-{
-	char dir[sizeof(((struct zap_file_change *)0)->path)];
-	char *slash, *p;
-	bool last;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p && *p != '/')
-			continue;
-		last = !*p;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			return -errno;
-		if (last)
-			return 0;
-		*p = '/';
-	}
-}
-
-/* fsync the directory holding @path, so that a rename or unlink lasts. */
-static void sync_parent(const char *path)
-{
-	char dir[sizeof(((struct zap_file_change *)0)->path)];
-	char *slash;
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	fsync(fd);
-	close(fd);
-}
-
-/* Replace @path by @content: temp file, fsync, rename; mode 0644. */
-static int write_file_atomic(const char *path, const char *content)
-{
-	char tmp[sizeof(((struct zap_file_change *)0)->path) + 16];
-	const char *slash = strrchr(path, '/');
-	size_t len = strlen(content), done = 0;
-	ssize_t n;
-	int fd, rc;
-
-	rc = make_parents(path);
-	if (rc)
-		return rc;
-	/* ".NAME.XXXXXX": neither a UUID mdevctl reads nor a *.rules file */
-	if (slash)
-		rc = zap_path_format(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX",
-				     (int)(slash - path), path, slash + 1);
-	else
-		rc = zap_path_format(tmp, sizeof(tmp), ".%s.XXXXXX", path);
-	if (rc)
-		return rc;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	rc = fchmod(fd, 0644) ? -errno : 0;
-	while (!rc && done < len) {
-		n = write(fd, content + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = -errno;
-		else
-			done += (size_t)n;
-	}
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc) {
-		unlink(tmp);
-		return rc;
-	}
-	sync_parent(path);
-	return 0;
-}
-
-/* Delete @path (gone already is fine). */
-static int delete_file(const char *path)
-{
-	if (unlink(path) && errno != ENOENT)
-		return -errno;
-	sync_parent(path);
-	return 0;
-}
-
-/* Write (or delete) the files of a plan; restore on failure. */
-int zap_plan_write_files(struct zap_plan *plan, size_t *failed,
-			 bool *restored)
-{
-	*restored = true;
-	for (size_t i = 0; i < plan->nr_files; i++) {
-		struct zap_file_change *f = &plan->files[i];
-		int rc = f->content ? write_file_atomic(f->path, f->content) :
-				      delete_file(f->path);
-
-		f->result = rc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
-		f->errnum = -rc;
-		if (!rc)
-			continue;
-		*failed = i;
-		for (size_t j = i; j-- > 0;) {
-			struct zap_file_change *g = &plan->files[j];
-			int urc = g->old_content ?
-				  write_file_atomic(g->path, g->old_content) :
-				  delete_file(g->path);
-
-			g->result = urc ? ZAP_WRITE_UNDO_FAILED :
-					  ZAP_WRITE_UNDONE;
-			if (urc) {
-				g->errnum = -urc;
-				*restored = false;
-			}
-		}
-		return rc;
-	}
-	return 0;
-}
-
-/* A file write failed: undo the sysfs writes too, and say what is left. */
-static int files_failed(struct zap_plan *plan, const struct zap_paths *paths,
-			const struct zap_apply_options *options, size_t failed,
-			bool restored, int rc, struct zap_error *err)
-{
-	const struct zap_file_change *f = &plan->files[failed];
-	size_t left = plan->nr_writes ? roll_back(plan, plan->nr_writes,
-						  options) : 0;
-	char what[400];
-
-	if (left || !restored) {
-		/* the journal stays while sysfs writes are left */
-		if (!left && plan->nr_writes)
-			zap_journal_end(paths);
-		describe_left(plan, what, sizeof(what));
-		return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
-				     "writing %s failed: %s (%s); the rollback failed too: %s",
-				     f->path, strerror(-rc),
-				     strerrorname_np(-rc) ?
-				     strerrorname_np(-rc) : "?", what);
-	}
-	if (plan->nr_writes)
-		zap_journal_end(paths);
-	return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
-			     "writing %s failed: %s (%s); %zu sysfs write%s and %zu file%s undone",
-			     f->path, strerror(-rc),
-			     strerrorname_np(-rc) ? strerrorname_np(-rc) : "?",
-			     plan->nr_writes, plan->nr_writes == 1 ? "" : "s",
-			     failed, failed == 1 ? "" : "s");
-}
-
-/* Write the plan: sysfs in order, journaled, then the files; undo on failure. */
-static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
-		      const struct zap_apply_options *options,
-		      struct zap_error *err)
-{
-	size_t failed = 0;
-	bool restored, mismatch;
-	char left[400];
-	int rc;
-
-	if (plan->nr_writes) {
-		rc = zap_journal_begin(paths, plan, err);
-		if (rc)
-			return rc;
-	}
-	for (size_t i = 0; i < plan->nr_writes; i++) {
-		struct zap_write *w = &plan->writes[i];
-
-		mismatch = false;
-		rc = zap_sysfs_write(w->path, w->value);
-		if (rc == 0) {
-			rc = read_back(w);
-			if (rc > 0) {
-				mismatch = true;
-				rc = -EIO;
-			}
-		}
-		w->result = rc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
-		w->errnum = -rc;
-		if (rc == 0)
-			zap_journal_done(paths, i);
-		if (options && options->on_write)
-			options->on_write(w, options->data);
-		if (rc == 0)
-			continue;
-		if (roll_back(plan, i, options)) {
-			/* the journal stays: chzap --recover can try again */
-			describe_left(plan, left, sizeof(left));
-			return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
-					     "writing '%s' to %s failed: %s (%s); the rollback failed too: %s",
-					     w->value, w->path,
-					     mismatch ? "read back a different value" :
-					     zap_write_errno_text(-rc),
-					     strerrorname_np(-rc) ?
-					     strerrorname_np(-rc) : "?", left);
-		}
-		zap_journal_end(paths);
-		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
-				     "writing '%s' to %s failed: %s (%s); %zu earlier write%s undone",
-				     w->value, w->path,
-				     mismatch ? "read back a different value" :
-				     zap_write_errno_text(-rc),
-				     strerrorname_np(-rc) ?
-				     strerrorname_np(-rc) : "?", i,
-				     i == 1 ? "" : "s");
-	}
-	rc = zap_plan_write_files(plan, &failed, &restored);
-	if (rc)
-		return files_failed(plan, paths, options, failed, restored, rc,
-				    err);
-	if (plan->nr_writes)
-		zap_journal_end(paths);
-	return 0;
-}
-
-/* Lock, re-load, re-validate, write, read back, undo on failure. */
-ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
-			      const struct zap_paths *paths,
-			      const struct zap_apply_options *options,
-			      struct zap_error *err)
-{
-	struct zap_change change = (*plan)->change;
-	struct zap_model *model = NULL;
-	struct zap_plan *fresh = NULL;
-	struct zap_lock lock = { 0 };
-	unsigned int timeout = options ? options->lock_timeout_ms : 0;
-	int rc;
-
-	rc = zap_lock_acquire(&lock, paths, timeout, err);
-	if (rc)
-		return rc;
-	rc = zap_model_load(&model, paths, zap_change_load_flags(change.kind),
-			    err);
-	if (!rc)
-		rc = zap_plan_build(model, &change, &fresh, err);
-	if (!rc) {
-		zap_plan_free(*plan);
-		*plan = fresh;
-		// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): zap_plan_build() sets *result when it returns 0
-		if (fresh->refusals.count)
-			rc = zap_error_set(err, EPERM, ZAP_STATUS_REFUSED, "%s",
-					   fresh->refusals.items[0].message);
-		else if (!fresh->nothing_to_do)
-			rc = write_plan(fresh, paths, options, err);
-	}
-	zap_model_free(model);
-	zap_lock_release(&lock);
-	return rc;
 }

@@ -88,8 +88,8 @@ void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
 		snprintf(buf + used, size - used, " and %zu more", count - i);
 }
 
-/* Sort APQN numbers. */
-static int apqn_cmp(const void *x, const void *y)
+/* Order APQN numbers (qsort, bsearch). */
+int zap_apqn_cmp(const void *x, const void *y)
 {
 	uint16_t a = *(const uint16_t *)x, b = *(const uint16_t *)y;
 
@@ -138,7 +138,7 @@ int zap_problems_add(struct zap_problems *problems, enum zap_problem_kind kind,
 		if (list)
 			for (size_t i = 0; i < list->count; i++)
 				p->apqns[p->nr_apqns++] = list->items[i];
-		qsort(p->apqns, p->nr_apqns, sizeof(*p->apqns), apqn_cmp);
+		qsort(p->apqns, p->nr_apqns, sizeof(*p->apqns), zap_apqn_cmp);
 	}
 	va_start(ap, fmt);
 	vsnprintf(p->message, sizeof(p->message), fmt, ap);
@@ -173,60 +173,14 @@ static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
 	return host;
 }
 
-/* "mdev UUID" or "autostart definition UUID" for messages. */
-static const char *holder_name(const struct zap_model *model,
-			       const struct zap_mdev *mdev)
+/* Name the holders of the problem just added to @out. */
+static void set_holders(struct zap_problems *out, enum zap_holder first,
+			enum zap_holder second)
 {
-	const struct zap_definition *def;
+	struct zap_problem *p = &out->items[out->count - 1];
 
-	if (mdev->active)
-		return "mdev";
-	def = &model->definitions[mdev->definition];
-	return def->autostart ? "autostart definition" : "manual definition";
-}
-
-/* Does @mdev count for the sharing rules: active, or a valid auto one? */
-static bool holds_apqns(const struct zap_model *model,
-			const struct zap_mdev *mdev)
-{
-	const struct zap_definition *def;
-
-	if (mdev->active)
-		return true;
-	def = &model->definitions[mdev->definition];
-	return def->valid && def->autostart;
-}
-
-/* Shared APQNs between any two holders (active mdevs, auto definitions). */
-static int check_sharing(const struct zap_model *model,
-			 struct zap_problems *out)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
-		const struct zap_mdev *x = &model->mdevs[i];
-
-		if (!holds_apqns(model, x))
-			continue;
-		for (size_t j = i + 1; j < model->nr_mdevs && !rc; j++) {
-			const struct zap_mdev *y = &model->mdevs[j];
-			struct zap_apqn_set both;
-
-			if (!holds_apqns(model, y) ||
-			    !zap_apqn_set_intersects(&x->matrix, &y->matrix))
-				continue;
-			zap_apqn_set_and(&both, &x->matrix, &y->matrix);
-			rc = zap_problems_add(out, ZAP_PROBLEM_SHARED_APQN,
-					      x->uuid, y->uuid, NULL, &both, NULL,
-					      "%s %s and %s %s share %u APQN%s",
-					      holder_name(model, x), x->uuid,
-					      holder_name(model, y), y->uuid,
-					      zap_apqn_set_weight(&both),
-					      zap_apqn_set_weight(&both) == 1 ?
-					      "" : "s");
-		}
-	}
-	return rc;
+	p->holders[0] = first;
+	p->holders[1] = p->nr_mdevs > 1 ? second : ZAP_HOLDER_NONE;
 }
 
 /* A definition's own matrix, when it differs from what runs, else NULL. */
@@ -248,6 +202,178 @@ static const struct zap_definition *own_definition(const struct zap_model *model
 	return def;
 }
 
+/* One set of APQNs the sharing rule counts: an mdev or an auto definition. */
+struct holder {
+	const char *uuid;
+	enum zap_holder kind;
+	const struct zap_apqn_set *set;
+};
+
+/*
+ * The holders the sharing rule counts: every active mdev, and every valid
+ * autostart definition that is not what runs (defined only, or differing
+ * from its active mdev); with @manual the manual ones too. Returns: the
+ * number filled into @out (at most two per mdev).
+ */
+static size_t list_holders(const struct zap_model *model, struct holder *out,
+			   bool manual)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < model->nr_mdevs; i++) {
+		const struct zap_mdev *m = &model->mdevs[i];
+		const struct zap_definition *def = own_definition(model, m);
+
+		if (m->active)
+			out[n++] = (struct holder){ m->uuid, ZAP_HOLDER_MDEV,
+						    &m->matrix };
+		if (def && (def->autostart || manual))
+			out[n++] = (struct holder){ m->uuid, def->autostart ?
+						    ZAP_HOLDER_AUTOSTART :
+						    ZAP_HOLDER_MANUAL,
+						    &def->matrix };
+	}
+	return n;
+}
+
+/* Shared APQNs between any two holders of different mdevs. */
+static int check_sharing(const struct zap_model *model,
+			 struct zap_problems *out)
+{
+	struct holder *h = calloc(2 * model->nr_mdevs + 1, sizeof(*h));
+	size_t n;
+	int rc = 0;
+
+	if (!h)
+		return -ENOMEM;
+	n = list_holders(model, h, false);
+	for (size_t i = 0; i < n && !rc; i++) {
+		for (size_t j = i + 1; j < n && !rc; j++) {
+			char x[ZAP_LABEL_LEN], y[ZAP_LABEL_LEN];
+			struct zap_apqn_set both;
+
+			if (strcmp(h[i].uuid, h[j].uuid) == 0 ||
+			    !zap_apqn_set_intersects(h[i].set, h[j].set))
+				continue;
+			zap_apqn_set_and(&both, h[i].set, h[j].set);
+			rc = zap_problems_add(out, ZAP_PROBLEM_SHARED_APQN,
+					      h[i].uuid, h[j].uuid, NULL, &both,
+					      NULL, "%s and %s share %u APQN%s",
+					      zap_mdev_label(x, sizeof(x), h[i].kind,
+							     false, h[i].uuid),
+					      zap_mdev_label(y, sizeof(y), h[j].kind,
+							     false, h[j].uuid),
+					      zap_apqn_set_weight(&both),
+					      zap_apqn_set_weight(&both) == 1 ?
+					      "" : "s");
+			if (!rc)
+				set_holders(out, h[i].kind, h[j].kind);
+		}
+	}
+	free(h);
+	return rc;
+}
+
+/*
+ * An autostart definition @def of @m that is not what runs, against the
+ * host's masks now (@host) and at boot (@boot, when 41-ap.rules sets a
+ * mask): APQNs the host has now and at boot are host-apqn; APQNs the host
+ * has now but vfio_ap gets at boot are drift (the definition can start
+ * only after a reboot).
+ */
+static int check_definition_host(const struct zap_mdev *m,
+				 const struct zap_definition *def,
+				 const struct zap_apqn_set *host,
+				 const struct zap_apqn_set *boot,
+				 bool has_persistent, struct zap_problems *out)
+{
+	struct zap_apqn_list later = { 0 };
+	struct zap_apqn_set now, both;
+	char label[ZAP_LABEL_LEN];
+	unsigned int a, d;
+	int rc = 0;
+
+	if (!zap_apqn_set_intersects(&def->matrix, host))
+		return 0;
+	zap_apqn_set_and(&now, &def->matrix, host);
+	both = now;
+	if (has_persistent)
+		zap_apqn_set_and(&both, &now, boot);
+	if (!zap_apqn_set_empty(&both)) {
+		rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid, NULL,
+				      def->path, &both, NULL,
+				      "%s holds APQNs that apmask/aqmask give to the host",
+				      zap_mdev_label(label, sizeof(label),
+						     ZAP_HOLDER_AUTOSTART, false,
+						     m->uuid));
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+	}
+	zap_for_each_set_bit(a, &now.adapters)
+		zap_for_each_set_bit(d, &now.domains)
+			if (!rc && !zap_apqn_set_test(&both, a, d))
+				rc = zap_apqn_list_add(&later,
+						       zap_apqn_number(a, d));
+	if (!rc && later.count) {
+		rc = zap_problems_add(out, ZAP_PROBLEM_DRIFT, m->uuid, NULL,
+				      def->path, NULL, &later,
+				      "%s holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (41-ap.rules gives them to vfio_ap)",
+				      zap_mdev_label(label, sizeof(label),
+						     ZAP_HOLDER_AUTOSTART, false,
+						     m->uuid));
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+	}
+	free(later.items);
+	return rc;
+}
+
+/*
+ * Manual definitions against every other holder: active mdevs, and
+ * definitions that are not what runs (each pair of manual ones once).
+ */
+static int check_manual(const struct zap_model *model, struct zap_problems *out)
+{
+	struct holder *h = calloc(2 * model->nr_mdevs + 1, sizeof(*h));
+	size_t n;
+	int rc = 0;
+
+	if (!h)
+		return -ENOMEM;
+	n = list_holders(model, h, true);
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *x = &model->definitions[i];
+
+		if (!x->valid || x->autostart)
+			continue;
+		for (size_t j = 0; j < n && !rc; j++) {
+			char xl[ZAP_LABEL_LEN], yl[ZAP_LABEL_LEN];
+			struct zap_apqn_set both;
+
+			if (strcmp(h[j].uuid, x->uuid) == 0 ||
+			    (h[j].kind == ZAP_HOLDER_MANUAL &&
+			     strcmp(h[j].uuid, x->uuid) < 0) ||
+			    !zap_apqn_set_intersects(&x->matrix, h[j].set))
+				continue;
+			zap_apqn_set_and(&both, &x->matrix, h[j].set);
+			rc = zap_problems_add(out, ZAP_PROBLEM_MANUAL_OVERLAP,
+					      x->uuid, h[j].uuid, x->path, &both,
+					      NULL,
+					      "%s and %s share APQNs: starting both fails",
+					      zap_mdev_label(xl, sizeof(xl),
+							     ZAP_HOLDER_MANUAL,
+							     false, x->uuid),
+					      zap_mdev_label(yl, sizeof(yl),
+							     h[j].kind, false,
+							     h[j].uuid));
+			if (!rc)
+				set_holders(out, ZAP_HOLDER_MANUAL, h[j].kind);
+		}
+	}
+	free(h);
+	return rc;
+}
+
 /* Host APQNs in an mdev or auto definition; boot conflicts; manual overlap. */
 static int check_host_and_definitions(const struct zap_model *model,
 				      struct zap_problems *out)
@@ -255,119 +381,138 @@ static int check_host_and_definitions(const struct zap_model *model,
 	struct zap_apqn_set host = host_set(model);
 	struct zap_apqn_set boot = persistent_host_set(model);
 	bool has_persistent = model->rules_has_apmask || model->rules_has_aqmask;
+	struct zap_apqn_list at_boot = { 0 };
 	struct zap_apqn_set both;
+	unsigned int a, d;
 	int rc = 0;
 
 	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
 		const struct zap_mdev *m = &model->mdevs[i];
 		const struct zap_definition *def = own_definition(model, m);
+		const struct zap_definition *any = m->definition >= 0 ?
+			&model->definitions[m->definition] : NULL;
+		char label[ZAP_LABEL_LEN];
 
 		if (m->active && zap_apqn_set_intersects(&m->matrix, &host)) {
 			zap_apqn_set_and(&both, &m->matrix, &host);
 			rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid,
 					      NULL, NULL, &both, NULL,
-					      "mdev %s holds APQNs that apmask/aqmask give to the host",
-					      m->uuid);
+					      "%s holds APQNs that apmask/aqmask give to the host",
+					      zap_mdev_label(label, sizeof(label),
+							     ZAP_HOLDER_MDEV,
+							     false, m->uuid));
+			if (!rc)
+				set_holders(out, ZAP_HOLDER_MDEV, ZAP_HOLDER_NONE);
 		}
-		if (rc || !def)
+		if (!rc && def && def->autostart)
+			rc = check_definition_host(m, def, &host, &boot,
+						   has_persistent, out);
+		/*
+		 * What starts at boot is every valid auto definition; one that
+		 * is what runs was named above for what the host has now.
+		 */
+		if (rc || !any || !any->valid || !any->autostart ||
+		    !has_persistent ||
+		    !zap_apqn_set_intersects(&any->matrix, &boot))
 			continue;
-		if (def->autostart &&
-		    zap_apqn_set_intersects(&def->matrix, &host)) {
-			zap_apqn_set_and(&both, &def->matrix, &host);
-			rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid,
-					      NULL, def->path, &both, NULL,
-					      "autostart definition %s holds APQNs that apmask/aqmask give to the host",
-					      m->uuid);
-		}
-		if (!rc && def->autostart && has_persistent &&
-		    zap_apqn_set_intersects(&def->matrix, &boot)) {
-			zap_apqn_set_and(&both, &def->matrix, &boot);
-			rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT,
-					      m->uuid, NULL, def->path, &both,
-					      NULL,
-					      "autostart definition %s (%s) holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL)",
-					      m->uuid, def->path);
-		}
+		zap_apqn_set_and(&both, &any->matrix, &boot);
+		at_boot.count = 0;
+		zap_for_each_set_bit(a, &both.adapters)
+			zap_for_each_set_bit(d, &both.domains)
+				if (!rc && (def || !zap_apqn_set_test(&host, a, d)))
+					rc = zap_apqn_list_add(&at_boot,
+							       zap_apqn_number(a, d));
+		if (rc || !at_boot.count)
+			continue;
+		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, m->uuid,
+				      NULL, any->path, NULL, &at_boot,
+				      "%s (%s) holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL)",
+				      zap_mdev_label(label, sizeof(label),
+						     ZAP_HOLDER_AUTOSTART, false,
+						     m->uuid), any->path);
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
 	}
-	/* manual definitions against every other definition and active mdev */
-	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
-		const struct zap_definition *x = &model->definitions[i];
+	free(at_boot.items);
+	if (!rc)
+		rc = check_manual(model, out);
+	return rc;
+}
 
-		if (!x->valid || x->autostart)
-			continue;
-		for (size_t j = 0; j < model->nr_mdevs && !rc; j++) {
-			const struct zap_mdev *y = &model->mdevs[j];
-			const struct zap_apqn_set *ym = &y->matrix;
+/* Ids above the maxima (@allowed), control domains without usage domains. */
+static int check_shape(const struct zap_model *model,
+		       const struct zap_apqn_set *allowed, const char *uuid,
+		       enum zap_holder holder, const struct zap_apqn_set *set,
+		       const struct zap_bitmap *control, const char *path,
+		       struct zap_problems *out)
+{
+	struct zap_bitmap over_a, over_d, ids;
+	char label[ZAP_LABEL_LEN], list[1024];
+	int rc = 0;
 
-			if (strcmp(y->uuid, x->uuid) == 0)
-				continue;
-			if (!y->active) {
-				const struct zap_definition *yd =
-					&model->definitions[y->definition];
-
-				/* each pair of manual definitions once */
-				if (!yd->valid ||
-				    (!yd->autostart && strcmp(y->uuid, x->uuid) < 0))
-					continue;
-			}
-			if (!zap_apqn_set_intersects(&x->matrix, ym))
-				continue;
-			zap_apqn_set_and(&both, &x->matrix, ym);
-			rc = zap_problems_add(out, ZAP_PROBLEM_MANUAL_OVERLAP,
-					      x->uuid, y->uuid, x->path, &both,
-					      NULL,
-					      "manual definition %s and %s %s share APQNs: starting both fails",
-					      x->uuid, holder_name(model, y),
-					      y->uuid);
-		}
+	zap_bitmap_andnot(&over_a, &set->adapters, &allowed->adapters);
+	zap_bitmap_or(&ids, &set->domains, control);
+	zap_bitmap_andnot(&over_d, &ids, &allowed->domains);
+	if (zap_bitmap_empty(&over_a) && zap_bitmap_empty(&over_d) &&
+	    (zap_bitmap_empty(control) || !zap_bitmap_empty(&set->domains)))
+		return 0;
+	zap_mdev_label(label, sizeof(label), holder, false, uuid);
+	if (!zap_bitmap_empty(&over_a)) {
+		zap_ids_print(&over_a, list, sizeof(list));
+		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
+				      path, NULL, NULL,
+				      "%s has adapters %s above ap_max_adapter_id %u",
+				      label, list,
+				      model->bus.max_adapter_id);
+		if (!rc)
+			set_holders(out, holder, ZAP_HOLDER_NONE);
+	}
+	if (!rc && !zap_bitmap_empty(&over_d)) {
+		zap_ids_print(&over_d, list, sizeof(list));
+		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
+				      path, NULL, NULL,
+				      "%s has domains %s above ap_max_domain_id %u",
+				      label, list, model->bus.max_domain_id);
+		if (!rc)
+			set_holders(out, holder, ZAP_HOLDER_NONE);
+	}
+	if (!rc && !zap_bitmap_empty(control) &&
+	    zap_bitmap_empty(&set->domains)) {
+		rc = zap_problems_add(out, ZAP_PROBLEM_CONTROL_WITHOUT_USAGE,
+				      uuid, NULL, path, NULL, NULL,
+				      "%s has control domains but no usage domain",
+				      label);
+		if (!rc)
+			set_holders(out, holder, ZAP_HOLDER_NONE);
 	}
 	return rc;
 }
 
-/* Ids above the maxima, control domains without usage domains. */
+/* The shapes of every mdev, and of every valid definition not running. */
 static int check_mdev_shapes(const struct zap_model *model,
 			     struct zap_problems *out)
 {
-	struct zap_bitmap over_a, over_d, allowed_a, allowed_d, ids;
-	char list[1024];
+	struct zap_apqn_set allowed;
 	int rc = 0;
 
-	zap_bitmap_zero(&allowed_a);
-	zap_bitmap_set_range(&allowed_a, 0, model->bus.max_adapter_id);
-	zap_bitmap_zero(&allowed_d);
-	zap_bitmap_set_range(&allowed_d, 0, model->bus.max_domain_id);
+	zap_bitmap_zero(&allowed.adapters);
+	zap_bitmap_set_range(&allowed.adapters, 0, model->bus.max_adapter_id);
+	zap_bitmap_zero(&allowed.domains);
+	zap_bitmap_set_range(&allowed.domains, 0, model->bus.max_domain_id);
 	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
 		const struct zap_mdev *m = &model->mdevs[i];
+		const struct zap_definition *def = own_definition(model, m);
 
-		if (!m->active && !holds_apqns(model, m) &&
-		    !model->definitions[m->definition].valid)
-			continue;
-		zap_bitmap_andnot(&over_a, &m->matrix.adapters, &allowed_a);
-		zap_bitmap_or(&ids, &m->matrix.domains, &m->control_domains);
-		zap_bitmap_andnot(&over_d, &ids, &allowed_d);
-		if (!zap_bitmap_empty(&over_a)) {
-			zap_ids_print(&over_a, list, sizeof(list));
-			rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX,
-					      m->uuid, NULL, NULL, NULL, NULL,
-					      "%s %s has adapters %s above ap_max_adapter_id %u",
-					      holder_name(model, m), m->uuid, list,
-					      model->bus.max_adapter_id);
-		}
-		if (!rc && !zap_bitmap_empty(&over_d)) {
-			zap_ids_print(&over_d, list, sizeof(list));
-			rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX,
-					      m->uuid, NULL, NULL, NULL, NULL,
-					      "%s %s has domains %s above ap_max_domain_id %u",
-					      holder_name(model, m), m->uuid, list,
-					      model->bus.max_domain_id);
-		}
-		if (!rc && !zap_bitmap_empty(&m->control_domains) &&
-		    zap_bitmap_empty(&m->matrix.domains))
-			rc = zap_problems_add(out,
-					      ZAP_PROBLEM_CONTROL_WITHOUT_USAGE,
-					      m->uuid, NULL, NULL, NULL, NULL,
-					      "%s %s has control domains but no usage domain",
-					      holder_name(model, m), m->uuid);
+		if (m->active)
+			rc = check_shape(model, &allowed, m->uuid, ZAP_HOLDER_MDEV,
+					 &m->matrix, &m->control_domains, NULL,
+					 out);
+		if (!rc && def)
+			rc = check_shape(model, &allowed, m->uuid,
+					 def->autostart ? ZAP_HOLDER_AUTOSTART :
+					 ZAP_HOLDER_MANUAL, &def->matrix,
+					 &def->control_domains,
+					 m->active ? def->path : NULL, out);
 	}
 	return rc;
 }

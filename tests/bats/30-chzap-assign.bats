@@ -89,13 +89,17 @@ small_machine() {
 	[ ! -e "$dir/ap_config" ]
 }
 
-@test "chzap assign: control domains alone are assigned, with a warning" {
+@test "chzap assign: control domains alone are refused (lszap --check's control-without-usage): exit 3, nothing written" {
 	zap_tree - < <(pool_machine)
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap -m "$A" -c 1,2
-	assert_success
-	assert_output "chzap: warning: mdev $A would have control domains but no usage domain"
+	assert_failure 3
+	assert_output "chzap: mdev $A would have control domains but no usage domain"
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+	# with a usage domain they are assigned
+	run -0 chzap -q -m "$A" -a 5 -d 4 -c 1,2
 	run ap_config "$A"
-	assert_output "$(mask),$(mask),$(mask 1 2)"
+	assert_output "$(mask 5),$(mask 4),$(mask 1 2)"
 }
 
 @test "chzap assign: control domains of the host are not ownership-checked" {
@@ -281,13 +285,17 @@ small_machine() {
 	assert_output "$(mask 5),$(mask 4),$(mask)"
 }
 
-@test "chzap unassign: leaving control domains without usage domains warns" {
+@test "chzap unassign: leaving control domains without usage domains is refused: exit 3, nothing written" {
 	zap_tree - < <(pool_machine "mdev $C adapters=5 domains=4 control=4")
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap -u -m "$C" -d 4
-	assert_success
-	assert_output "chzap: warning: mdev $C would have control domains but no usage domain"
+	assert_failure 3
+	assert_output "chzap: mdev $C would have control domains but no usage domain"
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+	# unassigning the control domain too is fine
+	run -0 chzap -q -u -m "$C" -d 4 -c 4
 	run ap_config "$C"
-	assert_output "$(mask 5),$(mask),$(mask 4)"
+	assert_output "$(mask 5),$(mask),$(mask)"
 }
 
 @test "chzap unassign: ids not assigned: exit 0, a note, nothing written" {

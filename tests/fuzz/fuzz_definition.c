@@ -2,7 +2,7 @@
 /*
  * fuzz_definition.c - libFuzzer target for the peers' configuration files
  * (interop.md 3 and 4): mdevctl definitions (zap_definition_parse, JSON)
- * and chzdev's 41-ap.rules (zap_rules_parse). Both are internal functions
+ * and chzdev's 41-ap.rules (zap_chzdev_parse). Both are internal functions
  * of libzapconf: the target is linked with the library's objects.
  *
  * Input: the bytes of one file, given to both parsers in an allocation of
@@ -23,7 +23,7 @@
  *   - rules: a refused file sets no mask and says why in one printable
  *     line; any problem buffer size gives the same verdict and a truncated
  *     message, never an overflow; an accepted file's masks, written back
- *     in chzdev's layout and by zap_rules_render, parse to the same masks;
+ *     in chzdev's layout and by zap_chzdev_render, parse to the same masks;
  *     lines are independent, so the text twice over gives the same masks
  *     ("the last one wins").
  *
@@ -286,28 +286,28 @@ static void check_definition(const char *text, size_t len, unsigned int style)
 	free(def);
 }
 
-/* The result of one zap_rules_parse call. */
+/* The result of one zap_chzdev_parse call. */
 struct rules_result {
 	int rc;
 	bool has_apmask, has_aqmask;
 	struct zap_bitmap apmask, aqmask;
 };
 
-/* zap_rules_parse into @r with a problem buffer of exactly @size bytes. */
+/* zap_chzdev_parse into @r with a problem buffer of exactly @size bytes. */
 static void parse_rules(struct rules_result *r, const char *text, size_t len,
 			char *problem, size_t size)
 {
 	memset(&r->apmask, 0xa5, sizeof(r->apmask));
 	memset(&r->aqmask, 0xa5, sizeof(r->aqmask));
-	r->rc = zap_rules_parse(text, len, &r->has_apmask, &r->apmask,
+	r->rc = zap_chzdev_parse(text, len, &r->has_apmask, &r->apmask,
 				&r->has_aqmask, &r->aqmask, problem, size);
 	if (r->rc != 0 && r->rc != -EINVAL)
-		fail("zap_rules_parse = %d", r->rc);
+		fail("zap_chzdev_parse = %d", r->rc);
 	if ((!r->has_apmask && !zap_bitmap_empty(&r->apmask)) ||
 	    (!r->has_aqmask && !zap_bitmap_empty(&r->aqmask)))
-		fail("zap_rules_parse: mask set without its has_ flag");
+		fail("zap_chzdev_parse: mask set without its has_ flag");
 	if (r->rc && (r->has_apmask || r->has_aqmask))
-		fail("zap_rules_parse refused the file but set a mask");
+		fail("zap_chzdev_parse refused the file but set a mask");
 }
 
 /* Do two results agree? */
@@ -349,7 +349,7 @@ static size_t write_rules(const struct rules_result *r, char *buf)
 	return (size_t)n;
 }
 
-/* zap_rules_parse; short problem buffers; written back; text twice. */
+/* zap_chzdev_parse; short problem buffers; written back; text twice. */
 static void check_rules(const char *text, size_t len, unsigned int style)
 {
 	static char written[RULES_MAX];
@@ -383,7 +383,7 @@ static void check_rules(const char *text, size_t len, unsigned int style)
 	if (!same_rules(&r, &again))
 		fail("rules written back parse differently: %s\n%s",
 		     again_problem, written);
-	rendered = zap_rules_render(&r.apmask, &r.aqmask);
+	rendered = zap_chzdev_render(&r.apmask, &r.aqmask);
 	if (!rendered)
 		abort();
 	parse_rules(&again, rendered, strlen(rendered), again_problem,
@@ -391,7 +391,7 @@ static void check_rules(const char *text, size_t len, unsigned int style)
 	if (again.rc || !again.has_apmask || !again.has_aqmask ||
 	    !zap_bitmap_equal(&r.apmask, &again.apmask) ||
 	    !zap_bitmap_equal(&r.aqmask, &again.aqmask))
-		fail("zap_rules_render output parses differently: %s\n%s",
+		fail("zap_chzdev_render output parses differently: %s\n%s",
 		     again_problem, rendered);
 	free(rendered);
 	twice = malloc(2 * len + 1);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * check_definitions.c - unit tests of definitions.c: mdevctl definitions
+ * check_definitions.c - unit tests of mdevctl.c, mdevctl_write.c, chzdev.c: mdevctl definitions
  * (interop.md 3) read as mdevctl and the kernel would use them, loading a
  * definitions directory, and chzdev's 41-ap.rules (interop.md 4).
  */
@@ -740,7 +740,7 @@ static int parse_rules(const char *text, bool *has_ap, struct zap_bitmap *ap,
 		       bool *has_aq, struct zap_bitmap *aq, char *problem,
 		       size_t size)
 {
-	return zap_rules_parse(text, strlen(text), has_ap, ap, has_aq, aq,
+	return zap_chzdev_parse(text, strlen(text), has_ap, ap, has_aq, aq,
 			       problem, size);
 }
 
@@ -864,7 +864,7 @@ START_TEST(test_rules_load_files)
 	model = new_model(dir, path);
 	model->has_rules = true;
 	model->rules_has_apmask = true;
-	ck_assert_int_eq(zap_rules_load(model, &err), 0);
+	ck_assert_int_eq(zap_chzdev_load(model, &err), 0);
 	ck_assert(!model->has_rules);
 	ck_assert(!model->rules_has_apmask);
 	ck_assert(!model->rules_has_aqmask);
@@ -872,7 +872,7 @@ START_TEST(test_rules_load_files)
 
 	write_file(dir, "41-ap.rules", CHZDEV_RULES(
 		"ATTR{../../bus/ap/apmask}=\"" APMASK "\"\n"));
-	ck_assert_int_eq(zap_rules_load(model, &err), 0);
+	ck_assert_int_eq(zap_chzdev_load(model, &err), 0);
 	ck_assert(model->has_rules);
 	ck_assert(model->rules_has_apmask);
 	ck_assert(!model->rules_has_aqmask);
@@ -882,7 +882,7 @@ START_TEST(test_rules_load_files)
 	write_file(dir, "41-ap.rules", CHZDEV_RULES(
 		"ATTR{../../bus/ap/apmask}=\"" APMASK "\"\n"
 		"ATTR{../../bus/ap/aqmask}=\"+5\"\n"));
-	ck_assert_int_eq(zap_rules_load(model, &err), 0);
+	ck_assert_int_eq(zap_chzdev_load(model, &err), 0);
 	ck_assert(model->has_rules);
 	ck_assert(!model->rules_has_apmask);
 	ck_assert(!model->rules_has_aqmask);
@@ -892,7 +892,7 @@ START_TEST(test_rules_load_files)
 	/* Unreadable: a symlink loop. */
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(symlink("41-ap.rules", path), 0);
-	ck_assert_int_eq(zap_rules_load(model, &err), 0);
+	ck_assert_int_eq(zap_chzdev_load(model, &err), 0);
 	ck_assert(model->has_rules);
 	ck_assert(!model->rules_has_apmask);
 	ck_assert_msg(strstr(model->rules_problem, strerror(ELOOP)), "%s",

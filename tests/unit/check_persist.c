@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * check_persist.c - unit tests of the persistent configuration: the
- * definition and 41-ap.rules writers of definitions.c (mdevctl's and
+ * definition and 41-ap.rules writers of mdevctl_write.c and chzdev.c (mdevctl's and
  * chzdev's exact layouts, round trips, unknown keys and attrs preserved),
  * plans of every change kind in every scope (their sysfs writes and file
  * changes), the persistent refusals with their culprits, applying (files
@@ -445,10 +445,10 @@ START_TEST(test_rules_render_chzdev_shape)
 	bool has_ap, has_aq;
 	char problem[256], *text;
 
-	text = zap_rules_render(&ap, &aq);
+	text = zap_chzdev_render(&ap, &aq);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_str_eq(text, CHZDEV_RULES(ALL, AQ_0_2_3));
-	ck_assert_int_eq(zap_rules_parse(text, strlen(text), &has_ap, &got_ap,
+	ck_assert_int_eq(zap_chzdev_parse(text, strlen(text), &has_ap, &got_ap,
 					 &has_aq, &got_aq, problem,
 					 sizeof(problem)), 0);
 	ck_assert(has_ap && has_aq);
@@ -458,8 +458,8 @@ START_TEST(test_rules_render_chzdev_shape)
 	/* both masks always, empty ones too */
 	ap = ids("");
 	aq = ids("0x47");
-	text = zap_rules_render(&ap, &aq);
-	ck_assert_int_eq(zap_rules_parse(text, strlen(text), &has_ap, &got_ap,
+	text = zap_chzdev_render(&ap, &aq);
+	ck_assert_int_eq(zap_chzdev_parse(text, strlen(text), &has_ap, &got_ap,
 					 &has_aq, &got_aq, problem,
 					 sizeof(problem)), 0);
 	ck_assert(has_ap && has_aq);
@@ -900,11 +900,17 @@ START_TEST(test_refused_auto_vs_persistent_host)
 	ck_assert_uint_eq(plan->refusals.count, 1);
 	ck_assert_int_eq(plan->refusals.items[0].kind, ZAP_PROBLEM_BOOT_CONFLICT);
 	zap_plan_free(plan);
-	/* without 41-ap.rules the active masks are the persistent ones */
+	/*
+	 * without 41-ap.rules the active masks are the persistent ones: the
+	 * audit calls that host-apqn, and so does the refusal
+	 */
 	c = change(ZAP_CHANGE_ASSIGN, ZAP_SCOPE_PERSISTENT, UUID_A, "", "1", "");
 	plan = plan_for(base, &c, &paths);
 	ck_assert_uint_eq(plan->refusals.count, 1);
-	ck_assert_int_eq(plan->refusals.items[0].kind, ZAP_PROBLEM_BOOT_CONFLICT);
+	ck_assert_int_eq(plan->refusals.items[0].kind, ZAP_PROBLEM_HOST_APQN);
+	ck_assert_msg(strstr(plan->refusals.items[0].message,
+			     "the host gets at boot (the active masks, no 41-ap.rules)"),
+		      "%s", plan->refusals.items[0].message);
 	ck_assert_uint_eq(plan->refusals.items[0].apqns[0], 0x0501);
 	zap_plan_free(plan);
 	/* -p: the live host-apqn and the persistent one are the same culprit */

@@ -20,5 +20,6 @@ Suite *persist_suite(void);
 Suite *free_suite(void);
 Suite *bootcmd_suite(void);
 Suite *config_file_suite(void);
+Suite *verdict_suite(void);
 
 #endif

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * store.c - the small file store of libzapconf: a bounded read of a regular
+ * configuration file, an atomic replace (temp file in the same directory,
+ * fsync, rename, fsync of the directory), a delete, mkdir -p. Used by the
+ * persistent files (mdevctl definitions, 41-ap.rules), the journal and the
+ * executor.
+ *
+ * Copyright zap developers 2026
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/*
+ * Read the regular file @fd into a NUL-terminated *@buf of *@len bytes.
+ * Returns: 0; -EFBIG (above ZAP_CONFIG_FILE_MAX); -ENOMEM; -errno.
+ */
+static int read_fd(int fd, char **buf, size_t *len)
+{
+	size_t size = 4096, n = 0;
+	char *data, *bigger;
+	ssize_t got;
+
+	data = malloc(size + 1);
+	if (!data)
+		return -ENOMEM;
+	for (;;) {
+		if (n == size) {
+			if (size > ZAP_CONFIG_FILE_MAX) {
+				free(data);
+				return -EFBIG;
+			}
+			size *= 2;
+			bigger = realloc(data, size + 1);
+			if (!bigger) {
+				free(data);
+				return -ENOMEM;
+			}
+			data = bigger;
+		}
+		got = read(fd, data + n, size - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			got = -errno;
+			free(data);
+			return (int)got;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n > ZAP_CONFIG_FILE_MAX) {
+		free(data);
+		return -EFBIG;
+	}
+	data[n] = '\0';
+	*buf = data;
+	*len = n;
+	return 0;
+}
+
+/* Open @name in @dirfd and read it if it is a regular file; internal.h. */
+int zap_store_read_at(int dirfd, const char *name, char **buf, size_t *len)
+{
+	struct stat st;
+	int fd, rc;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = -ENOENT;
+	} else if (st.st_size > (off_t)ZAP_CONFIG_FILE_MAX) {
+		rc = -EFBIG;
+	} else {
+		rc = read_fd(fd, buf, len);
+	}
+	close(fd);
+	return rc;
+}
+
+/* Make the missing directories above @path (mkdir -p); internal.h. */
+int zap_store_mkdir_parents(const char *path, mode_t mode)
+{
+	char dir[PATH_MAX];
+	char *slash, *p;
+	bool last;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p && *p != '/')
+			continue;
+		last = !*p;
+		*p = '\0';
+		if (mkdir(dir, last ? mode : 0755) && errno != EEXIST)
+			return -errno;
+		if (last)
+			return 0;
+		*p = '/';
+	}
+}
+
+/* fsync the directory holding @path, so that a rename or unlink lasts. */
+void zap_store_sync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	fsync(fd);
+	close(fd);
+}
+
+/* Replace @path by @content: temp file, fsync, rename; mode 0644. */
+int zap_store_replace(const char *path, const char *content)
+{
+	char tmp[PATH_MAX + 16];
+	const char *slash = strrchr(path, '/');
+	size_t len = strlen(content), done = 0;
+	ssize_t n;
+	int fd, rc;
+
+	rc = zap_store_mkdir_parents(path, 0755);
+	if (rc)
+		return rc;
+	/* ".NAME.XXXXXX": neither a UUID mdevctl reads nor a *.rules file */
+	if (slash)
+		rc = zap_path_format(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX",
+				     (int)(slash - path), path, slash + 1);
+	else
+		rc = zap_path_format(tmp, sizeof(tmp), ".%s.XXXXXX", path);
+	if (rc)
+		return rc;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = fchmod(fd, 0644) ? -errno : 0;
+	while (!rc && done < len) {
+		n = write(fd, content + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
+		else
+			done += (size_t)n;
+	}
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc) {
+		unlink(tmp);
+		return rc;
+	}
+	zap_store_sync_parent(path);
+	return 0;
+}
+
+/* Delete @path (gone already is fine). */
+int zap_store_delete(const char *path)
+{
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	zap_store_sync_parent(path);
+	return 0;
+}
+
+/* Read the regular file @path; see internal.h. */
+int zap_config_file_read(const char *path, char **text, size_t *len)
+{
+	return zap_store_read_at(AT_FDCWD, path, text, len);
+}
