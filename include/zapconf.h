@@ -948,6 +948,17 @@ int zap_journal_recover(const struct zap_paths *paths,
 			const struct zap_apply_options *options,
 			struct zap_plan **plan, struct zap_error *err);
 
+/* ------------------------------------------------------------------ escape */
+
+/**
+ * zap_escape - make untrusted text safe for a terminal: @src into @dst
+ * (@size bytes, always NUL-terminated, cut before an escape that does not
+ * fit) with every byte outside printable ASCII written as "\xNN", the form
+ * libsmartcols gives lszap's table cells ("\x1b[2J" for ESC [ 2 J).
+ * Returns: @dst.
+ */
+char *zap_escape(char *dst, size_t size, const char *src);
+
 /* -------------------------------------------------------------------- lock */
 
 /**
@@ -961,14 +972,42 @@ struct zap_lock {
 
 /**
  * zap_lock_acquire - take the lock at paths->lock, waiting up to @timeout_ms
- * (stale locks of dead processes are taken over; temp files are removed on
- * every path, SIGINT/SIGTERM while waiting included).
+ * (0: one try). Stale locks are taken over: a dead PID, or (zap's own
+ * locks, which record the holder's start time) a PID now used by another
+ * process; then the temporary files dead processes left beside the lock
+ * are removed. No temporary file of this call survives it.
+ * Signals: none is consumed or ignored. Every signal is blocked while the
+ * call works; while it sleeps between tries the caller's mask is in force,
+ * so a signal runs the caller's handler (the call then returns -EINTR),
+ * takes its default action, or is ignored, as the caller set it up.
  * Returns: 0; -ETIMEDOUT (status LOCK, message names the holder's PID);
- * -EINTR (a signal arrived while waiting: status LOCK); other -errno
- * (cannot create files in the lock directory: status LOCK).
+ * -EINTR (a handler ran while waiting: status LOCK); -EDEADLK (held by this
+ * process already: LOCK); other -errno (the lock's files cannot be created:
+ * status WRITE; without permission the message says root is needed).
  */
 int zap_lock_acquire(struct zap_lock *lock, const struct zap_paths *paths,
 		     unsigned int timeout_ms, struct zap_error *err);
+
+/**
+ * struct zap_lock_holder - the live process an acquire waits for.
+ * @pid: its PID; @name: its command name (/proc/PID/comm, "" if unknown;
+ *       untrusted text: zap_escape() it before printing).
+ */
+struct zap_lock_holder {
+	int pid;
+	char name[32];
+};
+
+typedef void zap_lock_wait_fn(const struct zap_lock_holder *holder,
+			      void *data);
+
+/**
+ * zap_lock_on_wait - set the handler told, once per zap_lock_acquire()
+ * (also those zap_plan_apply() and zap_journal_recover() make), when the
+ * lock is held by a live process and the call starts to wait for it; NULL
+ * clears it. Process-wide; called with every signal blocked.
+ */
+void zap_lock_on_wait(zap_lock_wait_fn *fn, void *data);
 /* Release the lock if it still holds our PID. */
 void zap_lock_release(struct zap_lock *lock);
 
