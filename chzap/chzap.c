@@ -711,24 +711,17 @@ static void report_signal(const struct chzap *c, const struct zap_error *err,
 }
 
 /*
- * Without root, a sysfs or file write refused for permission: say that
- * root is needed (the lock's own message says it when the lock fails).
+ * Without root, a change refused for permission (the lock's file, the
+ * journal, a sysfs write or a persistent file): say that root is needed.
  */
-static void report_needs_root(const struct zap_plan *plan,
+static void report_needs_root(const struct chzap *c,
 			      const struct zap_error *err)
 {
-	bool written = false;
-
-	if (geteuid() == 0 || (err->errnum != EACCES && err->errnum != EPERM) ||
+	if (c->json || geteuid() == 0 || (err->errnum != EACCES && err->errnum != EPERM) ||
 	    (err->status != ZAP_STATUS_WRITE &&
 	     err->status != ZAP_STATUS_ROLLBACK))
 		return;
-	for (size_t i = 0; plan && i < plan->nr_writes; i++)
-		written |= plan->writes[i].result != ZAP_WRITE_PENDING;
-	for (size_t i = 0; plan && i < plan->nr_files; i++)
-		written |= plan->files[i].result != ZAP_WRITE_PENDING;
-	if (written)
-		chzap_warn("changing the AP configuration needs root");
+	chzap_warn("changing the AP configuration needs root");
 }
 
 /* The exit status of a failed library call (2 if it says OK). */
@@ -814,7 +807,7 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 			report_warnings(c, *plan);
 		chzap_warn("%s", err.message[0] ? err.message :
 			   strerror(err.errnum));
-		report_needs_root(*plan, &err);
+		report_needs_root(c, &err);
 	}
 	report_signal(c, rc ? &err : NULL, rc == 0);
 	return status;
@@ -848,7 +841,7 @@ static int recover(const struct chzap *c, const struct zap_paths *paths)
 		if (rc) {
 			chzap_warn("%s", err.message[0] ? err.message :
 				   strerror(err.errnum));
-			report_needs_root(plan, &err);
+			report_needs_root(c, &err);
 		}
 	}
 	report_signal(c, rc ? &err : NULL, rc == 0);

@@ -983,7 +983,7 @@ struct zap_lock {
  * Returns: 0; -ETIMEDOUT (status LOCK, message names the holder's PID);
  * -EINTR (a handler ran while waiting: status LOCK); -EDEADLK (held by this
  * process already: LOCK); other -errno (the lock's files cannot be created:
- * status WRITE; without permission the message says root is needed).
+ * status WRITE; -EACCES or -EPERM without permission, e.g. not root).
  */
 int zap_lock_acquire(struct zap_lock *lock, const struct zap_paths *paths,
 		     unsigned int timeout_ms, struct zap_error *err);

@@ -313,15 +313,15 @@ static const char *describe_holder(const struct holder *h, char *buf,
 
 /*
  * Fill @err for errno @e met while creating (@verb) a file or directory of
- * the lock @path in the directory @dir: no permission says that root is
- * needed; no temporary file is named. Status WRITE: nothing was written.
+ * the lock @path in the directory @dir; no temporary file is named (it is
+ * gone already). Status WRITE: nothing was written.
  */
 static int lock_file_error(struct zap_error *err, int e, const char *path,
 			   const char *dir, const char *verb)
 {
 	if (e == EACCES || e == EPERM)
 		return zap_error_set(err, e, ZAP_STATUS_WRITE,
-				     "cannot take the AP configuration lock %s: no permission to %s in %s (changing the AP configuration needs root)",
+				     "cannot take the AP configuration lock %s: no permission to %s in %s",
 				     path, verb, dir);
 	return zap_error_set(err, e, ZAP_STATUS_WRITE,
 			     "cannot take the AP configuration lock %s: cannot %s in %s: %s",
@@ -604,7 +604,7 @@ static int acquire_blocked(const char *path, const sigset_t *caller,
  * Returns: 0 (@lock filled, lock->held set); -ETIMEDOUT (LOCK, the message
  * names the holder); -EINTR (LOCK); -EDEADLK (the lock holds this very
  * process already: taken twice; LOCK); -errno when the lock's files cannot
- * be created (WRITE; no permission: the message says that root is needed).
+ * be created (WRITE; without permission -EACCES or -EPERM).
  * Failures leave @lock untouched.
  */
 ZAP_EXPORT int zap_lock_acquire(struct zap_lock *lock,
