@@ -717,7 +717,9 @@ static void report_signal(const struct chzap *c, const struct zap_error *err,
 static void report_needs_root(const struct chzap *c,
 			      const struct zap_error *err)
 {
-	if (c->json || geteuid() == 0 || (err->errnum != EACCES && err->errnum != EPERM) ||
+	if (c->json || geteuid() == 0)
+		return;
+	if ((err->errnum != EACCES && err->errnum != EPERM) ||
 	    (err->status != ZAP_STATUS_WRITE &&
 	     err->status != ZAP_STATUS_ROLLBACK))
 		return;
