@@ -21,7 +21,7 @@ setup() {
 # The live process a test started to hold the lock.
 teardown() {
 	if [ -n "$holder" ]; then
-		{ kill "$holder" && wait "$holder"; } 2>/dev/null || true
+		{ kill -KILL "$holder" && wait "$holder"; } 2>/dev/null || true
 	fi
 }
 
