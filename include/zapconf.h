@@ -302,7 +302,8 @@ void zap_uuid_generate(char *buf);
  * @mdevctl: etc/mdevctl.d/matrix (mdevctl definitions of parent "matrix").
  * @rules: etc/udev/rules.d/41-ap.rules (chzdev's persistent masks).
  * @journal: run/zap/journal (chzap's record of a change in progress).
- * The variables are read with secure_getenv().
+ * The variables are read with secure_getenv(); a relative one is made
+ * absolute against the working directory when read.
  */
 struct zap_paths {
 	char sysfs[512];
@@ -313,7 +314,10 @@ struct zap_paths {
 	char journal[600];
 };
 
-/* Fill @paths from the environment. Returns: 0; -ENAMETOOLONG. */
+/*
+ * Fill @paths from the environment. Returns: 0; -ENAMETOOLONG; getcwd()'s
+ * -errno for a relative root (all status USAGE).
+ */
 int zap_paths_from_env(struct zap_paths *paths, struct zap_error *err);
 
 /* ------------------------------------------------------------------- model */
@@ -1008,6 +1012,7 @@ typedef void zap_lock_wait_fn(const struct zap_lock_holder *holder,
  * clears it. Process-wide; called with every signal blocked.
  */
 void zap_lock_on_wait(zap_lock_wait_fn *fn, void *data);
+
 /* Release the lock if it still holds our PID. */
 void zap_lock_release(struct zap_lock *lock);
 
