@@ -14,16 +14,17 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <popt.h>
 
 #include "audit.h"
 #include "chzap.h"
+#include "signals.h"
 
 /* Option codes: the short option letter, or 0x100 and up for long-only. */
 enum {
@@ -147,22 +148,27 @@ struct cmdline {
 	bool type, card_mode; /* --type, --mode */
 };
 
-/* The first signal that arrived while the lock was held, 0 if none. */
-static volatile sig_atomic_t caught_signal;
-
-/* The signals that must not cut a change in half. */
-static const int change_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+/* A change was attempted: its exit code stands even if output is lost. */
+static bool change_attempted;
 
 /* Print "chzap: <message>" on stderr. */
 void chzap_warn(const char *fmt, ...)
 {
+	char *line = NULL, *safe = NULL;
 	va_list ap;
+	int len;
 
-	fputs(PROGRAM ": ", stderr);
+	/* untrusted text (a journal's change, a name) is escaped alike */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	len = vasprintf(&line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (len >= 0)
+		safe = malloc((size_t)len * 4 + 1);
+	fprintf(stderr, PROGRAM ": %s\n", safe ?
+		zap_escape(safe, (size_t)len * 4 + 1, line) : "out of memory");
+	free(safe);
+	if (len >= 0)
+		free(line);
 }
 
 /* Print "chzap: <message>", the --help hint (and the JSON object), exit 1. */
@@ -658,51 +664,69 @@ static void check_combinations(const struct chzap *c,
 	}
 }
 
-/* While the lock is held: remember the first signal, let the change end. */
-static void remember_signal(int sig)
+/*
+ * zap_lock_on_wait handler: "chzap: waiting for the AP configuration lock
+ * held by PID (NAME)..." once, the name escaped like every untrusted text.
+ */
+static void say_waiting(const struct zap_lock_holder *holder, void *data)
 {
-	if (!caught_signal)
-		caught_signal = sig;
+	char name[sizeof(holder->name) * 4];
+
+	(void)data;
+	zap_escape(name, sizeof(name), holder->name);
+	fprintf(stderr, PROGRAM ": waiting for the AP configuration lock held by %d%s%s%s\xe2\x80\xa6\n",
+		holder->pid, name[0] ? " (" : "", name, name[0] ? ")" : "");
 }
 
-/* Catch (@catch) or restore (from @old) the signals of change_signals. */
-static void catch_signals(bool catch, struct sigaction old[])
+/*
+ * Before a change: defer the signals that would cut it in half (they are
+ * reported after the outcome), and on a terminal say whom the lock wait
+ * waits for.
+ */
+static void start_change(const struct chzap *c)
 {
-	struct sigaction sa;
-
-	/*
-	 * While the lock is held every such signal is only remembered, so
-	 * that the change is finished or rolled back, the lock released and
-	 * no temporary file left, never cut in half; the library's lock wait
-	 * ends at once on one (-EINTR). Signals the caller ignores stay
-	 * ignored.
-	 */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = remember_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(change_signals) / sizeof(*change_signals);
-	     i++) {
-		if (!catch) {
-			sigaction(change_signals[i], &old[i], NULL);
-			continue;
-		}
-		sigaction(change_signals[i], NULL, &old[i]);
-		if (old[i].sa_handler != SIG_IGN)
-			sigaction(change_signals[i], &sa, NULL);
-	}
+	change_attempted = true;
+	signals_defer();
+	if (!c->quiet && !c->json && isatty(STDERR_FILENO))
+		zap_lock_on_wait(say_waiting, NULL);
 }
 
-/* Say which signal arrived while the lock was held, and what came of it. */
-static void report_signal(const struct chzap *c, bool finished)
+/*
+ * Say which signal arrived during the change, and what came of it: the
+ * lock wait it interrupted (@err), or the change finished or stopped.
+ */
+static void report_signal(const struct chzap *c, const struct zap_error *err,
+			  bool finished)
 {
-	if (!caught_signal || c->json)
+	int sig = signals_caught();
+	char name[32];
+
+	if (!sig || c->json)
 		return;
-	chzap_warn("SIG%s received while the configuration was being changed: %s",
-		   sigabbrev_np(caught_signal) ?
-		   sigabbrev_np(caught_signal) : "?",
-		   finished ? "the change was finished first" :
-		   "chzap stopped after the outcome above");
+	signals_name(sig, name, sizeof(name));
+	if (err && err->status == ZAP_STATUS_LOCK && err->errnum == EINTR)
+		chzap_warn("interrupted by %s while waiting for the AP configuration lock; nothing written",
+			   name);
+	else
+		chzap_warn("%s received while the configuration was being changed: %s",
+			   name, finished ? "the change was finished first" :
+			   "chzap stopped after the outcome above");
+}
+
+/*
+ * Without root, a change refused for permission (the lock's file, the
+ * journal, a sysfs write or a persistent file): say that root is needed.
+ */
+static void report_needs_root(const struct chzap *c,
+			      const struct zap_error *err)
+{
+	if (c->json || geteuid() == 0)
+		return;
+	if ((err->errnum != EACCES && err->errnum != EPERM) ||
+	    (err->status != ZAP_STATUS_WRITE &&
+	     err->status != ZAP_STATUS_ROLLBACK))
+		return;
+	chzap_warn("changing the AP configuration needs root");
 }
 
 /* The exit status of a failed library call (2 if it says OK). */
@@ -756,14 +780,12 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 		.on_write = c->verbose ? report_write : NULL,
 		.data = NULL,
 	};
-	struct sigaction old[sizeof(change_signals) / sizeof(*change_signals)];
 	struct zap_error err;
 	int rc, status;
 
 	zap_error_clear(&err);
-	catch_signals(true, old);
+	start_change(c);
 	rc = zap_plan_apply(plan, paths, &how, &err);
-	catch_signals(false, old);
 	if (c->verbose)
 		report_files(*plan);
 	if (rc == 0)
@@ -791,8 +813,9 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 			report_warnings(c, *plan);
 		chzap_warn("%s", err.message[0] ? err.message :
 			   strerror(err.errnum));
+		report_needs_root(c, &err);
 	}
-	report_signal(c, rc == 0);
+	report_signal(c, rc ? &err : NULL, rc == 0);
 	audit_record(c, *plan, status, rc == 0 ? NULL : err.message);
 	return status;
 }
@@ -805,7 +828,6 @@ static int recover(const struct chzap *c, const struct zap_paths *paths)
 		.on_write = c->verbose ? report_write : NULL,
 		.data = NULL,
 	};
-	struct sigaction old[sizeof(change_signals) / sizeof(*change_signals)];
 	struct zap_journal_info journal;
 	struct zap_plan *plan = NULL;
 	struct zap_error err;
@@ -815,20 +837,21 @@ static int recover(const struct chzap *c, const struct zap_paths *paths)
 	/* for the note only: recovering reads the journal again, locked */
 	if (zap_journal_read(paths, &journal, NULL))
 		journal.present = false;
-	catch_signals(true, old);
+	start_change(c);
 	rc = zap_journal_recover(paths, c->recover_mode, &how, &plan, &err);
-	catch_signals(false, old);
 	status = rc ? error_status(&err) : ZAP_STATUS_OK;
 	if (c->json) {
 		report_json(c, plan, status, rc ? err.message : NULL);
 	} else {
 		if (plan)
 			report_recovered(c, plan, &journal, rc == 0);
-		if (rc)
+		if (rc) {
 			chzap_warn("%s", err.message[0] ? err.message :
 				   strerror(err.errnum));
+			report_needs_root(c, &err);
+		}
 	}
-	report_signal(c, rc == 0);
+	report_signal(c, rc ? &err : NULL, rc == 0);
 	audit_record(c, plan, status, rc ? err.message : NULL);
 	zap_plan_free(plan);
 	return status;
@@ -895,8 +918,15 @@ int main(int argc, const char **argv)
 	parse_command_line(&c, &cmd, argc, argv);
 	check_combinations(&c, &cmd);
 	rc = run(&c);
-	/* the change is made (or not) whatever happens to the output */
-	if (fflush(stdout) || ferror(stdout))
+	/*
+	 * A change is made (or not) whatever happens to the output: its exit
+	 * code stands. A run that changed nothing (a dry run) produced only
+	 * its output: lost, the run failed (2, as lszap).
+	 */
+	if (fflush(stdout) || ferror(stdout)) {
 		chzap_warn("write error on standard output: %s", strerror(errno));
+		if (!change_attempted && rc == ZAP_STATUS_OK)
+			rc = ZAP_STATUS_NOT_FOUND;
+	}
 	return rc;
 }

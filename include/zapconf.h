@@ -342,7 +342,8 @@ void zap_uuid_generate(char *buf);
  * @mdevctl: etc/mdevctl.d/matrix (mdevctl definitions of parent "matrix").
  * @rules: etc/udev/rules.d/41-ap.rules (chzdev's persistent masks).
  * @journal: run/zap/journal (chzap's record of a change in progress).
- * The variables are read with secure_getenv().
+ * The variables are read with secure_getenv(); a relative one is made
+ * absolute against the working directory when read.
  */
 struct zap_paths {
 	char sysfs[512];
@@ -353,7 +354,10 @@ struct zap_paths {
 	char journal[600];
 };
 
-/* Fill @paths from the environment. Returns: 0; -ENAMETOOLONG. */
+/*
+ * Fill @paths from the environment. Returns: 0; -ENAMETOOLONG; getcwd()'s
+ * -errno for a relative root (all status USAGE).
+ */
 int zap_paths_from_env(struct zap_paths *paths, struct zap_error *err);
 
 /* ------------------------------------------------------------------- model */
@@ -1286,6 +1290,16 @@ int zap_config_format(const struct zap_config *config, char **text,
 
 /* Free a configuration of zap_config_parse/read/from_model (NULL: nothing). */
 void zap_config_free(struct zap_config *config);
+/* ------------------------------------------------------------------ escape */
+
+/**
+ * zap_escape - make untrusted text safe for a terminal: @src into @dst
+ * (@size bytes, always NUL-terminated, cut before an escape that does not
+ * fit) with every byte outside printable ASCII written as "\xNN", the form
+ * libsmartcols gives lszap's table cells ("\x1b[2J" for ESC [ 2 J).
+ * Returns: @dst.
+ */
+char *zap_escape(char *dst, size_t size, const char *src);
 
 /* -------------------------------------------------------------------- lock */
 
@@ -1300,14 +1314,43 @@ struct zap_lock {
 
 /**
  * zap_lock_acquire - take the lock at paths->lock, waiting up to @timeout_ms
- * (stale locks of dead processes are taken over; temp files are removed on
- * every path, SIGINT/SIGTERM while waiting included).
+ * (0: one try). Stale locks are taken over: a dead PID, or (zap's own
+ * locks, which record the holder's start time) a PID now used by another
+ * process; then the temporary files dead processes left beside the lock
+ * are removed. No temporary file of this call survives it.
+ * Signals: none is consumed or ignored. Every signal is blocked while the
+ * call works; while it sleeps between tries the caller's mask is in force,
+ * so a signal runs the caller's handler (the call then returns -EINTR),
+ * takes its default action, or is ignored, as the caller set it up.
  * Returns: 0; -ETIMEDOUT (status LOCK, message names the holder's PID);
- * -EINTR (a signal arrived while waiting: status LOCK); other -errno
- * (cannot create files in the lock directory: status LOCK).
+ * -EINTR (a handler ran while waiting: status LOCK); -EDEADLK (held by this
+ * process already: LOCK); other -errno (the lock's files cannot be created:
+ * status WRITE; -EACCES or -EPERM without permission, e.g. not root).
  */
 int zap_lock_acquire(struct zap_lock *lock, const struct zap_paths *paths,
 		     unsigned int timeout_ms, struct zap_error *err);
+
+/**
+ * struct zap_lock_holder - the live process an acquire waits for.
+ * @pid: its PID; @name: its command name (/proc/PID/comm, "" if unknown;
+ *       untrusted text: zap_escape() it before printing).
+ */
+struct zap_lock_holder {
+	int pid;
+	char name[32];
+};
+
+typedef void zap_lock_wait_fn(const struct zap_lock_holder *holder,
+			      void *data);
+
+/**
+ * zap_lock_on_wait - set the handler told, once per zap_lock_acquire()
+ * (also those zap_plan_apply() and zap_journal_recover() make), when the
+ * lock is held by a live process and the call starts to wait for it; NULL
+ * clears it. Process-wide; called with every signal blocked.
+ */
+void zap_lock_on_wait(zap_lock_wait_fn *fn, void *data);
+
 /* Release the lock if it still holds our PID. */
 void zap_lock_release(struct zap_lock *lock);
 

@@ -3,13 +3,22 @@
  * lock.c - the s390-tools AP configuration lock (interop.md 2): taking it
  * the way util_lockfile does (a temporary file holding "<pid>\n", link()ed
  * to the lock path), judging a holder live, stale or still writing, waiting
- * for it, and releasing it only while it holds our PID. No temporary file
- * survives any path, a signal while waiting included.
+ * for it (telling the caller once whom it waits for), and releasing it only
+ * while it holds our PID. zap adds a second line "start <ticks>" (the
+ * holder's start time, /proc/PID/stat field 22), which util_lockfile's
+ * atoi() never reads: a lock or temporary file that has one is stale when
+ * its PID now names a process started at another time (PID reuse); one
+ * without it (another s390-tools user's) keeps util_lockfile's rules.
+ * Under the lock, the temporary files of dead processes are removed. No
+ * temporary file of ours survives a signal: the caller's signals are held
+ * back while one exists, never consumed.
  *
  * Copyright zap developers 2026
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,9 +41,14 @@
 #define LOCK_PID_BUFSIZE 40
 /* Room for "<pid>" (up to 7 digits on Linux) and "<2 hex digits>". */
 #define LOCK_TEMP_SUFFIX 24
+/* A temporary file's name after the lock's: at least "%05d" + "%02x". */
+#define LOCK_TEMP_MIN_SUFFIX 7
+/* The line zap adds after the PID: "start <ticks>\n". */
+#define LOCK_START_KEY "start "
 
-/* The signals that interrupt a wait (unless the caller ignores them). */
-static const int lock_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+/* Who zap_lock_acquire() tells that it waits (zap_lock_on_wait()). */
+static zap_lock_wait_fn *wait_fn;
+static void *wait_data;
 
 /* What stands in the way after a failed link(). */
 enum holder_kind {
@@ -51,6 +65,7 @@ struct holder {
 	enum holder_kind kind;
 	pid_t pid;
 	int errnum;
+	bool reused;      /* the PID is live, but not the process of the lock */
 };
 
 /* Microseconds of CLOCK_MONOTONIC. */
@@ -90,21 +105,98 @@ static pid_t parse_pid(const char *buf, size_t len)
 	return (pid_t)pid;
 }
 
-/* "SIGINT", ... for the signals of lock_signals. */
-static const char *signal_name(int sig)
+/*
+ * The start time of process @pid in clock ticks after boot (field 22 of
+ * /proc/PID/stat), 0 when it cannot be read.
+ */
+static unsigned long long process_start(pid_t pid)
 {
-	switch (sig) {
-	case SIGINT:
-		return "SIGINT";
-	case SIGTERM:
-		return "SIGTERM";
-	case SIGHUP:
-		return "SIGHUP";
-	case SIGQUIT:
-		return "SIGQUIT";
-	default:
-		return "a signal";
+	char path[64], buf[1024], *p;
+	unsigned long long start;
+	ssize_t len;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	/* the command name may hold blanks and ')': fields follow the last */
+	p = strrchr(buf, ')');
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+/* The command name of process @pid (/proc/PID/comm) into @buf, "" if none. */
+static void process_name(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t len;
+	int fd;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len <= 0)
+		len = 0;
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * The start time zap recorded in the second line of @buf ("start N"), 0
+ * when there is none (a lock written by util_lockfile).
+ */
+static unsigned long long parse_start(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+	unsigned long long start = 0;
+	size_t i;
+
+	if (!nl)
+		return 0;
+	i = (size_t)(nl + 1 - buf);
+	if (len - i <= strlen(LOCK_START_KEY) ||
+	    memcmp(buf + i, LOCK_START_KEY, strlen(LOCK_START_KEY)))
+		return 0;
+	for (i += strlen(LOCK_START_KEY); i < len && buf[i] >= '0' && buf[i] <= '9';
+	     i++) {
+		if (start > (~0ull - 9) / 10)
+			return 0;
+		start = start * 10 + (unsigned long long)(buf[i] - '0');
 	}
+	return start;
+}
+
+/*
+ * Is the process that wrote @buf (PID @pid, start time in @buf) gone? A
+ * PID kill() cannot find is; one that names a process started at another
+ * time than recorded is (PID reuse, *@reused set); EPERM counts as live.
+ */
+static bool writer_gone(pid_t pid, const char *buf, size_t len, bool *reused)
+{
+	unsigned long long recorded, now;
+
+	*reused = false;
+	if (kill(pid, 0) && errno == ESRCH)
+		return true;
+	recorded = parse_start(buf, len);
+	if (!recorded)
+		return false; /* util_lockfile's rule: the PID is live */
+	now = process_start(pid);
+	*reused = now && now != recorded;
+	return *reused;
 }
 
 /* "90 s", "0.5 s", "1.25 s" for @ms milliseconds, into @buf. */
@@ -149,6 +241,7 @@ static void probe_holder(const char *path, struct holder *h)
 
 	h->pid = 0;
 	h->errnum = 0;
+	h->reused = false;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		h->kind = errno == ENOENT ? HOLDER_GONE : HOLDER_UNREADABLE;
@@ -171,7 +264,7 @@ static void probe_holder(const char *path, struct holder *h)
 	h->pid = len > 0 ? parse_pid(buf, (size_t)len) : 0;
 
 	if (h->pid > 0) {
-		if (kill(h->pid, 0) == 0 || errno != ESRCH) {
+		if (!writer_gone(h->pid, buf, (size_t)len, &h->reused)) {
 			h->kind = HOLDER_LIVE; /* alive, or EPERM: not ours */
 			return;
 		}
@@ -179,7 +272,7 @@ static void probe_holder(const char *path, struct holder *h)
 		h->kind = HOLDER_UNWRITTEN; /* its owner is still writing */
 		return;
 	}
-	/* Stale: a dead PID, or empty for too long. */
+	/* Stale: a dead or reused PID, or empty for too long. */
 	rc = unlink_if_same(path, &st);
 	h->kind = rc ? HOLDER_STUCK : HOLDER_GONE;
 	h->errnum = -rc;
@@ -206,8 +299,9 @@ static const char *describe_holder(const struct holder *h, char *buf,
 		break;
 	case HOLDER_STUCK:
 		snprintf(buf, size,
-			 "was left by process %d, which is gone, but cannot be removed (%s)",
-			 (int)h->pid, strerror(h->errnum));
+			 "was left by process %d, which is gone%s, but cannot be removed (%s)",
+			 (int)h->pid, h->reused ? " (its PID is another process's now)" : "",
+			 strerror(h->errnum));
 		break;
 	case HOLDER_GONE:
 	case HOLDER_CHURNING:
@@ -217,18 +311,47 @@ static const char *describe_holder(const struct holder *h, char *buf,
 	return buf;
 }
 
-/* Create every missing directory above @path (mkdir -p, mode 0755). */
+/*
+ * Fill @err for errno @e met while creating (@verb) a file or directory of
+ * the lock @path in the directory @dir; no temporary file is named (it is
+ * gone already). Status WRITE: nothing was written.
+ */
+static int lock_file_error(struct zap_error *err, int e, const char *path,
+			   const char *dir, const char *verb)
+{
+	if (e == EACCES || e == EPERM)
+		return zap_error_set(err, e, ZAP_STATUS_WRITE,
+				     "cannot take the AP configuration lock %s: no permission to %s in %s",
+				     path, verb, dir);
+	return zap_error_set(err, e, ZAP_STATUS_WRITE,
+			     "cannot take the AP configuration lock %s: cannot %s in %s: %s",
+			     path, verb, dir, strerror(e));
+}
+
+/* The directory part of @path into @dir ("." when there is none). */
+static void dir_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, size, ".");
+	else if (slash == path)
+		snprintf(dir, size, "/");
+	else
+		snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+/*
+ * Create every missing directory above @path (mkdir -p, mode 0755); an
+ * existing one keeps its owner and mode (run/lock is 1777 on a host).
+ */
 static int make_parent_dirs(const char *path, struct zap_error *err)
 {
 	char dir[sizeof(((struct zap_lock *)0)->path)];
 	struct stat st;
-	char *slash, *p, c;
+	char *p, c;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0; /* the current directory or "/" */
-	*slash = '\0';
+	dir_of(path, dir, sizeof(dir));
 	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 
@@ -238,21 +361,17 @@ static int make_parent_dirs(const char *path, struct zap_error *err)
 		c = *p;
 		*p = '\0';
 		if (mkdir(dir, 0755) && errno != EEXIST)
-			return zap_error_set(err, errno, ZAP_STATUS_LOCK,
-					     "cannot create the directory %s of the AP configuration lock: %s",
-					     dir, strerror(errno));
+			return lock_file_error(err, errno, path, dir,
+					       "create a directory");
 		*p = c;
 		if (!c)
 			break;
 	}
 	if (stat(dir, &st))
-		return zap_error_set(err, errno, ZAP_STATUS_LOCK,
-				     "cannot use the directory %s of the AP configuration lock: %s",
-				     dir, strerror(errno));
+		return lock_file_error(err, errno, path, dir, "use the directory");
 	if (!S_ISDIR(st.st_mode))
-		return zap_error_set(err, ENOTDIR, ZAP_STATUS_LOCK,
-				     "cannot use %s as the directory of the AP configuration lock: not a directory",
-				     dir);
+		return lock_file_error(err, ENOTDIR, path, dir,
+				       "use the directory");
 	return 0;
 }
 
@@ -276,44 +395,47 @@ static bool write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * One try (interop.md 2.2-2.3): temporary file holding "<pid>\n", link()
- * to @path, unlink the temporary file whatever happened.
+ * One try (interop.md 2.2-2.3): a temporary file (O_EXCL, never through a
+ * symlink) holding "<pid>\nstart <ticks>\n", link() to @path, unlink the
+ * temporary file whatever happened. The caller holds signals back.
  * Returns: 0 (lock held); 1 (the lock exists); -errno (err filled).
  */
-static int try_link(const char *path, pid_t pid, struct zap_error *err)
+static int try_link(const char *path, pid_t pid, unsigned long long start,
+		    struct zap_error *err)
 {
 	char tmp[sizeof(((struct zap_lock *)0)->path) + LOCK_TEMP_SUFFIX];
-	char text[LOCK_PID_BUFSIZE];
+	char text[LOCK_PID_BUFSIZE], dir[sizeof(tmp)];
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	int fd, len, rc, e;
 
+	dir_of(path, dir, sizeof(dir));
 	snprintf(tmp, sizeof(tmp), "%s%05d%02x", path, (int)pid,
 		 (unsigned int)time(NULL) & 0xff);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(tmp, flags, 0644);
 	if (fd < 0 && errno == EEXIST) {
 		/* Our PID is in its name: left by a dead process with our PID. */
 		unlink(tmp);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		fd = open(tmp, flags, 0644);
 	}
 	if (fd < 0)
-		return zap_error_set(err, errno, ZAP_STATUS_LOCK,
-				     "cannot create %s to take the AP configuration lock: %s",
-				     tmp, strerror(errno));
+		return lock_file_error(err, errno, path, dir, "create a file");
 
-	len = snprintf(text, sizeof(text), "%d\n", (int)pid);
+	/* under 40 bytes: util_lockfile reads no more */
+	if (start)
+		len = snprintf(text, sizeof(text), "%d\n" LOCK_START_KEY "%llu\n",
+			       (int)pid, start);
+	else
+		len = snprintf(text, sizeof(text), "%d\n", (int)pid);
 	if (!write_all(fd, text, (size_t)len)) {
 		e = errno;
 		close(fd);
 		unlink(tmp);
-		return zap_error_set(err, e, ZAP_STATUS_LOCK,
-				     "cannot write %s to take the AP configuration lock: %s",
-				     tmp, strerror(e));
+		return lock_file_error(err, e, path, dir, "write a file");
 	}
 	if (close(fd)) {
 		e = errno;
 		unlink(tmp);
-		return zap_error_set(err, e, ZAP_STATUS_LOCK,
-				     "cannot write %s to take the AP configuration lock: %s",
-				     tmp, strerror(e));
+		return lock_file_error(err, e, path, dir, "write a file");
 	}
 
 	rc = link(tmp, path);
@@ -323,42 +445,106 @@ static int try_link(const char *path, pid_t pid, struct zap_error *err)
 		return 0;
 	if (e == EEXIST)
 		return 1;
-	return zap_error_set(err, e, ZAP_STATUS_LOCK,
-			     "cannot link %s to the AP configuration lock %s: %s",
-			     tmp, path, strerror(e));
+	return lock_file_error(err, e, path, dir, "link a file");
 }
 
-/* The signals of lock_signals that the caller does not ignore, into @set. */
-static void interrupting_signals(sigset_t *set)
+/*
+ * The PID in the name of a temporary lock file: @name is the lock's name
+ * @base + "<pid, 5 digits or more><2 hex digits>"; 0 when it is not one.
+ */
+static pid_t temp_file_pid(const char *name, const char *base)
 {
-	struct sigaction sa;
-	size_t i;
+	size_t blen = strlen(base), len = strlen(name), i;
+	long pid = 0;
 
-	sigemptyset(set);
-	for (i = 0; i < sizeof(lock_signals) / sizeof(lock_signals[0]); i++) {
-		if (sigaction(lock_signals[i], NULL, &sa) == 0 &&
-		    !(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_IGN)
-			continue;
-		sigaddset(set, lock_signals[i]);
+	if (len < blen + LOCK_TEMP_MIN_SUFFIX || strncmp(name, base, blen))
+		return 0;
+	for (i = len - 2; i < len; i++)
+		if (!strchr("0123456789abcdef", name[i]))
+			return 0;
+	for (i = blen; i < len - 2; i++) {
+		if (name[i] < '0' || name[i] > '9' || pid > INT32_MAX / 10)
+			return 0;
+		pid = pid * 10 + (name[i] - '0');
 	}
+	return (pid_t)pid;
 }
 
-/* The acquire loop, with the signals of @set blocked. */
-static int acquire_blocked(const char *path, const sigset_t *set,
+/*
+ * Under the lock: remove the temporary files that dead processes left
+ * beside @path (a peer killed while it waited), judged as a lock is: a PID
+ * that is gone, or reused by a process started at another time. A live
+ * process's temporary file (it still waits) stays.
+ */
+static void remove_stale_temps(const char *path)
+{
+	char dir[sizeof(((struct zap_lock *)0)->path)], buf[LOCK_PID_BUFSIZE];
+	char full[sizeof(dir) + 256];
+	const char *base = strrchr(path, '/');
+	struct dirent *e;
+	struct stat st;
+	bool reused;
+	ssize_t len;
+	pid_t pid;
+	DIR *d;
+	int fd;
+
+	base = base ? base + 1 : path;
+	dir_of(path, dir, sizeof(dir));
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		pid = temp_file_pid(e->d_name, base);
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
+		fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		len = -1;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			len = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (len >= 0 && writer_gone(pid, buf, (size_t)len, &reused))
+			unlink_if_same(full, &st);
+	}
+	closedir(d);
+}
+
+/* Tell the waiting handler, once per call, that a live process holds it. */
+static void tell_waiting(const struct holder *h, bool *told)
+{
+	struct zap_lock_holder who = { .pid = h->pid };
+
+	if (*told || !wait_fn)
+		return;
+	*told = true;
+	process_name(h->pid, who.name, sizeof(who.name));
+	wait_fn(&who, wait_data);
+}
+
+/*
+ * The acquire loop, with every signal blocked but while it sleeps between
+ * tries in ppoll() with the caller's mask @caller.
+ */
+static int acquire_blocked(const char *path, const sigset_t *caller,
 			   unsigned int timeout_ms, struct zap_error *err)
 {
 	uint64_t start = now_us(), deadline = start + timeout_ms * 1000ull;
 	uint64_t now, pause;
 	pid_t pid = getpid();
+	unsigned long long started = process_start(pid);
 	uint32_t seed = ((uint32_t)pid ^ (uint32_t)start) | 1;
 	unsigned int quick = 0;
 	char what[256], waited[32];
+	bool told = false;
 	struct timespec ts;
 	struct holder h;
-	int rc, sig;
+	int rc;
 
 	for (;;) {
-		rc = try_link(path, pid, err);
+		rc = try_link(path, pid, started, err);
 		if (rc <= 0)
 			return rc;
 
@@ -379,19 +565,19 @@ static int acquire_blocked(const char *path, const sigset_t *set,
 					     "AP configuration lock %s %s (waited %s)",
 					     path, describe_holder(&h, what, sizeof(what)),
 					     format_seconds(timeout_ms, waited, sizeof(waited)));
+		if (h.kind == HOLDER_LIVE)
+			tell_waiting(&h, &told);
 
 		pause = LOCK_SLEEP_US + next_random(&seed) % (LOCK_JITTER_US + 1);
 		if (pause > deadline - now)
 			pause = deadline - now;
 		ts.tv_sec = (time_t)(pause / 1000000u);
 		ts.tv_nsec = (long)(pause % 1000000u) * 1000;
-		sig = sigtimedwait(set, NULL, &ts);
-		if (sig > 0)
+		/* the caller's signals: its handlers run, its default actions act */
+		if (ppoll(NULL, 0, &ts, caller) < 0 && errno == EINTR)
 			return zap_error_set(err, EINTR, ZAP_STATUS_LOCK,
-					     "AP configuration lock %s %s; interrupted by %s while waiting",
-					     path, describe_holder(&h, what, sizeof(what)),
-					     signal_name(sig));
-		/* -1: EAGAIN (time is up) or EINTR (another signal's handler). */
+					     "AP configuration lock %s %s; a signal interrupted the wait",
+					     path, describe_holder(&h, what, sizeof(what)));
 	}
 }
 
@@ -399,32 +585,34 @@ static int acquire_blocked(const char *path, const sigset_t *set,
  * zap_lock_acquire - take the AP configuration lock at paths->lock as
  * util_lockfile does, waiting up to @timeout_ms for a holder (0: one try).
  *
- * A stale lock (dead PID, or empty for over 120 s) is removed and the lock
+ * A stale lock (dead PID, a PID reused by another process when the lock
+ * records a start time, or empty for over 120 s) is removed and the lock
  * retried at once; a busy one is retried every ~30 ms until the timeout.
- * The lock's directory is created (mode 0755) if missing.
+ * The lock's directory is created (mode 0755) if missing; an existing one
+ * is left as it is. Once the lock is taken, the temporary files of dead
+ * processes beside it are removed.
  *
- * Signals: SIGINT, SIGTERM, SIGHUP and SIGQUIT (those the caller does not
- * ignore) are blocked for the whole call, so that no temporary file can be
- * left between its creation and its unlink; the caller's signal mask is
- * restored on return. Between tries the call waits in sigtimedwait() on
- * those signals: one arriving (or already pending) ends the wait at once
- * with -EINTR, and is consumed: its handler does not run and nothing is
- * re-raised. What to do about it (clean up and exit, re-raise) is the
- * caller's decision; the message names the signal. A signal arriving
- * during the last try stays pending and is delivered when the mask is
- * restored, after the lock was taken or not.
+ * Signals: none is consumed, ignored or re-raised by the call. While it
+ * works (a temporary file may exist) every signal is blocked; while it
+ * sleeps between tries, the caller's signal mask is in force. A signal
+ * that arrives (or is pending) then runs the caller's handler, and the
+ * call returns -EINTR at once; one whose action is to terminate ends the
+ * process (no temporary file exists at that moment); one the caller
+ * ignores or blocks changes nothing. A signal that arrives during the
+ * last try is delivered when the call returns, lock taken or not.
  *
- * Returns: 0 (@lock filled, lock->held set); -ETIMEDOUT; -EINTR; -EDEADLK
- * (the lock holds our own PID already: taken twice); -errno when files
- * cannot be created in the lock's directory. All failures have status
- * ZAP_STATUS_LOCK and leave @lock untouched.
+ * Returns: 0 (@lock filled, lock->held set); -ETIMEDOUT (LOCK, the message
+ * names the holder); -EINTR (LOCK); -EDEADLK (the lock holds this very
+ * process already: taken twice; LOCK); -errno when the lock's files cannot
+ * be created (WRITE; without permission -EACCES or -EPERM).
+ * Failures leave @lock untouched.
  */
 ZAP_EXPORT int zap_lock_acquire(struct zap_lock *lock,
 				const struct zap_paths *paths,
 				unsigned int timeout_ms, struct zap_error *err)
 {
 	size_t len = strlen(paths->lock);
-	sigset_t set, old;
+	sigset_t all, caller;
 	int rc;
 
 	if (len == 0 || len >= sizeof(lock->path))
@@ -436,15 +624,24 @@ ZAP_EXPORT int zap_lock_acquire(struct zap_lock *lock,
 	if (rc)
 		return rc;
 
-	interrupting_signals(&set);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
-	rc = acquire_blocked(paths->lock, &set, timeout_ms, err);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &caller);
+	rc = acquire_blocked(paths->lock, &caller, timeout_ms, err);
+	if (rc == 0)
+		remove_stale_temps(paths->lock);
+	pthread_sigmask(SIG_SETMASK, &caller, NULL);
 	if (rc == 0) {
 		memcpy(lock->path, paths->lock, len + 1);
 		lock->held = true;
 	}
 	return rc;
+}
+
+/* Set (or with NULL clear) the handler told when an acquire must wait. */
+ZAP_EXPORT void zap_lock_on_wait(zap_lock_wait_fn *fn, void *data)
+{
+	wait_fn = fn;
+	wait_data = data;
 }
 
 /* Release the lock if it still holds our PID (interop.md 2.6). */

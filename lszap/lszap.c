@@ -163,13 +163,21 @@ struct cmdline {
 /* Print "lszap: <message>" on stderr. */
 void lszap_warn(const char *fmt, ...)
 {
+	char *line = NULL, *safe = NULL;
 	va_list ap;
+	int len;
 
-	fputs(PROGRAM ": ", stderr);
+	/* untrusted text (a journal's change, a name) is escaped alike */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	len = vasprintf(&line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (len >= 0)
+		safe = malloc((size_t)len * 4 + 1);
+	fprintf(stderr, PROGRAM ": %s\n", safe ?
+		zap_escape(safe, (size_t)len * 4 + 1, line) : "out of memory");
+	free(safe);
+	if (len >= 0)
+		free(line);
 }
 
 /* Print "lszap: <message>" and the --help hint, exit 1. */

@@ -75,9 +75,9 @@ race_machine() {
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	chzap --lock-timeout 60 --host -d 0x47 > "$BATS_TEST_TMPDIR/out" 2>&1 &
 	pid=$!
-	# wait until it waits in the library's lock loop (sigtimedwait)
+	# wait until it waits in the library's lock loop (ppoll)
 	for ((i = 0; i < 1000; i++)); do
-		grep -q sigtimedwait "/proc/$pid/wchan" 2>/dev/null && break
+		grep -q poll "/proc/$pid/wchan" 2>/dev/null && break
 		sleep 0.01
 	done
 	kill -TERM "$pid"
@@ -117,9 +117,9 @@ race_machine() {
 		> "$BATS_TEST_TMPDIR/a.out" 2>&1 &
 	pid=$!
 	# it has passed its first check when it waits for the lock: the
-	# library's lock loop sleeps in sigtimedwait() between tries
+	# library's lock loop sleeps in ppoll() between tries
 	for ((i = 0; i < 1000; i++)); do
-		grep -q sigtimedwait "/proc/$pid/wchan" 2>/dev/null && break
+		grep -q poll "/proc/$pid/wchan" 2>/dev/null && break
 		sleep 0.01
 	done
 	# another tool gives 05.0047 to mdev B, then releases the lock

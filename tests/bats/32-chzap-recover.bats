@@ -226,7 +226,7 @@ write_journal() {
 	chzap --lock-timeout 60 --recover > "$BATS_TEST_TMPDIR/out" 2>&1 &
 	pid=$!
 	for ((i = 0; i < 1000; i++)); do
-		grep -q sigtimedwait "/proc/$pid/wchan" 2>/dev/null && break
+		grep -q poll "/proc/$pid/wchan" 2>/dev/null && break
 		sleep 0.01
 	done
 	kill -TERM "$pid"

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * check_paths.c - unit tests of paths.c: every combination of SYSFS_ROOT and
- * ZAP_ROOT, trailing slashes, and names too long for struct zap_paths.
+ * ZAP_ROOT, trailing slashes, relative roots made absolute, and names too
+ * long for struct zap_paths.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "zapconf.h"
@@ -158,14 +161,61 @@ START_TEST(test_paths_from_env_slash_only)
 }
 END_TEST
 
-START_TEST(test_paths_from_env_relative_root)
+/* A relative root is read against the working directory: absolute paths. */
+START_TEST(test_paths_from_env_relative_root_made_absolute)
 {
+	char cwd[512], want[700];
 	struct zap_paths p;
 
-	set_env(NULL, "fixture");
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	set_env(NULL, "fixture/");
 	p = paths_ok();
-	ck_assert_str_eq(p.sysfs, "fixture/sys");
-	ck_assert_str_eq(p.lock, "fixture/run/lock/s390apconfig.lock");
+	snprintf(want, sizeof(want), "%s/fixture", cwd);
+	ck_assert_str_eq(p.root, want);
+	snprintf(want, sizeof(want), "%s/fixture/sys", cwd);
+	ck_assert_str_eq(p.sysfs, want);
+	snprintf(want, sizeof(want), "%s/fixture/run/lock/s390apconfig.lock", cwd);
+	ck_assert_str_eq(p.lock, want);
+	snprintf(want, sizeof(want), "%s/fixture/run/zap/journal", cwd);
+	ck_assert_str_eq(p.journal, want);
+	set_env("mnt/sys", "mnt");
+	p = paths_ok();
+	snprintf(want, sizeof(want), "%s/mnt/sys", cwd);
+	ck_assert_str_eq(p.sysfs, want);
+}
+END_TEST
+
+/* From "/" a relative root gets one slash, not two. */
+START_TEST(test_paths_from_env_relative_root_from_slash)
+{
+	char cwd[512];
+	struct zap_paths p;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir("/"), 0);
+	set_env("mnt/sys", "mnt");
+	p = paths_ok();
+	ck_assert_int_eq(chdir(cwd), 0);
+	ck_assert_str_eq(p.root, "/mnt");
+	ck_assert_str_eq(p.sysfs, "/mnt/sys");
+	ck_assert_str_eq(p.mdevctl, "/mnt/etc/mdevctl.d/matrix");
+}
+END_TEST
+
+/* A relative root too long once the working directory is in front. */
+START_TEST(test_paths_from_env_relative_root_too_long)
+{
+	struct zap_paths p;
+	struct zap_error err;
+	char *name = long_name(sizeof(p.root) - 1);
+
+	name[0] = 'a'; /* relative: the working directory goes in front */
+	set_env(NULL, name);
+	ck_assert_int_eq(zap_paths_from_env(&p, &err), -ENAMETOOLONG);
+	ck_assert_int_eq(err.status, ZAP_STATUS_USAGE);
+	ck_assert_msg(strstr(err.message, "ZAP_ROOT is too long"), "%s",
+		      err.message);
+	free(name);
 }
 END_TEST
 
@@ -265,7 +315,9 @@ Suite *paths_suite(void)
 	tcase_add_test(env, test_paths_from_env_empty_zap_root_is_real_root);
 	tcase_add_test(env, test_paths_from_env_trailing_slashes_stripped);
 	tcase_add_test(env, test_paths_from_env_slash_only);
-	tcase_add_test(env, test_paths_from_env_relative_root);
+	tcase_add_test(env, test_paths_from_env_relative_root_made_absolute);
+	tcase_add_test(env, test_paths_from_env_relative_root_from_slash);
+	tcase_add_test(limits, test_paths_from_env_relative_root_too_long);
 	tcase_add_test(limits, test_paths_from_env_zap_root_too_long);
 	tcase_add_test(limits, test_paths_from_env_sysfs_root_too_long);
 	tcase_add_test(limits, test_paths_from_env_zap_root_too_long_for_sys);

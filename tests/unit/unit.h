@@ -21,5 +21,6 @@ Suite *free_suite(void);
 Suite *bootcmd_suite(void);
 Suite *config_file_suite(void);
 Suite *verdict_suite(void);
+Suite *escape_suite(void);
 
 #endif
