@@ -419,6 +419,8 @@ const char *zap_vfio_status_name(enum zap_vfio_status status);
  * @available_instances: of vfio_ap-passthrough, -1 when unknown.
  * @has_ap_config_feature: the matrix device's features (6.13+) list
  *            "ap_config": a new mdev gets the ap_config attribute.
+ * @driver_override_supported: queue devices have driver_override (Linux
+ *            6.19+); known only when queues were loaded and one exists.
  */
 struct zap_bus {
 	struct zap_bitmap apmask, aqmask;
@@ -431,6 +433,7 @@ struct zap_bus {
 	bool vfio_ap;
 	long available_instances;
 	bool has_ap_config_feature;
+	bool driver_override_supported;
 };
 
 /**
@@ -453,6 +456,9 @@ struct zap_card {
 /**
  * struct zap_queue - one queue device (AA.DDDD). Unknowns as in zap_card;
  * @request_count is also -1 when the kernel prints "-" (uninitialised).
+ * @driver_override: the queue's driver_override without "\n", "" when none
+ *            is set or the kernel has no such attribute (read with
+ *            ZAP_LOAD_QUEUES).
  */
 struct zap_queue {
 	unsigned int adapter, domain;
@@ -461,6 +467,7 @@ struct zap_queue {
 	enum zap_vfio_status status;
 	long long request_count;
 	int requestq_count, pendingq_count;
+	char driver_override[64];
 };
 
 /**
@@ -628,7 +635,28 @@ struct zap_owner {
 	unsigned int autostart, manual;
 };
 
-/* Does apmask x aqmask give (adapter, domain) to the host? */
+/**
+ * enum zap_ownership - how a host hands queues to vfio_ap.
+ * @ZAP_OWNERSHIP_MASKS: no queue has a driver_override: apmask x aqmask.
+ * @ZAP_OWNERSHIP_OVERRIDES: both masks all ones, overrides move queues.
+ * @ZAP_OWNERSHIP_MIXED: an override exists while a mask is not all ones.
+ */
+enum zap_ownership {
+	ZAP_OWNERSHIP_MASKS,
+	ZAP_OWNERSHIP_OVERRIDES,
+	ZAP_OWNERSHIP_MIXED,
+};
+
+/* The ownership model of @model (its queues' overrides and the masks). */
+enum zap_ownership zap_model_ownership(const struct zap_model *model);
+/* "masks", "overrides" or "mixed". */
+const char *zap_ownership_name(enum zap_ownership ownership);
+
+/*
+ * Is (adapter, domain) the host's for vfio_ap's checks? The kernel's rule
+ * (driver-override.md DO-22): a bound queue with a driver_override is the
+ * host's iff its driver is cex4queue; any other APQN iff apmask x aqmask.
+ */
 bool zap_model_host_owned(const struct zap_model *model, unsigned int adapter,
 			  unsigned int domain);
 /* Fill @owner for (adapter, domain). */
@@ -654,6 +682,7 @@ enum zap_problem_kind {
 	ZAP_PROBLEM_PENDING_REQUESTS,      /* queues to move still have requests */
 	ZAP_PROBLEM_GUEST_RUNNING,         /* a running guest uses the mdev */
 	ZAP_PROBLEM_DEFAULT_DOMAIN,        /* the host's default domain moves */
+	ZAP_PROBLEM_MIXED_OWNERSHIP,       /* driver_override next to restricted masks */
 	ZAP_PROBLEM_NR_KINDS
 };
 

@@ -117,6 +117,8 @@ static void bind_queues(struct zap_model *boot)
 		const struct zap_card *card = zap_model_card(boot, q->adapter);
 
 		q->status = ZAP_VFIO_STATUS_UNKNOWN;
+		/* driver_override does not survive a reboot (DO-26) */
+		q->driver_override[0] = '\0';
 		if (zap_model_host_owned(boot, q->adapter, q->domain))
 			q->driver = ZAP_DRIVER_CEX4QUEUE;
 		else if (boot->bus.vfio_ap &&
