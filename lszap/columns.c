@@ -317,6 +317,15 @@ static char *get_queue_chkstop(const struct table_ctx *ctx,
 	return yes_no(r->queue->chkstop);
 }
 
+/* OVERRIDE of a queue: its driver_override, - when none. */
+static char *get_queue_override(const struct table_ctx *ctx,
+				const struct row *r)
+{
+	(void)ctx;
+	return r->queue->driver_override[0] ?
+	       xstrdup(r->queue->driver_override) : NULL;
+}
+
 static const struct colinfo queue_columns[] = {
 	{ "APQN", 4, 0, "queue: adapter.domain in hex (05.0047)",
 	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_apqn },
@@ -359,6 +368,8 @@ static const struct colinfo queue_columns[] = {
 	{ "CHKSTOP", 7, 0, "checkstopped",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
 	  get_queue_chkstop },
+	{ "OVERRIDE", 8, 0, "driver_override (Linux 6.19+), - when none",
+	  ZAP_LOAD_QUEUES, COL_VERBOSE, get_queue_override },
 };
 
 /* ------------------------------------------------------- free columns */
