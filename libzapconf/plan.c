@@ -378,6 +378,32 @@ static int check_to_vfio(struct zap_builder *b)
 	return rc;
 }
 
+/*
+ * A mask write while a queue has a driver_override: the kernel answers
+ * EINVAL to every one, even of an unchanged value (driver-override.md
+ * DO-10), so the change is refused before any write.
+ */
+static int check_no_override(struct zap_builder *b)
+{
+	const struct zap_model *model = b->model;
+	struct zap_apqn_list list = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_queues && !rc; i++)
+		if (model->queues[i].driver_override[0])
+			rc = zap_apqn_list_add(&list,
+				zap_apqn_number(model->queues[i].adapter,
+						model->queues[i].domain));
+	if (!rc && list.count)
+		rc = zap_problems_add(&b->plan->refusals,
+				      ZAP_PROBLEM_OVERRIDE_ACTIVE, NULL, NULL,
+				      NULL, NULL, &list,
+				      "%zu queue%s a driver_override: the kernel refuses every apmask/aqmask write while one exists (EINVAL); name the queues instead (chzap --vfio AA.DDDD) or clear the overrides first",
+				      list.count, list.count == 1 ? " has" : "s have");
+	free(list.items);
+	return rc;
+}
+
 /* Plan TO_VFIO / TO_HOST: one absolute write per mask that changes. */
 static int plan_masks(struct zap_builder *b)
 {
@@ -390,8 +416,12 @@ static int plan_masks(struct zap_builder *b)
 	char path[700], value[ZAP_MASK_STRLEN], undo[ZAP_MASK_STRLEN];
 	const struct zap_model *present =
 		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
+	size_t refused = b->plan->refusals.count;
 	int rc;
 
+	rc = check_no_override(b);
+	if (rc || b->plan->refusals.count > refused)
+		return rc;
 	rc = zap_set_difference(&b->to_vfio, &old_host, &new_host, present);
 	if (!rc)
 		rc = zap_set_difference(&b->to_host, &new_host, &old_host, present);

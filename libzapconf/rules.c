@@ -35,6 +35,7 @@ static const char *const kind_names[ZAP_PROBLEM_NR_KINDS] = {
 	[ZAP_PROBLEM_GUEST_RUNNING] = "guest-running",
 	[ZAP_PROBLEM_DEFAULT_DOMAIN] = "default-domain",
 	[ZAP_PROBLEM_MIXED_OWNERSHIP] = "mixed-ownership",
+	[ZAP_PROBLEM_OVERRIDE_ACTIVE] = "override-active",
 };
 
 /* The name lszap --check prints for @kind. */
