@@ -539,6 +539,24 @@ static bool json_requested(int argc, const char **argv)
 	return false;
 }
 
+/* A queue argument of --vfio / --host (AA.DDDD): moved with driver_override. */
+static void chzap_queue_arg(struct chzap *c, const char *arg)
+{
+	struct zap_error err = { 0 };
+	unsigned int a, d;
+
+	if (zap_apqn_parse(arg, &a, &d, &err))
+		usage_error(c, "%s", err.message);
+	c->change.by_queue = true;
+	zap_bitmap_set(&c->change.queues[a], d);
+}
+
+/* Queue arguments with -p / -P: not in this version. */
+static void chzap_queue_scope(const struct chzap *c)
+{
+	usage_error(c, "queue arguments change sysfs only: -p and -P are not supported with them");
+}
+
 /* Parse argv into @c and @cmd; --help and --version exit here. */
 static void parse_command_line(struct chzap *c, struct cmdline *cmd,
 			       int argc, const char **argv)
@@ -561,8 +579,11 @@ static void parse_command_line(struct chzap *c, struct cmdline *cmd,
 			    poptBadOption(con, POPT_BADOPTION_NOALIAS),
 			    poptStrerror(rc));
 	rest = poptGetArgs(con);
-	if (rest && rest[0])
+	if (rest && rest[0] && c->change.kind != ZAP_CHANGE_TO_VFIO &&
+	    c->change.kind != ZAP_CHANGE_TO_HOST)
 		usage_error(c, "unexpected argument '%s'", rest[0]);
+	for (size_t i = 0; rest && rest[i]; i++)
+		chzap_queue_arg(c, rest[i]);
 	poptFreeContext(con);
 }
 
@@ -653,8 +674,14 @@ static void check_combinations(const struct chzap *c,
 			usage_error(c, "--%s takes no --control-domain: control domains are not in apmask/aqmask",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
-		if (!cmd->adapters && !cmd->domains)
-			usage_error(c, "--%s needs --adapter or --domain",
+		if (c->change.by_queue && (cmd->adapters || cmd->domains))
+			usage_error(c, "--%s takes queues (AA.DDDD) or --adapter/--domain, not both",
+				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
+				    "vfio" : "host");
+		if (c->change.by_queue && cmd->scope)
+			chzap_queue_scope(c);
+		if (!c->change.by_queue && !cmd->adapters && !cmd->domains)
+			usage_error(c, "--%s needs --adapter or --domain, or queues (AA.DDDD)",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
 		break;

@@ -775,6 +775,9 @@ enum zap_scope {
  *   loaded and the mdev may exist only as a definition.
  * @autostart: for ZAP_CHANGE_AUTOSTART: true = "start": "auto". AUTOSTART
  *   only ever rewrites the definition, whatever @scope says.
+ * @by_queue: TO_VFIO / TO_HOST of the queues named in @queues (per adapter,
+ *   its domains) with driver_override (Linux 6.19+), not with the masks;
+ *   refused on a host whose masks are not all ones.
  */
 struct zap_change {
 	enum zap_change_kind kind;
@@ -783,6 +786,8 @@ struct zap_change {
 	bool force;
 	enum zap_scope scope;
 	bool autostart;
+	bool by_queue;
+	struct zap_bitmap queues[ZAP_IDS];
 };
 
 
@@ -805,6 +810,10 @@ enum zap_write_kind {
 	ZAP_WRITE_UNASSIGN,  /* unassign_adapter/_domain/_control_domain */
 	ZAP_WRITE_CREATE,    /* vfio_ap-passthrough/create: a new mdev */
 	ZAP_WRITE_REMOVE,    /* an mdev's remove */
+	ZAP_WRITE_OVERRIDE,  /* a queue's driver_override ("" clears it) */
+	ZAP_WRITE_OVERRIDE_RESTORE, /* the same, then a probe if unbound */
+	ZAP_WRITE_UNBIND,    /* drivers/DRIVER/unbind: not bound there is done */
+	ZAP_WRITE_PROBE,     /* bus/ap/drivers_probe; the driver link checked */
 };
 
 /* The kind of the write that undoes a write of @kind (CREATE: REMOVE). */

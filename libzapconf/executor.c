@@ -57,6 +57,12 @@ ZAP_EXPORT enum zap_write_kind zap_write_undo_kind(enum zap_write_kind kind)
 		return ZAP_WRITE_ASSIGN;
 	case ZAP_WRITE_CREATE:
 		return ZAP_WRITE_REMOVE;
+	case ZAP_WRITE_OVERRIDE:
+		return ZAP_WRITE_OVERRIDE_RESTORE;
+	case ZAP_WRITE_UNBIND:
+		return ZAP_WRITE_PROBE;
+	case ZAP_WRITE_PROBE:
+		return ZAP_WRITE_UNBIND;
 	default:
 		return kind;
 	}
@@ -100,8 +106,11 @@ static int read_back(enum zap_write_kind kind, const char *path,
 int zap_write_one(enum zap_write_kind kind, const char *path,
 		  const char *value)
 {
-	int rc = zap_sysfs_write(path, value);
+	int rc;
 
+	if (kind >= ZAP_WRITE_OVERRIDE)
+		return zap_override_write(kind, path, value);
+	rc = zap_sysfs_write(path, value);
 	if (rc == 0) {
 		rc = read_back(kind, path, value);
 		if (rc > 0)

@@ -332,6 +332,21 @@ int zap_plan_undefine(struct zap_builder *b, const struct zap_mdev *mdev);
 int zap_plan_autostart(struct zap_builder *b, const struct zap_mdev *mdev);
 int zap_plan_rules(struct zap_builder *b);
 
+/* ------------------------------------------------------------ override.c */
+
+/*
+ * zap_override_write - write @value to @path for the kinds OVERRIDE,
+ * OVERRIDE_RESTORE (then a probe when the queue is unbound), UNBIND (not
+ * bound there counts as done) and PROBE (then the driver link checked: the
+ * override's driver, else cex4queue when loaded). Returns: as zap_write_one().
+ */
+int zap_override_write(enum zap_write_kind kind, const char *path,
+		       const char *value);
+/* The what-if of a change by queue: the named queues' override and driver. */
+void zap_whatif_overrides(struct zap_model *m, const struct zap_change *c);
+/* The writes of a change by queue, or its refusal. Returns: 0; -errno. */
+int zap_plan_overrides(struct zap_builder *b);
+
 
 /*
  * zap_plan_write_files - write plan->files in order, each atomically (temp

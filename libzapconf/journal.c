@@ -48,6 +48,10 @@ static const char *const kind_names[] = {
 	[ZAP_WRITE_UNASSIGN] = "unassign",
 	[ZAP_WRITE_CREATE] = "create",
 	[ZAP_WRITE_REMOVE] = "remove",
+	[ZAP_WRITE_OVERRIDE] = "override",
+	[ZAP_WRITE_OVERRIDE_RESTORE] = "override_restore",
+	[ZAP_WRITE_UNBIND] = "unbind",
+	[ZAP_WRITE_PROBE] = "probe",
 };
 
 /* Can a field be stored in a journal line? */
@@ -218,7 +222,9 @@ static int parse_write(char *fields, int version, struct zap_write *w)
 		if (!f[i])
 			return -EINVAL;
 	}
-	if (fields || !v[0][0] || !v[1][0])
+	/* only an override write may be empty: it clears the override */
+	if (fields || !v[0][0] ||
+	    (!v[1][0] && (version == 1 || strncmp(f[0], "override", 8))))
 		return -EINVAL;
 	memset(w, 0, sizeof(*w));
 	if (zap_path_format(w->path, sizeof(w->path), "%s", v[0]) ||

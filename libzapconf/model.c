@@ -709,6 +709,15 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	memset(priv->queue_index, 0xff, sizeof(priv->queue_index));
 
 	rc = load_bus(model, err);
+	/*
+	 * With both masks all ones only a driver_override can give vfio_ap a
+	 * queue: an mdev change needs the queues' overrides then.
+	 */
+	if (!rc && (what & ZAP_LOAD_MDEVS) && zap_bitmap_full(&model->bus.apmask) &&
+	    zap_bitmap_full(&model->bus.aqmask)) {
+		what |= ZAP_LOAD_QUEUES;
+		model->loaded = what;
+	}
 	if (!rc && (what & (ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES)))
 		rc = load_cards(model, err);
 	if (!rc && (what & ZAP_LOAD_MDEVS))

@@ -548,6 +548,10 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
+		if (b->plan->change.by_queue) {
+			rc = b->live ? zap_plan_overrides(b) : 0;
+			break;
+		}
 		if (b->live)
 			rc = plan_masks(b);
 		if (!rc && b->persistent)
@@ -591,7 +595,7 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 		return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
 				     "no adapter, domain or control domain given");
 	if ((change->kind == ZAP_CHANGE_TO_VFIO ||
-	     change->kind == ZAP_CHANGE_TO_HOST) &&
+	     change->kind == ZAP_CHANGE_TO_HOST) && !change->by_queue &&
 	    zap_bitmap_empty(&change->adapters) &&
 	    zap_bitmap_empty(&change->domains))
 		return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,

@@ -294,14 +294,16 @@ ZAP_EXPORT int zap_model_whatif(const struct zap_model *model,
 	if (rc)
 		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
 				     "out of memory");
-	if (masks && live) {
+	if (masks && live && change->by_queue) {
+		zap_whatif_overrides(m, change);
+	} else if (masks && live) {
 		struct zap_apqn_set host = { m->bus.apmask, m->bus.aqmask };
 
 		edit_host(change, &host);
 		m->bus.apmask = host.adapters;
 		m->bus.aqmask = host.domains;
 	}
-	if (masks && persistent)
+	if (masks && persistent && !change->by_queue)
 		persistent_masks(m, model, change);
 	if (!masks && live)
 		live_mdev(m, change);

@@ -134,8 +134,8 @@ usage_error() {
 		usage_error -m "$A"
 	EXPECT="no ids given: use --adapter, --domain or --control-domain" \
 		usage_error -u -m "$A" -n
-	EXPECT="--vfio needs --adapter or --domain" usage_error --vfio
-	EXPECT="--host needs --adapter or --domain" usage_error --host -f
+	EXPECT="--vfio needs --adapter or --domain, or queues (AA.DDDD)" usage_error --vfio
+	EXPECT="--host needs --adapter or --domain, or queues (AA.DDDD)" usage_error --host -f
 }
 
 @test "chzap: the same mode or UUID twice is fine" {
