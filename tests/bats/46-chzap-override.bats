@@ -157,3 +157,36 @@ Q5=devices/ap/card05/05.0047
 	lszap_json "$T/after.json"
 	assert_same_json "$T/before.json" "$T/after.json"
 }
+
+# "chzap WORD...": the completion's candidates for the last word, sorted.
+complete_words() {
+	bash -c '
+		source "$1"
+		shift
+		COMP_WORDS=(chzap "$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_chzap
+		printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort
+	' complete_words "$ZAP_TOP/completions/chzap" "$@"
+}
+
+@test "completion: --vfio completes the host's queues, --host vfio_ap's, from the live queues" {
+	zap_tree "$MACHINES/examples/overrides.machine"
+	run -0 complete_words --vfio 0
+	assert_output - <<-EOF
+	05.0004
+	06.0004
+	07.0004
+	07.0047
+	EOF
+	run -0 complete_words --host 05.0047 0
+	assert_output - <<-EOF
+	05.0047
+	06.0047
+	EOF
+	run -0 complete_words --vfio 07.
+	assert_output - <<-EOF
+	07.0004
+	07.0047
+	EOF
+}
