@@ -85,13 +85,35 @@ Q5=devices/ap/card05/05.0047
 	assert_line 'ownership: masks'
 }
 
-@test "chzap --vfio then an mdev: the switched APQNs can be assigned, and lszap --check is clean" {
+@test "chzap.8 worked example: --vfio two queues, then an mdev of them; lszap --check is clean" {
 	apsim_start < <(all_ones)
-	run -0 chzap --vfio 05.0047 06.0047
+	run --separate-stderr chzap --vfio 05.0047 06.0047
+	assert_success
+	assert_output '2 queues host -> vfio: 05.0047 06.0047'
 	run --separate-stderr chzap --create -m "$U" -a 5,6 -d 0x47
 	assert_success
+	run -0 lszap -o APQN,DRIVER,OWNER,OVERRIDE
+	assert_output - <<-EOF
+	APQN    DRIVER    OWNER OVERRIDE
+	05.0004 cex4queue host  -
+	05.0047 vfio_ap   vfio  vfio_ap
+	06.0004 cex4queue host  -
+	06.0047 vfio_ap   vfio  vfio_ap
+	07.0004 cex4queue host  -
+	07.0047 cex4queue host  -
+	EOF
 	run -0 lszap --check -n
 	assert_output ''
+}
+
+@test "assigning a queue that was not switched first is refused in the overrides model, naming it" {
+	apsim_start < <(all_ones)
+	run -0 chzap --vfio 05.0047
+	ctl reset-log
+	run --separate-stderr chzap --create -m "$U" -a 5,6 -d 0x47
+	assert_failure 3
+	[[ "$stderr" == *"06.0047"* ]] || fail "$stderr"
+	assert_no_writes
 }
 
 @test "chzap --host is refused while an active mdev holds the APQN: exit 3, the mdev named, nothing written" {
