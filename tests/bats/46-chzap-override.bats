@@ -112,7 +112,7 @@ Q5=devices/ap/card05/05.0047
 	ctl reset-log
 	run --separate-stderr chzap --create -m "$U" -a 5,6 -d 0x47
 	assert_failure 3
-	[[ "$stderr" == *"06.0047"* ]] || fail "$stderr"
+	[[ "$stderr" == *"switch them to vfio_ap first with 'chzap --vfio 06.0047'): 06.0047" ]] || fail "$stderr"
 	assert_no_writes
 }
 
