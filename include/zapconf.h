@@ -684,6 +684,7 @@ enum zap_problem_kind {
 	ZAP_PROBLEM_DEFAULT_DOMAIN,        /* the host's default domain moves */
 	ZAP_PROBLEM_MIXED_OWNERSHIP,       /* driver_override next to restricted masks */
 	ZAP_PROBLEM_OVERRIDE_ACTIVE,       /* a mask write while an override exists */
+	ZAP_PROBLEM_OVERRIDE_PENDING,      /* bound to another driver than its override */
 	ZAP_PROBLEM_NR_KINDS
 };
 

@@ -36,6 +36,7 @@ static const char *const kind_names[ZAP_PROBLEM_NR_KINDS] = {
 	[ZAP_PROBLEM_DEFAULT_DOMAIN] = "default-domain",
 	[ZAP_PROBLEM_MIXED_OWNERSHIP] = "mixed-ownership",
 	[ZAP_PROBLEM_OVERRIDE_ACTIVE] = "override-active",
+	[ZAP_PROBLEM_OVERRIDE_PENDING] = "override-pending",
 };
 
 /* The name lszap --check prints for @kind. */
@@ -716,6 +717,36 @@ static int check_files(const struct zap_model *model, struct zap_problems *out)
 }
 
 /*
+ * Queues bound to another driver than their driver_override names: a
+ * switch that was not finished (the probe after the override write).
+ */
+static int check_pending(const struct zap_model *model,
+			 struct zap_problems *out)
+{
+	struct zap_apqn_list list = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &model->queues[i];
+
+		if (q->driver_override[0] &&
+		    (q->driver == ZAP_DRIVER_CEX4QUEUE ||
+		     q->driver == ZAP_DRIVER_VFIO_AP) &&
+		    strcmp(zap_driver_name(q->driver), q->driver_override))
+			rc = zap_apqn_list_add(&list,
+				zap_apqn_number(q->adapter, q->domain));
+	}
+	if (!rc && list.count)
+		rc = zap_problems_add(out, ZAP_PROBLEM_OVERRIDE_PENDING, NULL,
+				      NULL, NULL, NULL, &list,
+				      "%zu queue%s bound to another driver than %s driver_override names (a switch not finished: 'chzap --recover', or 'chzap --vfio' / '--host' with the queue)",
+				      list.count, list.count == 1 ? " is" : "s are",
+				      list.count == 1 ? "its" : "their");
+	free(list.items);
+	return rc;
+}
+
+/*
  * The ownership model (driver-override.md): overrides next to restricted
  * masks (mixed); what breaks at boot in the overrides model: a 41-ap.rules
  * mask write (DO-39) and autostart definitions holding APQNs that only an
@@ -738,6 +769,8 @@ static int check_ownership(const struct zap_model *model,
 			rc = zap_apqn_list_add(&list,
 				zap_apqn_number(model->queues[i].adapter,
 						model->queues[i].domain));
+	if (!rc)
+		rc = check_pending(model, out);
 	if (!rc && own == ZAP_OWNERSHIP_MIXED)
 		rc = zap_problems_add(out, ZAP_PROBLEM_MIXED_OWNERSHIP, NULL,
 				      NULL, NULL, NULL, &list,

@@ -171,3 +171,14 @@ jqz() {
 	run -0 lszap --persistent -r -n -o APQN,OWNER,OVERRIDE
 	assert_line '05.0047 host -'
 }
+
+@test "lszap --check: override-pending names a queue bound to another driver than its override" {
+	zap_tree - <<-EOF
+	kernel driver_override=yes
+	adapter 5 hwtype=14 mode=cca domains=4,0x47
+	override 05.0047 vfio_ap
+	queue 05.0047 driver=cex4queue
+	EOF
+	run -3 lszap --check -r -n -o KIND,APQNS
+	assert_output 'override-pending 05.0047'
+}
