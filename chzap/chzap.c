@@ -40,6 +40,7 @@ enum {
 	OPT_AUTO = 0x107,
 	OPT_TYPE = 0x108,
 	OPT_MODE = 0x109,
+	OPT_OWNERSHIP = 0x10a,
 	OPT_ADAPTER = 'a',
 	OPT_DOMAIN = 'd',
 	OPT_CONTROL_DOMAIN = 'c',
@@ -70,6 +71,9 @@ static struct poptOption mode_options[] = {
 	  "set apmask/aqmask bits: the queues go to the host", NULL },
 	{ "autostart", '\0', POPT_ARG_STRING, NULL, OPT_AUTOSTART,
 	  "start the mdev's definition at boot or not", "yes|no" },
+	{ "ownership", '\0', POPT_ARG_STRING, NULL, OPT_OWNERSHIP,
+	  "convert between masks and overrides",
+	  "overrides|masks" },
 	{ "recover", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL,
 	  OPT_RECOVER, "undo (or complete) a dead chzap's change",
 	  "complete" },
@@ -283,7 +287,7 @@ static void print_help(void)
 static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 {
 	if (cmd->mode && cmd->mode != mode)
-		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified");
+		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --ownership or --recover can be specified");
 	cmd->mode = mode;
 	switch (mode) {
 	case OPT_UNASSIGN:
@@ -303,6 +307,9 @@ static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 		break;
 	case OPT_AUTOSTART:
 		c->change.kind = ZAP_CHANGE_AUTOSTART;
+		break;
+	case OPT_OWNERSHIP:
+		c->change.kind = ZAP_CHANGE_OWNERSHIP;
 		break;
 	case OPT_RECOVER:
 		c->recover = true;
@@ -472,6 +479,16 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 	case OPT_RECOVER:
 		set_mode(c, cmd, rc);
 		parse_recover(c, arg);
+		break;
+	case OPT_OWNERSHIP:
+		set_mode(c, cmd, rc);
+		if (strcmp(arg, "overrides") == 0)
+			c->change.ownership = ZAP_OWNERSHIP_OVERRIDES;
+		else if (strcmp(arg, "masks") == 0)
+			c->change.ownership = ZAP_OWNERSHIP_MASKS;
+		else
+			usage_error(c, "--ownership takes overrides or masks, not '%s'",
+				    arg);
 		break;
 	case OPT_ADAPTER:
 		add_ids(c, &c->change.adapters, &cmd->adapters, arg, "adapter");
@@ -657,6 +674,10 @@ static void check_combinations(const struct chzap *c,
 			usage_error(c, "--remove needs --mdev UUID");
 		if (ids)
 			usage_error(c, "--remove takes no --adapter, --domain or --control-domain");
+		break;
+	case ZAP_CHANGE_OWNERSHIP:
+		if (cmd->mdev || ids || cmd->scope)
+			usage_error(c, "--ownership takes no --mdev, ids, --persistent or --persistent-only: it converts the live host");
 		break;
 	case ZAP_CHANGE_AUTOSTART:
 		if (!cmd->mdev)

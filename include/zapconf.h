@@ -751,6 +751,7 @@ enum zap_change_kind {
 	ZAP_CHANGE_TO_VFIO,  /* clear apmask/aqmask bits: queues to vfio_ap */
 	ZAP_CHANGE_TO_HOST,  /* set apmask/aqmask bits: queues to the host */
 	ZAP_CHANGE_AUTOSTART, /* set a definition's "start" (persistent only) */
+	ZAP_CHANGE_OWNERSHIP, /* convert between masks and overrides (live) */
 };
 
 /* Where a change applies: sysfs, the persistent configuration, or both. */
@@ -776,6 +777,8 @@ enum zap_scope {
  *   loaded and the mdev may exist only as a definition.
  * @autostart: for ZAP_CHANGE_AUTOSTART: true = "start": "auto". AUTOSTART
  *   only ever rewrites the definition, whatever @scope says.
+ * @ownership: for ZAP_CHANGE_OWNERSHIP, the model to convert the host to
+ *   (masks or overrides), keeping the vfio_ap pool queue by queue.
  * @by_queue: TO_VFIO / TO_HOST of the queues named in @queues (per adapter,
  *   its domains) with driver_override (Linux 6.19+), not with the masks;
  *   refused on a host whose masks are not all ones.
@@ -789,6 +792,7 @@ struct zap_change {
 	bool autostart;
 	bool by_queue;
 	struct zap_bitmap queues[ZAP_IDS];
+	int ownership;
 };
 
 

@@ -38,6 +38,7 @@ static const char *const change_names[] = {
 	[ZAP_CHANGE_TO_VFIO] = "to-vfio",
 	[ZAP_CHANGE_TO_HOST] = "to-host",
 	[ZAP_CHANGE_AUTOSTART] = "autostart",
+	[ZAP_CHANGE_OWNERSHIP] = "ownership",
 };
 
 /* The journal's names of enum zap_write_kind ("write KIND\t..."). */

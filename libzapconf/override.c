@@ -371,3 +371,228 @@ int zap_plan_overrides(struct zap_builder *b)
 	}
 	return rc;
 }
+
+/* -------------------------------------------------------- conversion */
+
+/*
+ * The masks that keep the vfio_ap pool (the queues that are not the
+ * host's): the pool's adapters out of apmask, or its domains out of
+ * aqmask, whichever takes fewer other queues from the host; @extra (may
+ * be NULL) receives those. Returns: 0; -ENOMEM.
+ */
+static int pool_masks(const struct zap_model *m, struct zap_apqn_set *best,
+		      struct zap_apqn_list *extra)
+{
+	struct zap_apqn_set cand[2];
+	struct zap_bitmap pa, pd;
+	size_t n[2] = { 0, 0 };
+	unsigned int k;
+	int rc = 0;
+
+	zap_bitmap_zero(&pa);
+	zap_bitmap_zero(&pd);
+	for (size_t i = 0; i < m->nr_queues; i++)
+		if (!zap_model_host_owned(m, m->queues[i].adapter,
+					  m->queues[i].domain)) {
+			zap_bitmap_set(&pa, m->queues[i].adapter);
+			zap_bitmap_set(&pd, m->queues[i].domain);
+		}
+	zap_bitmap_complement(&cand[0].adapters, &pa);
+	zap_bitmap_fill(&cand[0].domains);
+	zap_bitmap_fill(&cand[1].adapters);
+	zap_bitmap_complement(&cand[1].domains, &pd);
+	for (k = 0; k < 2; k++)
+		for (size_t i = 0; i < m->nr_queues; i++) {
+			const struct zap_queue *q = &m->queues[i];
+
+			n[k] += zap_model_host_owned(m, q->adapter, q->domain) &&
+				!zap_apqn_set_test(&cand[k], q->adapter,
+						   q->domain);
+		}
+	k = n[1] < n[0];
+	*best = cand[k];
+	for (size_t i = 0; extra && i < m->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &m->queues[i];
+
+		if (zap_model_host_owned(m, q->adapter, q->domain) &&
+		    !zap_apqn_set_test(best, q->adapter, q->domain))
+			rc = zap_apqn_list_add(extra,
+				zap_apqn_number(q->adapter, q->domain));
+	}
+	return rc;
+}
+
+/* The what-if of a conversion: the target masks and overrides. */
+void zap_whatif_ownership(struct zap_model *m, const struct zap_change *c)
+{
+	struct zap_apqn_set masks;
+	bool *pool = calloc(m->nr_queues ? m->nr_queues : 1, sizeof(*pool));
+
+	if (!pool)
+		return;
+	for (size_t i = 0; i < m->nr_queues; i++)
+		pool[i] = !zap_model_host_owned(m, m->queues[i].adapter,
+						m->queues[i].domain);
+	if (c->ownership == ZAP_OWNERSHIP_OVERRIDES) {
+		zap_bitmap_fill(&m->bus.apmask);
+		zap_bitmap_fill(&m->bus.aqmask);
+		for (size_t i = 0; i < m->nr_queues; i++)
+			if (pool[i]) {
+				snprintf(m->queues[i].driver_override,
+					 sizeof(m->queues[i].driver_override),
+					 "vfio_ap");
+				m->queues[i].driver = ZAP_DRIVER_VFIO_AP;
+			}
+	} else if (pool_masks(m, &masks, NULL) == 0) {
+		m->bus.apmask = masks.adapters;
+		m->bus.aqmask = masks.domains;
+		for (size_t i = 0; i < m->nr_queues; i++)
+			m->queues[i].driver_override[0] = '\0';
+	}
+	free(pool);
+}
+
+/* A conversion moves every queue: refused while an active mdev holds one. */
+static int refuse_mdevs(struct zap_builder *b)
+{
+	const struct zap_model *model = b->model;
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
+		const struct zap_mdev *mdev = &model->mdevs[i];
+
+		if (!mdev->active || zap_apqn_set_empty(&mdev->matrix))
+			continue;
+		rc = zap_problems_add(&b->plan->refusals, ZAP_PROBLEM_HOST_APQN,
+				      mdev->uuid, NULL, NULL, &mdev->matrix,
+				      NULL,
+				      "mdev %s holds APQNs: a conversion moves them through the host (remove the mdev or unassign them first)",
+				      mdev->uuid);
+	}
+	return rc;
+}
+
+/* Masks to all ones, then an override per pool queue (spec 5.1). */
+static int plan_to_overrides(struct zap_builder *b)
+{
+	const struct zap_model *model = b->model;
+	const char *sysfs = model->paths.sysfs;
+	char path[700], old[ZAP_MASK_STRLEN], full[ZAP_MASK_STRLEN];
+	char override[700], unbind[700], vfio[700], probe[700];
+	char apqn[ZAP_APQN_STRLEN];
+	struct zap_bitmap ones;
+	int rc = 0;
+
+	zap_bitmap_fill(&ones);
+	zap_mask_print(&ones, full);
+	if (!zap_bitmap_full(&model->bus.apmask)) {
+		snprintf(path, sizeof(path), "%s/bus/ap/apmask", sysfs);
+		zap_mask_print(&model->bus.apmask, old);
+		rc = add(b->plan, ZAP_WRITE_MASK, path, full, path, old);
+	}
+	if (!rc && !zap_bitmap_full(&model->bus.aqmask)) {
+		snprintf(path, sizeof(path), "%s/bus/ap/aqmask", sysfs);
+		zap_mask_print(&model->bus.aqmask, old);
+		rc = add(b->plan, ZAP_WRITE_MASK, path, full, path, old);
+	}
+	snprintf(probe, sizeof(probe), "%s/bus/ap/drivers_probe", sysfs);
+	snprintf(unbind, sizeof(unbind), "%s/bus/ap/drivers/cex4queue/unbind",
+		 sysfs);
+	snprintf(vfio, sizeof(vfio), "%s/bus/ap/drivers/vfio_ap/unbind", sysfs);
+	for (size_t i = 0; i < model->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &model->queues[i];
+
+		if (zap_model_host_owned(model, q->adapter, q->domain))
+			continue;
+		zap_apqn_print(q->adapter, q->domain, apqn);
+		snprintf(override, sizeof(override),
+			 "%s/devices/ap/card%.2s/%s/driver_override", sysfs,
+			 apqn, apqn);
+		/* the all-ones masks have given it to cex4queue by now */
+		rc = add(b->plan, ZAP_WRITE_OVERRIDE, override, "vfio_ap",
+			 override, q->driver_override);
+		if (!rc)
+			rc = add(b->plan, ZAP_WRITE_UNBIND, unbind, apqn, "", "");
+		if (!rc)
+			rc = add(b->plan, ZAP_WRITE_PROBE, probe, apqn, vfio,
+				 apqn);
+	}
+	return rc;
+}
+
+/* Clear every override, then the masks that keep the pool. */
+static int plan_to_masks(struct zap_builder *b)
+{
+	const struct zap_model *model = b->model;
+	const char *sysfs = model->paths.sysfs;
+	char path[700], value[ZAP_MASK_STRLEN], old[ZAP_MASK_STRLEN];
+	char apqn[ZAP_APQN_STRLEN];
+	struct zap_apqn_list extra = { 0 };
+	struct zap_apqn_set masks;
+	int rc;
+
+	rc = pool_masks(model, &masks, &extra);
+	if (!rc && extra.count)
+		rc = zap_problems_add(&b->plan->refusals,
+				      ZAP_PROBLEM_OVERRIDE_ACTIVE, NULL, NULL,
+				      NULL, NULL, &extra,
+				      "the masks cannot keep vfio_ap's queues as they are: the smallest masks that keep them take %zu other queue%s from the host",
+				      extra.count, extra.count == 1 ? "" : "s");
+	free(extra.items);
+	if (rc || b->plan->refusals.count)
+		return rc;
+	for (size_t i = 0; i < model->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &model->queues[i];
+
+		if (!q->driver_override[0])
+			continue;
+		zap_apqn_print(q->adapter, q->domain, apqn);
+		snprintf(path, sizeof(path),
+			 "%s/devices/ap/card%.2s/%s/driver_override", sysfs,
+			 apqn, apqn);
+		rc = add(b->plan, ZAP_WRITE_OVERRIDE, path, "", path,
+			 q->driver_override);
+	}
+	if (!rc && !zap_bitmap_equal(&masks.adapters, &model->bus.apmask)) {
+		snprintf(path, sizeof(path), "%s/bus/ap/apmask", sysfs);
+		zap_mask_print(&masks.adapters, value);
+		zap_mask_print(&model->bus.apmask, old);
+		rc = add(b->plan, ZAP_WRITE_MASK, path, value, path, old);
+	}
+	if (!rc && !zap_bitmap_equal(&masks.domains, &model->bus.aqmask)) {
+		snprintf(path, sizeof(path), "%s/bus/ap/aqmask", sysfs);
+		zap_mask_print(&masks.domains, value);
+		zap_mask_print(&model->bus.aqmask, old);
+		rc = add(b->plan, ZAP_WRITE_MASK, path, value, path, old);
+	}
+	return rc;
+}
+
+/* Plan `chzap --ownership masks|overrides`. */
+int zap_plan_ownership(struct zap_builder *b)
+{
+	const struct zap_model *model = b->model;
+	const struct zap_change *c = &b->plan->change;
+	enum zap_ownership own = zap_model_ownership(model);
+	int rc;
+
+	if (!model->bus.driver_override_supported)
+		return zap_error_set(b->err, EOPNOTSUPP, ZAP_STATUS_NOT_FOUND,
+				     "this kernel has no driver_override on queue devices (Linux 6.19+): the host can use only the masks");
+	if (own == ZAP_OWNERSHIP_MIXED)
+		return zap_problems_add(&b->plan->refusals,
+					ZAP_PROBLEM_MIXED_OWNERSHIP, NULL, NULL,
+					NULL, NULL, NULL,
+					"ownership is mixed (a driver_override while apmask/aqmask are not all ones): repair it first (lszap --check)");
+	if ((int)own == c->ownership)
+		return 0;
+	if (c->ownership == ZAP_OWNERSHIP_OVERRIDES &&
+	    zap_bitmap_full(&model->bus.apmask) &&
+	    zap_bitmap_full(&model->bus.aqmask))
+		return 0;
+	rc = refuse_mdevs(b);
+	if (rc || b->plan->refusals.count)
+		return rc;
+	return c->ownership == ZAP_OWNERSHIP_OVERRIDES ? plan_to_overrides(b) :
+							 plan_to_masks(b);
+}

@@ -35,7 +35,8 @@ ZAP_EXPORT unsigned int zap_change_load_flags(enum zap_change_kind kind)
 	unsigned int flags = ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS |
 			     ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL;
 
-	if (kind == ZAP_CHANGE_TO_VFIO || kind == ZAP_CHANGE_TO_HOST)
+	if (kind == ZAP_CHANGE_TO_VFIO || kind == ZAP_CHANGE_TO_HOST ||
+	    kind == ZAP_CHANGE_OWNERSHIP)
 		flags |= ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES;
 	if (kind == ZAP_CHANGE_TO_VFIO)
 		flags |= ZAP_LOAD_COUNTERS | ZAP_LOAD_QUEUE_COUNTERS;
@@ -559,6 +560,9 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 		break;
 	case ZAP_CHANGE_AUTOSTART:
 		rc = zap_plan_autostart(b, mdev);
+		break;
+	case ZAP_CHANGE_OWNERSHIP:
+		rc = b->live ? zap_plan_ownership(b) : 0;
 		break;
 	}
 	return rc;

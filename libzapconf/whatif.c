@@ -287,6 +287,17 @@ ZAP_EXPORT int zap_model_whatif(const struct zap_model *model,
 	int rc;
 
 	*result = NULL;
+	if (change->kind == ZAP_CHANGE_OWNERSHIP) {
+		rc = zap_model_copy(model, &m);
+		if (rc)
+			return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+					     "out of memory");
+		if (live)
+			zap_whatif_ownership(m, change);
+		zap_ownership_build(m);
+		*result = m;
+		return 0;
+	}
 	if (!masks && !change->uuid[0])
 		return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
 				     "a change of an mdev needs its UUID");

@@ -212,3 +212,69 @@ complete_words() {
 	07.0047
 	EOF
 }
+
+@test "chzap --ownership overrides keeps the vfio_ap pool queue by queue: masks to all ones, then override, unbind, probe" {
+	apsim_start <<-EOF
+	kernel driver_override=yes
+	bus aqmask=0-0x46,0x48-0xff
+	adapter 5 hwtype=14 mode=cca domains=4,0x47
+	adapter 6 hwtype=14 mode=cca domains=4
+	EOF
+	local ones
+	ones=$(mask {0..255})
+	run --separate-stderr chzap --ownership overrides
+	assert_success
+	assert_output 'ownership: overrides'
+	assert_writes <<-EOF
+	bus/ap/aqmask $ones\n 0
+	$Q5/driver_override vfio_ap\n 0
+	bus/ap/drivers/cex4queue/unbind 05.0047\n 0
+	bus/ap/drivers_probe 05.0047\n 0
+	EOF
+	run -0 lszap -r -n -o APQN,DRIVER,OWNER,OVERRIDE
+	assert_output - <<-EOF
+	05.0004 cex4queue host -
+	05.0047 vfio_ap vfio vfio_ap
+	06.0004 cex4queue host -
+	EOF
+	run -0 lszap -b
+	assert_line 'ownership: overrides'
+	# and back: clear the override, then the masks that keep 05.0047
+	run --separate-stderr chzap --ownership masks
+	assert_success
+	assert_output 'ownership: masks'
+	run -0 lszap -r -n -o APQN,DRIVER,OWNER,OVERRIDE
+	assert_output - <<-EOF
+	05.0004 cex4queue host -
+	05.0047 vfio_ap vfio -
+	06.0004 cex4queue host -
+	EOF
+	run -0 lszap -b
+	assert_line 'ownership: masks'
+	assert_line "aqmask: $(mask {0..70} {72..255})"
+}
+
+@test "chzap --ownership masks is refused when the masks cannot keep the pool, naming the queues, nothing written" {
+	apsim_start < <(all_ones)
+	run -0 chzap --vfio 05.0047 06.0004
+	ctl reset-log
+	run --separate-stderr chzap --ownership masks
+	assert_failure 3
+	[[ "$stderr" == *"the masks cannot keep vfio_ap's queues as they are"*": 05.0004 06.0047" ]] || fail "$stderr"
+	assert_no_writes
+}
+
+@test "chzap --ownership is refused while an active mdev holds an APQN, naming it; usage errors" {
+	apsim_start < "$MACHINES/examples/overrides.machine"
+	run --separate-stderr chzap --ownership masks
+	assert_failure 3
+	assert_equal "$stderr" "chzap: mdev $U holds APQNs: a conversion moves them through the host (remove the mdev or unassign them first): 05.0047 06.0047"
+	assert_no_writes
+	run --separate-stderr chzap --ownership both
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "chzap: --ownership takes overrides or masks, not 'both'"
+	run --separate-stderr chzap --ownership masks -p
+	assert_failure 1
+	run -0 chzap --ownership overrides
+	assert_no_writes
+}
