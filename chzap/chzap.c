@@ -568,12 +568,6 @@ static void chzap_queue_arg(struct chzap *c, const char *arg)
 	zap_bitmap_set(&c->change.queues[a], d);
 }
 
-/* Queue arguments with -p / -P: not in this version. */
-static void chzap_queue_scope(const struct chzap *c)
-{
-	usage_error(c, "queue arguments change sysfs only: -p and -P are not supported with them");
-}
-
 /* Parse argv into @c and @cmd; --help and --version exit here. */
 static void parse_command_line(struct chzap *c, struct cmdline *cmd,
 			       int argc, const char **argv)
@@ -699,8 +693,6 @@ static void check_combinations(const struct chzap *c,
 			usage_error(c, "--%s takes queues (AA.DDDD) or --adapter/--domain, not both",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
-		if (c->change.by_queue && cmd->scope)
-			chzap_queue_scope(c);
 		if (!c->change.by_queue && !cmd->adapters && !cmd->domains)
 			usage_error(c, "--%s needs --adapter or --domain, or queues (AA.DDDD)",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?

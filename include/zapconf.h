@@ -558,6 +558,9 @@ struct zap_model {
 	char **unreadable;
 	void *priv; /* lookup tables, owned by the library */
 	struct zap_journal_info journal;
+	/* per adapter, the domains whose etc/driverctl.d/ap-AA.DDDD holds
+	 * vfio_ap: overrides applied at boot (ZAP_LOAD_RULES) */
+	struct zap_bitmap driverctl[ZAP_IDS];
 };
 
 /**

@@ -346,6 +346,10 @@ int zap_override_write(enum zap_write_kind kind, const char *path,
 void zap_whatif_overrides(struct zap_model *m, const struct zap_change *c);
 /* The writes of a change by queue, or its refusal. Returns: 0; -errno. */
 int zap_plan_overrides(struct zap_builder *b);
+/* Read etc/driverctl.d/ap-AA.DDDD (driverctl's format) into model->driverctl. */
+void zap_driverctl_load(struct zap_model *model);
+/* The persistent side of a change by queue: driverctl files. 0; -errno */
+int zap_plan_driverctl(struct zap_builder *b);
 /* The what-if of ZAP_CHANGE_OWNERSHIP: the target masks and overrides. */
 void zap_whatif_ownership(struct zap_model *m, const struct zap_change *c);
 /* The writes of ZAP_CHANGE_OWNERSHIP, or its refusal. Returns: 0; -errno. */

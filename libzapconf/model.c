@@ -730,6 +730,8 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	}
 	if (!rc && (what & ZAP_LOAD_RULES))
 		rc = zap_chzdev_load(model, err);
+	if (!rc && (what & ZAP_LOAD_RULES))
+		zap_driverctl_load(model);
 	/* a malformed journal is reported by the rules, not a load failure */
 	if (!rc && (what & ZAP_LOAD_JOURNAL))
 		zap_journal_read(&model->paths, &model->journal, NULL);

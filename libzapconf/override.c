@@ -5,7 +5,9 @@
  * writes and their undo (section 5: override, unbind, drivers_probe, the
  * driver link checked), the executor's side of those write kinds, and the
  * refusals of queue arguments on a host the masks decide (with the queues
- * the smallest mask change would move instead).
+ * the smallest mask change would move instead), the conversion between
+ * the models (chzap --ownership), and driverctl's saved overrides
+ * (etc/driverctl.d/ap-AA.DDDD) read and written.
  *
  * Copyright zap developers 2026
  */
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -595,4 +598,89 @@ int zap_plan_ownership(struct zap_builder *b)
 		return rc;
 	return c->ownership == ZAP_OWNERSHIP_OVERRIDES ? plan_to_overrides(b) :
 							 plan_to_masks(b);
+}
+
+/* ------------------------------------------------------- persistence */
+
+/* etc/driverctl.d/ap-AA.DDDD of queue @apqn under the root of @paths. */
+static void driverctl_path(const struct zap_paths *paths, const char *apqn,
+			   char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/etc/driverctl.d/ap-%s", paths->root, apqn);
+}
+
+/* Read driverctl's saved AP overrides (files holding "vfio_ap\n"). */
+void zap_driverctl_load(struct zap_model *model)
+{
+	char dir[700], *text;
+	struct dirent *de;
+	unsigned int a, d;
+	size_t len;
+	DIR *dh;
+
+	snprintf(dir, sizeof(dir), "%s/etc/driverctl.d", model->paths.root);
+	dh = opendir(dir);
+	if (!dh)
+		return;
+	while ((de = readdir(dh))) {
+		if (strncmp(de->d_name, "ap-", 3) ||
+		    zap_apqn_parse(de->d_name + 3, &a, &d, NULL) ||
+		    zap_store_read_at(dirfd(dh), de->d_name, &text, &len))
+			continue;
+		if (strcmp(text, "vfio_ap\n") == 0 || strcmp(text, "vfio_ap") == 0)
+			zap_bitmap_set(&model->driverctl[a], d);
+		free(text);
+	}
+	closedir(dh);
+}
+
+/* -p / -P of a change by queue: write or delete the driverctl files. */
+int zap_plan_driverctl(struct zap_builder *b)
+{
+	const struct zap_change *c = &b->plan->change;
+	bool to_vfio = c->kind == ZAP_CHANGE_TO_VFIO;
+	char path[700], apqn[ZAP_APQN_STRLEN], *old, *content;
+	struct zap_plan *plan = b->plan;
+	struct zap_file_change *grown;
+	unsigned int a, d;
+	size_t len;
+	int rc;
+
+	for (a = 0; a < ZAP_IDS; a++) {
+		zap_for_each_set_bit(d, &c->queues[a]) {
+			zap_apqn_print(a, d, apqn);
+			driverctl_path(&b->model->paths, apqn, path, sizeof(path));
+			rc = zap_store_read_at(AT_FDCWD, path, &old, &len);
+			if (rc == -ENOENT)
+				old = NULL;
+			else if (rc)
+				return zap_error_set(b->err, -rc,
+						     ZAP_STATUS_NOT_FOUND,
+						     "%s: %s", path, strerror(-rc));
+			if (to_vfio ? old && strcmp(old, "vfio_ap\n") == 0 :
+				      !old) {
+				free(old);
+				continue;
+			}
+			content = to_vfio ? strdup("vfio_ap\n") : NULL;
+			grown = realloc(plan->files,
+					(plan->nr_files + 1) * sizeof(*grown));
+			if ((to_vfio && !content) || !grown) {
+				free(content);
+				free(old);
+				if (grown)
+					plan->files = grown;
+				return -ENOMEM;
+			}
+			plan->files = grown;
+			memset(&grown[plan->nr_files], 0, sizeof(*grown));
+			snprintf(grown[plan->nr_files].path, sizeof(grown->path),
+				 "%s", path);
+			grown[plan->nr_files].content = content;
+			grown[plan->nr_files].old_content = old;
+			grown[plan->nr_files].result = ZAP_WRITE_PENDING;
+			plan->nr_files++;
+		}
+	}
+	return 0;
 }

@@ -551,6 +551,8 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 	case ZAP_CHANGE_TO_HOST:
 		if (b->plan->change.by_queue) {
 			rc = b->live ? zap_plan_overrides(b) : 0;
+			if (!rc && b->persistent)
+				rc = zap_plan_driverctl(b);
 			break;
 		}
 		if (b->live)

@@ -316,6 +316,16 @@ ZAP_EXPORT int zap_model_whatif(const struct zap_model *model,
 	}
 	if (masks && persistent && !change->by_queue)
 		persistent_masks(m, model, change);
+	if (masks && persistent && change->by_queue)
+		for (unsigned int a = 0; a < ZAP_IDS; a++) {
+			if (change->kind == ZAP_CHANGE_TO_VFIO)
+				zap_bitmap_or(&m->driverctl[a], &m->driverctl[a],
+					      &change->queues[a]);
+			else
+				zap_bitmap_andnot(&m->driverctl[a],
+						  &m->driverctl[a],
+						  &change->queues[a]);
+		}
 	if (!masks && live)
 		live_mdev(m, change);
 	if (!masks && persistent)

@@ -182,3 +182,19 @@ jqz() {
 	run -3 lszap --check -r -n -o KIND,APQNS
 	assert_output 'override-pending 05.0047'
 }
+
+@test "lszap --persistent: driverctl's saved overrides (etc/driverctl.d/ap-AA.DDDD) give their queues to vfio_ap at boot" {
+	zap_tree - <<-EOF
+	kernel driver_override=yes
+	adapter 5 hwtype=14 mode=cca domains=4,0x47
+	driverctl 05.0047 vfio_ap
+	driverctl 05.0004 cex4queue
+	EOF
+	run -0 lszap --persistent -r -n -o APQN,DRIVER,OWNER,OVERRIDE
+	assert_output - <<-EOF
+	05.0004 cex4queue host -
+	05.0047 vfio_ap vfio vfio_ap
+	EOF
+	run -0 lszap -r -n -o APQN,OWNER,OVERRIDE
+	assert_line '05.0047 host -'
+}

@@ -278,3 +278,27 @@ complete_words() {
 	run -0 chzap --ownership overrides
 	assert_no_writes
 }
+
+@test "chzap -p --vfio 05.0047 keeps the override in driverctl's format; -P --host removes it; lszap --persistent reads it" {
+	apsim_start < <(all_ones)
+	run --separate-stderr chzap -p --vfio 05.0047
+	assert_success
+	assert_equal "$(cat "$ZAP_ROOT/etc/driverctl.d/ap-05.0047")" vfio_ap
+	run -0 lszap --persistent -r -n -o APQN,DRIVER,OWNER,OVERRIDE -a 5
+	assert_output - <<-EOF
+	05.0004 cex4queue host -
+	05.0047 vfio_ap vfio vfio_ap
+	EOF
+	run -0 lszap --persistent -b
+	assert_line 'ownership: overrides'
+	# persistent only: sysfs is not touched, the file goes
+	ctl reset-log
+	run --separate-stderr chzap -P --host 05.0047
+	assert_success
+	assert_no_writes
+	[ ! -e "$ZAP_ROOT/etc/driverctl.d/ap-05.0047" ]
+	run -0 lszap -r -n -o APQN,OVERRIDE -a 5
+	assert_line '05.0047 vfio_ap'
+	run -0 lszap --persistent -b
+	assert_line 'ownership: masks'
+}
