@@ -198,3 +198,15 @@ jqz() {
 	run -0 lszap -r -n -o APQN,OWNER,OVERRIDE
 	assert_line '05.0047 host -'
 }
+
+@test "lszap --export: an overrides host exports \"ownership\": \"overrides\" with its vfio_ap queues; a mixed host is refused" {
+	command -v jq > /dev/null || skip "jq is not installed"
+	zap_tree "$MACHINES/examples/overrides.machine"
+	run -0 --separate-stderr lszap --export
+	run -0 jq -c '[.ownership, .vfio_ap]' <<< "$output"
+	assert_output '["overrides",{"queues":["05.0047","06.0047"]}]'
+	zap_tree "$MACHINES/examples/mixed.machine"
+	run -3 --separate-stderr lszap --export
+	assert_output ''
+	assert_equal "$stderr" "lszap: ownership is mixed (a driver_override while apmask/aqmask are not all ones): no document describes this host (lszap --check)"
+}
