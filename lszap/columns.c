@@ -343,7 +343,7 @@ static const struct colinfo queue_columns[] = {
 	  COL_DEFAULT, get_queue_status },
 	{ "DRIVER", 6, 0, "cex4queue, vfio_ap, or - when unbound",
 	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_driver },
-	{ "OWNER", 5, 0, "host (apmask x aqmask) or vfio",
+	{ "OWNER", 5, 0, "host (apmask x aqmask, or an override) or vfio",
 	  0, COL_DEFAULT, get_owner },
 	{ "MDEV", 4, 0, "UUID of the active mdev the queue is assigned to",
 	  ZAP_LOAD_MDEVS, COL_DEFAULT, get_mdev },
