@@ -302,3 +302,18 @@ complete_words() {
 	run -0 lszap --persistent -b
 	assert_line 'ownership: masks'
 }
+
+@test "chzap --host is refused while an autostart definition holds the APQN, naming it; nothing written" {
+	# a fixture tree: apsim emulates sysfs only, mkfixture writes etc/ too
+	zap_tree - <<-EOF
+	kernel driver_override=yes
+	adapter 5 hwtype=14 mode=cca domains=4,0x47
+	override 05.0047 vfio_ap
+	define $U start=auto adapters=5 domains=0x47 control=none
+	EOF
+	zap_snapshot "$T/before.snap"
+	run --separate-stderr chzap -p --host 05.0047
+	assert_failure 3
+	assert_equal "$stderr" "chzap: autostart definition (mdevctl) $U holds APQNs this would give to the host (unassign them first): 05.0047"
+	zap_assert_unchanged "$T/before.snap"
+}
