@@ -222,7 +222,8 @@ static int switch_to_host(struct zap_builder *b, const struct zap_queue *q,
 	char override[700], unbind[700], probe[700];
 	int rc = 0;
 
-	if (!q->driver_override[0] && q->driver != ZAP_DRIVER_NONE)
+	/* without an override only cex4queue is where it belongs */
+	if (!q->driver_override[0] && q->driver == ZAP_DRIVER_CEX4QUEUE)
 		return 0;
 	snprintf(override, sizeof(override),
 		 "%s/devices/ap/card%.2s/%s/driver_override", sysfs, apqn, apqn);
