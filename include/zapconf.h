@@ -51,7 +51,7 @@
  * Ids from users, APQNs, UUIDs
  *   zap_id_parse(text, max, what, &id)       "71" or "0x47"; "047" refused
  *   zap_ids_parse(dst, text, max, what)      "0-3,5,0x47"
- *   zap_ids_print(src, buf, size)            "0-3,5,71"
+ *   zap_ids_print(src, buf, size)            "0x0-0x3,0x5,0x47"
  *   zap_apqn_parse(text, &a, &d)             "05.0047"
  *   zap_apqn_print(a, d, buf)                "05.0047"
  *   zap_uuid_parse(text, buf)                canonical, lower case
@@ -265,8 +265,10 @@ int zap_ids_parse(struct zap_bitmap *dst, const char *text, unsigned int max,
 		  const char *what, struct zap_error *err);
 
 /**
- * zap_ids_print - print @src as "0-3,5,71" (decimal, ranges of three or
- * more ids joined with '-'; "" when empty) into @buf of @size bytes.
+ * zap_ids_print - print @src as "0x0-0x3,0x5,0x47" ("0x" hex, the one
+ * notation of every id zap prints, which zap_ids_parse() reads back; ranges
+ * of three or more ids joined with '-'; "" when empty) into @buf of @size
+ * bytes.
  * Returns: the length the full text needs (as snprintf).
  */
 int zap_ids_print(const struct zap_bitmap *src, char *buf, size_t size);

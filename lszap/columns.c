@@ -131,7 +131,7 @@ static char *list_take(struct list *list)
 	return list->buf;
 }
 
-/* An id list as zap_ids_print() writes it ("0-3,5,71"), NULL if empty. */
+/* An id list as zap_ids_print() writes it ("0x0-0x3,0x47"), NULL if empty. */
 static char *ids_text(const struct zap_bitmap *ids)
 {
 	int len = zap_ids_print(ids, NULL, 0);
@@ -195,18 +195,18 @@ static char *get_apqn(const struct table_ctx *ctx, const struct row *r)
 	return xstrdup(text);
 }
 
-/* ADAPTER / ID of an adapter: "05". */
+/* ADAPTER / ID of an adapter: "0x5", as -a takes it back. */
 static char *get_adapter(const struct table_ctx *ctx, const struct row *r)
 {
 	(void)ctx;
-	return xasprintf("%02x", r->adapter);
+	return xasprintf("0x%x", r->adapter);
 }
 
-/* DOMAIN / ID of a domain: "0047". */
+/* DOMAIN / ID of a domain: "0x47", as -d takes it back. */
 static char *get_domain(const struct table_ctx *ctx, const struct row *r)
 {
 	(void)ctx;
-	return xasprintf("%04x", r->domain);
+	return xasprintf("0x%x", r->domain);
 }
 
 /* TYPE: the card's type attribute ("CEX8C"). */
@@ -635,11 +635,11 @@ static char *get_mdev_guest(const struct table_ctx *ctx, const struct row *r)
 
 static const struct colinfo mdev_columns[] = {
 	{ "UUID", 4, 0, "the mdev's UUID", 0, COL_DEFAULT, get_uuid },
-	{ "ADAPTERS", 8, 0, "assigned adapters (decimal list)", 0,
+	{ "ADAPTERS", 8, 0, "assigned adapters (hex list, 0x5,0x6)", 0,
 	  COL_DEFAULT, get_mdev_adapters },
-	{ "DOMAINS", 7, 0, "assigned usage domains (decimal list)", 0,
+	{ "DOMAINS", 7, 0, "assigned usage domains (hex list, 0x47,0xff)", 0,
 	  COL_DEFAULT, get_mdev_domains },
-	{ "CONTROL", 7, 0, "assigned control domains (decimal list)", 0,
+	{ "CONTROL", 7, 0, "assigned control domains (hex list)", 0,
 	  COL_DEFAULT, get_mdev_control },
 	{ "APQNS", 5, SCOLS_FL_RIGHT, "number of APQNs assigned", 0,
 	  COL_DEFAULT, get_mdev_apqns },

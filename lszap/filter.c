@@ -139,12 +139,12 @@ static void check_apqn_max(const struct lszap *l, uint16_t apqn)
 
 	zap_apqn_print(a, d, text);
 	if (a > bus->max_adapter_id) {
-		lszap_warn("APQN '%s': adapter id 0x%02x is above the maximum %u",
+		lszap_warn("APQN '%s': adapter id 0x%x is above the maximum 0x%x",
 			   text, a, bus->max_adapter_id);
 		exit(ZAP_STATUS_NOT_FOUND);
 	}
 	if (d > bus->max_domain_id) {
-		lszap_warn("APQN '%s': domain id 0x%04x is above the maximum %u",
+		lszap_warn("APQN '%s': domain id 0x%x is above the maximum 0x%x",
 			   text, d, bus->max_domain_id);
 		exit(ZAP_STATUS_NOT_FOUND);
 	}

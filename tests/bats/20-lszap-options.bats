@@ -92,7 +92,7 @@ setup() {
 	run -0 lszap -o +ADAPTER,domain 06.0047
 	assert_output - <<-EOF
 	APQN    TYPE  MODE        STATUS DRIVER  OWNER MDEV                                 ADAPTER DOMAIN
-	06.0047 CEX5A Accelerator in use vfio_ap vfio  4d2b8e1a-6c3f-4b7e-9a05-1f2e3d4c5b6a      06   0047
+	06.0047 CEX5A Accelerator in use vfio_ap vfio  4d2b8e1a-6c3f-4b7e-9a05-1f2e3d4c5b6a     0x6   0x47
 	EOF
 }
 

@@ -173,9 +173,9 @@ free_tree() {
 	assert_output - <<-EOF
 	      000
 	      567
-	0004   ..
-	0047  . .
-	0050  ..
+	0x4    ..
+	0x47  . .
+	0x50  ..
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	. free: an mdev could take it now   blank: not free
@@ -184,8 +184,8 @@ free_tree() {
 	assert_output - <<-EOF
 	      0
 	      7
-	0004  .
-	0047  .
+	0x4   .
+	0x47  .
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	. free: an mdev could take it now   blank: not free
@@ -214,8 +214,8 @@ free_tree() {
 	EOF
 	run -0 lszap --free -r -n -o ADAPTER,DOMAIN,DRIVER -a 6
 	assert_output - <<-EOF
-	06 0004 vfio_ap
-	06 0050 vfio_ap
+	0x6 0x4 vfio_ap
+	0x6 0x50 vfio_ap
 	EOF
 	run -1 lszap --free -o OWNER
 	assert_output --partial "lszap: unknown column: OWNER"

@@ -201,7 +201,7 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	assert_failure 2
 	[ -z "$stderr" ]
 	run jq -r .error <<< "$output"
-	assert_output "adapter id '256' is above the maximum 255"
+	assert_output "adapter id '256' is above the maximum 0xff"
 	echo $$ > "$ZAP_ROOT/run/lock/s390apconfig.lock"
 	run --separate-stderr chzap --json --lock-timeout 0 --vfio -d 2
 	assert_failure 5
