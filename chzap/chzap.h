@@ -27,14 +27,18 @@
 			 ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS)
 
 /*
- * struct chzap_auto - --auto NxM and its filters.
+ * struct chzap_auto - --auto NxM, domains+M or adapters+N, and its filters.
  * @given: --auto was given.
+ * @old_growth: the growth was written the old way, 0xM or Nx0 (a note says
+ *              how it was read).
  * @nr_adapters, @nr_domains: N and M (one of them 0 to grow an mdev).
+ * @text: the argument in its canonical form ("2x4", "domains+4").
  * @filter: -a, -d, --type and --mode (the ids only restrict the search).
  */
 struct chzap_auto {
-	bool given;
+	bool given, old_growth;
 	unsigned int nr_adapters, nr_domains;
+	char text[32];
 	struct zap_free_filter filter;
 };
 
@@ -100,6 +104,14 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 		 int status, const char *error);
 
 /* -------------------------------------------------------------- auto.c */
+
+/*
+ * Parse the argument of --auto into @a: "NxM" (a block of N adapters by M
+ * usage domains), "domains+M" or "adapters+N" (grow an mdev; singular too),
+ * or the old growth forms "0xM" and "Nx0". Counts are decimal, 0 to
+ * ZAP_IDS, without leading zeros. Returns: false when @arg is none of them.
+ */
+bool auto_parse(struct chzap_auto *a, const char *arg);
 
 /*
  * Replace the ids of c->change by the block --auto chooses in @model.

@@ -294,7 +294,7 @@ void report_recovered(const struct chzap *c, const struct zap_plan *plan,
 }
 
 /*
- * --auto, unless -q: "chzap: --auto NxM chose adapters LIST x domains
+ * --auto, unless -q: "chzap: --auto ARG chose adapters LIST x domains
  * LIST: AA.DDDD ..." (the lists as -a and -d take them; the APQNs the
  * block adds).
  */
@@ -307,9 +307,8 @@ void report_auto_choice(const struct chzap *c, const struct zap_block *block)
 		return;
 	zap_ids_print(&block->adapters, adapters, sizeof(adapters));
 	zap_ids_print(&block->domains, domains, sizeof(domains));
-	fprintf(stderr, PROGRAM ": --auto %ux%u chose adapters %s x domains %s:",
-		c->autoalloc.nr_adapters, c->autoalloc.nr_domains, adapters,
-		domains);
+	fprintf(stderr, PROGRAM ": --auto %s chose adapters %s x domains %s:",
+		c->autoalloc.text, adapters, domains);
 	zap_for_each_set_bit(a, &block->adapters)
 		zap_for_each_set_bit(d, &block->domains) {
 			zap_apqn_print(a, d, apqn);

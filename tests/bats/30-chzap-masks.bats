@@ -217,10 +217,10 @@ bus_attr() {
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --vfio -a 64
 	assert_failure 2
-	assert_output "chzap: adapter 64 above the maximum 63 (ap_max_adapter_id)"
+	assert_output "chzap: adapter 0x40 above the maximum 63 (ap_max_adapter_id)"
 	run chzap --host -d 16
 	assert_failure 2
-	assert_output "chzap: domain 16 above the maximum 15 (ap_max_domain_id)"
+	assert_output "chzap: domain 0x10 above the maximum 15 (ap_max_domain_id)"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 

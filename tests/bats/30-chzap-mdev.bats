@@ -158,7 +158,7 @@ pool_machine() {
 	run --separate-stderr chzap --create -m "$C" -a 5 -d 1
 	assert_failure 3
 	[ -z "$output" ]
-	[ "$stderr" = "chzap: mdev $C would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001" ]
+	[ "$stderr" = "chzap: mdev $C would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x1'): 05.0001" ]
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 

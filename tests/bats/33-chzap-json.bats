@@ -110,7 +110,7 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	run --separate-stderr chzap --json -m "$A" -a 5,6 -d 2,4,0x47
 	assert_failure 3
 	[ -z "$stderr" ]
-	json_is "{\"changed\":false,\"uuid\":\"$A\",\"writes\":[],$NONE,\"refused\":[{\"kind\":\"host-apqn\",\"apqns\":[\"05.0002\",\"06.0002\"],\"mdev\":\"$A\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"06.0004\"],\"mdev\":\"$B\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"05.0047\"],\"mdev\":\"$C\"}],\"error\":\"mdev $A would hold APQNs owned by the host (free them first with 'chzap --vfio -d 2'): 05.0002 06.0002; mdev $A would share APQNs with mdev $B: 06.0004; mdev $A would share APQNs with mdev $C: 05.0047\"}"
+	json_is "{\"changed\":false,\"uuid\":\"$A\",\"writes\":[],$NONE,\"refused\":[{\"kind\":\"host-apqn\",\"apqns\":[\"05.0002\",\"06.0002\"],\"mdev\":\"$A\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"06.0004\"],\"mdev\":\"$B\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"05.0047\"],\"mdev\":\"$C\"}],\"error\":\"mdev $A would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x2'): 05.0002 06.0002; mdev $A would share APQNs with mdev $B: 06.0004; mdev $A would share APQNs with mdev $C: 05.0047\"}"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
