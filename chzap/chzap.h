@@ -95,6 +95,9 @@ void report_auto_choice(const struct chzap *c, const struct zap_block *block);
 
 /* -------------------------------------------------------------- json.c */
 
+/* The "version" of chzap's JSON object (chzap(8), JSON OUTPUT). */
+#define CHZAP_JSON_VERSION 1
+
 /*
  * Print the one JSON object of --json on stdout: the outcome of @plan (may
  * be NULL: nothing was planned), @status the exit code, @error the message

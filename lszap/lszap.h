@@ -67,6 +67,9 @@ enum {
 	LSZAP_NOHEADINGS = 1 << 1,
 };
 
+/* The "version" of every JSON document lszap prints (lszap(8), JSON). */
+#define LSZAP_JSON_VERSION 1
+
 /* The most columns a view selects (duplicates are dropped). */
 #define LSZAP_MAX_COLUMNS 64
 

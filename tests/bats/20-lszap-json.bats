@@ -56,21 +56,21 @@ jqz() {
 @test "lszap --json: valid JSON, every top-level key in the contract's order" {
 	zap_tree - < <(json_machine)
 	run -0 jqz 'keys_unsorted'
-	assert_output '["bus","adapters","domains","queues","mdevs","problems"]'
+	assert_output '["version","bus","adapters","domains","queues","mdevs","problems"]'
 }
 
 @test "lszap --json with a view option: only that view's key" {
 	zap_tree - < <(json_machine)
 	run -0 jqz 'keys_unsorted' -A
-	assert_output '["adapters"]'
+	assert_output '["version","adapters"]'
 	run -0 jqz 'keys_unsorted' -D
-	assert_output '["domains"]'
+	assert_output '["version","domains"]'
 	run -0 jqz 'keys_unsorted' -M
-	assert_output '["mdevs"]'
+	assert_output '["version","mdevs"]'
 	run -0 jqz 'keys_unsorted' -b
-	assert_output '["bus"]'
+	assert_output '["version","bus"]'
 	run -0 jqz 'keys_unsorted' --check
-	assert_output '["problems"]'
+	assert_output '["version","problems"]'
 }
 
 @test "lszap --json: bus keys and values" {
@@ -109,12 +109,12 @@ jqz() {
 	zap_tree - < <(json_machine "queue 06.0001 driver=none")
 	run -0 jqz '.queues[]'
 	assert_output - <<-EOF
-	{"apqn":"05.0001","adapter":5,"domain":1,"owner":"host","driver":"cex4queue","mdev":null,"online":true,"config":true,"chkstop":false,"status":null}
-	{"apqn":"05.0004","adapter":5,"domain":4,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
-	{"apqn":"05.0047","adapter":5,"domain":71,"owner":"vfio","driver":"vfio_ap","mdev":null,"online":null,"config":true,"chkstop":false,"status":"unassigned"}
-	{"apqn":"06.0001","adapter":6,"domain":1,"owner":"host","driver":null,"mdev":null,"online":null,"config":true,"chkstop":false,"status":null}
-	{"apqn":"06.0004","adapter":6,"domain":4,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
-	{"apqn":"06.0047","adapter":6,"domain":71,"owner":"vfio","driver":"vfio_ap","mdev":"$B","online":null,"config":true,"chkstop":false,"status":"assigned"}
+	{"apqn":"05.0001","adapter":5,"domain":1,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"host","driver":"cex4queue","mdev":null,"online":true,"config":true,"chkstop":false,"status":null}
+	{"apqn":"05.0004","adapter":5,"domain":4,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
+	{"apqn":"05.0047","adapter":5,"domain":71,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":null,"online":null,"config":true,"chkstop":false,"status":"unassigned"}
+	{"apqn":"06.0001","adapter":6,"domain":1,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"host","driver":null,"mdev":null,"online":null,"config":true,"chkstop":false,"status":null}
+	{"apqn":"06.0004","adapter":6,"domain":4,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
+	{"apqn":"06.0047","adapter":6,"domain":71,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$B","online":null,"config":true,"chkstop":false,"status":"assigned"}
 	EOF
 }
 
@@ -122,9 +122,9 @@ jqz() {
 	zap_tree - < <(json_machine)
 	run -0 jqz '.mdevs[]'
 	assert_output - <<-EOF
-	{"uuid":"$A","active":true,"defined":false,"autostart":false,"adapters":[5,6],"domains":[4],"control_domains":[4],"apqns":["05.0004","06.0004"],"guest_apqns":["05.0004","06.0004"]}
-	{"uuid":"$B","active":true,"defined":false,"autostart":false,"adapters":[6,7],"domains":[71],"control_domains":[],"apqns":["06.0047","07.0047"],"guest_apqns":["06.0047"]}
-	{"uuid":"$D","active":false,"defined":true,"autostart":false,"adapters":[5],"domains":[71],"control_domains":[],"apqns":["05.0047"],"guest_apqns":null}
+	{"uuid":"$A","active":true,"defined":false,"autostart":false,"in_use":true,"adapters":[5,6],"domains":[4],"control_domains":[4],"apqns":["05.0004","06.0004"],"guest_apqns":["05.0004","06.0004"]}
+	{"uuid":"$B","active":true,"defined":false,"autostart":false,"in_use":false,"adapters":[6,7],"domains":[71],"control_domains":[],"apqns":["06.0047","07.0047"],"guest_apqns":["06.0047"]}
+	{"uuid":"$D","active":false,"defined":true,"autostart":false,"in_use":false,"adapters":[5],"domains":[71],"control_domains":[],"apqns":["05.0047"],"guest_apqns":null}
 	EOF
 	run -0 jqz '[.queues[].apqn] | index("07.0047")'
 	assert_output 'null'
@@ -139,7 +139,7 @@ jqz() {
 @test "lszap --json: problems, key for key" {
 	zap_tree - < <(json_machine "mdev 99999999-0000-4000-8000-000000000009 adapters=5 domains=4 control=none")
 	run -0 jqz '.problems[] | select(.kind == "shared-apqn")'
-	assert_output "{\"kind\":\"shared-apqn\",\"message\":\"mdev 99999999-0000-4000-8000-000000000009 and mdev $A share 1 APQN: 05.0004\",\"apqns\":[\"05.0004\"],\"mdevs\":[\"99999999-0000-4000-8000-000000000009\",\"$A\"]}"
+	assert_output "{\"kind\":\"shared-apqn\",\"severity\":\"error\",\"message\":\"mdev 99999999-0000-4000-8000-000000000009 and mdev $A share 1 APQN: 05.0004\",\"path\":null,\"apqns\":[\"05.0004\"],\"mdevs\":[\"99999999-0000-4000-8000-000000000009\",\"$A\"]}"
 	run -0 jqz '[.problems[].kind]'
 	assert_output '["shared-apqn","not-in-config"]'
 }

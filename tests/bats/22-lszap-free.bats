@@ -141,6 +141,7 @@ free_tree() {
 	run -0 lszap --free -j
 	assert_output - <<-EOF
 	{
+	  "version": 1,
 	  "free": [
 	    "05.0047",
 	    "05.0050",
@@ -160,6 +161,7 @@ free_tree() {
 	run -0 lszap --free --format json
 	assert_output - <<-EOF
 	{
+	  "version": 1,
 	  "free": []
 	}
 	EOF

@@ -171,7 +171,7 @@ host_steps() {
 	watch_stop TERM
 	[ "$status" -eq 0 ]
 	run -0 jq -c 'keys_unsorted' < <(head -1 "$OUT")
-	assert_output '["bus","adapters","domains","queues","mdevs","problems"]'
+	assert_output '["version","bus","adapters","domains","queues","mdevs","problems"]'
 	run -0 jq -c '[.queues[].apqn]' < <(head -1 "$OUT")
 	assert_output '["05.0001","05.0004","05.0047","06.0001","06.0004"]'
 	run -0 jq -c . < <(tail -n +2 "$OUT")
@@ -199,7 +199,7 @@ host_steps() {
 		jq -e . <<< "$line" > /dev/null || { echo "not JSON: $line"; return 1; }
 	done < "$OUT"
 	run -0 jq -c 'keys_unsorted' < <(tail -1 "$OUT")
-	assert_output '["event","adapter","domain","apqn","uuid","before","after","message"]'
+	assert_output '["version","event","adapter","domain","apqn","uuid","before","after","message"]'
 }
 
 @test "lszap --watch: mdevs created and removed" {

@@ -6,7 +6,7 @@
 # contract's keys in the contract's order, the exit code unchanged, and
 # stderr quiet but for usage errors; the example of chzap.8 is true.
 
-KEYS='["changed","uuid","writes","apqns_moved","assigned","unassigned","refused","error"]'
+KEYS='["version","changed","uuid","writes","apqns_moved","assigned","unassigned","refused","error"]'
 
 bats_require_minimum_version 1.5.0
 
@@ -38,7 +38,7 @@ old_kernel_machine() {
 }
 
 # json_is JSON: $output is one JSON object, on one line, with the
-# contract's keys in order, and equal (compact) to JSON.
+# contract's keys in order, "version" 1, and the rest equal (compact) to JSON.
 json_is() {
 	local got
 
@@ -46,7 +46,9 @@ json_is() {
 	got=$(jq -c 'keys_unsorted' <<< "$output") ||
 		{ echo "not JSON: $output"; return 1; }
 	[ "$got" = "$KEYS" ] || { echo "keys: $got"; return 1; }
-	got=$(jq -c . <<< "$output")
+	got=$(jq -c .version <<< "$output")
+	[ "$got" = 1 ] || { echo "version: $got"; return 1; }
+	got=$(jq -c 'del(.version)' <<< "$output")
 	if [ "$got" != "$1" ]; then
 		printf 'expected: %s\ngot:      %s\n' "$1" "$got"
 		return 1
