@@ -136,7 +136,7 @@ free_tree() {
 	assert_output ""
 }
 
-@test "lszap --free -j: {\"free\": [...]}, only that key" {
+@test "lszap --free -j: {\"version\": 1, \"free\": [...]}, only those keys" {
 	free_tree
 	run -0 lszap --free -j
 	assert_output - <<-EOF
@@ -153,7 +153,7 @@ free_tree() {
 	}
 	EOF
 	run -0 bash -c "lszap --free --json --mode ep11 | jq -c ."
-	assert_output '{"free":["06.0004","06.0050"]}'
+	assert_output '{"version":1,"free":["06.0004","06.0050"]}'
 }
 
 @test "lszap --free -j: nothing free is an empty array, exit 0" {
