@@ -170,9 +170,9 @@ setup() {
 	assert_output --regexp 'S--D--NF- +0 +0 yes$'
 }
 
-@test "lszap: -o, -n and -r are for tables, not for JSON, -b or -x" {
-	run -1 lszap -j -o APQN
-	assert_output --partial "lszap: Only one of --output or --json can be specified"
+@test "lszap: -n and -r are for tables, not for JSON, -b or -x; -o for tables and JSON" {
+	run -0 lszap -j -o APQN
+	assert_line --index 1 '  "version": 1,'
 	run -1 lszap -b -o APQN
 	assert_output --partial "Only one of --output or --bus can be specified"
 	run -1 lszap -x -n
