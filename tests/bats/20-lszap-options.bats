@@ -67,7 +67,8 @@ setup() {
 	run -0 lszap --format json
 	assert_line --index 0 "{"
 	run -0 lszap --format=json -A
-	assert_line --index 1 '  "adapters": ['
+	assert_line --index 1 '  "version": 1,'
+	assert_line --index 2 '  "adapters": ['
 	run -1 lszap --format yaml
 	assert_output --partial "lszap: unknown format 'yaml': use table or json"
 }

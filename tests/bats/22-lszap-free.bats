@@ -267,8 +267,6 @@ free_tree() {
 	assert_output --partial "Only one of --free or --owner can be specified"
 	run -1 lszap --free -x -j
 	assert_output --partial "Only one of --matrix or --json can be specified"
-	run -0 lszap --free -j -o APQN
-	assert_line --index 0 "{"
 }
 
 @test "lszap --free: an unreadable queue attribute is named, exit 2" {
