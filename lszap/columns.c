@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <json.h>
 #include <libsmartcols.h>
@@ -30,10 +31,11 @@ struct row {
 	const struct zap_problem *problem;
 };
 
-/* What a getter can use besides its row. */
+/* What a getter can use besides its row; @path_shown: PATH is selected. */
 struct table_ctx {
 	struct lszap *l;
 	unsigned int per_adapter[ZAP_IDS], per_domain[ZAP_IDS];
+	bool path_shown;
 };
 
 /* A cell's text, malloc()ed, or NULL for "-" (unknown, absent). */
@@ -351,7 +353,8 @@ static const struct colinfo queue_columns[] = {
 	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_driver, COLJ_STRING },
 	{ "OWNER", 5, 0, "host (apmask x aqmask) or vfio",
 	  0, COL_DEFAULT, get_owner, COLJ_STRING },
-	{ "MDEV", 4, 0, "UUID of the active mdev the queue is assigned to",
+	{ "MDEV", 0.3, SCOLS_FL_WRAP,
+	  "UUID of the active mdev the queue is assigned to",
 	  ZAP_LOAD_MDEVS, COL_DEFAULT, get_mdev, COLJ_STRING },
 	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type of the card",
 	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype, COLJ_NUMBER },
@@ -480,7 +483,8 @@ static const struct colinfo adapter_columns[] = {
 	  0, COL_DEFAULT, get_apmask, COLJ_BOOL },
 	{ "QUEUES", 6, SCOLS_FL_RIGHT, "number of queue devices",
 	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_adapter_queues, COLJ_NUMBER },
-	{ "MDEVS", 5, 0, "mdevs (active or defined) the adapter is assigned to",
+	{ "MDEVS", 0.3, SCOLS_FL_WRAP,
+	  "mdevs (active or defined) the adapter is assigned to",
 	  ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS, COL_DEFAULT,
 	  get_adapter_mdevs, COLJ_LIST },
 	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type",
@@ -562,7 +566,7 @@ static const struct colinfo domain_columns[] = {
 	  COL_DEFAULT, get_aqmask, COLJ_BOOL },
 	{ "QUEUES", 6, SCOLS_FL_RIGHT, "number of queue devices",
 	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_domain_queues, COLJ_NUMBER },
-	{ "MDEVS", 5, 0,
+	{ "MDEVS", 0.3, SCOLS_FL_WRAP,
 	  "mdevs (active or defined) with this usage or control domain",
 	  ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS, COL_DEFAULT,
 	  get_domain_mdevs, COLJ_LIST },
@@ -651,12 +655,16 @@ static char *get_mdev_guest(const struct table_ctx *ctx, const struct row *r)
 }
 
 static const struct colinfo mdev_columns[] = {
-	{ "UUID", 4, 0, "the mdev's UUID", 0, COL_DEFAULT, get_uuid, COLJ_STRING },
-	{ "ADAPTERS", 8, 0, "assigned adapters (hex list, 0x5,0x6)", 0,
+	{ "UUID", 36, SCOLS_FL_WRAP, "the mdev's UUID", 0, COL_DEFAULT,
+	  get_uuid, COLJ_STRING },
+	{ "ADAPTERS", 0.1, SCOLS_FL_WRAP,
+	  "assigned adapters (hex list, 0x5,0x6)", 0,
 	  COL_DEFAULT, get_mdev_adapters, COLJ_IDS },
-	{ "DOMAINS", 7, 0, "assigned usage domains (hex list, 0x47,0xff)", 0,
+	{ "DOMAINS", 0.1, SCOLS_FL_WRAP,
+	  "assigned usage domains (hex list, 0x47,0xff)", 0,
 	  COL_DEFAULT, get_mdev_domains, COLJ_IDS },
-	{ "CONTROL", 7, 0, "assigned control domains (hex list)", 0,
+	{ "CONTROL", 0.1, SCOLS_FL_WRAP, "assigned control domains (hex list)",
+	  0,
 	  COL_DEFAULT, get_mdev_control, COLJ_IDS },
 	{ "APQNS", 5, SCOLS_FL_RIGHT, "number of APQNs assigned", 0,
 	  COL_DEFAULT, get_mdev_apqns, COLJ_NUMBER },
@@ -720,13 +728,6 @@ static char *get_problem_mdevs(const struct table_ctx *ctx,
 	return list_take(&list);
 }
 
-/* MESSAGE of a problem. */
-static char *get_message(const struct table_ctx *ctx, const struct row *r)
-{
-	(void)ctx;
-	return xstrdup(r->problem->message);
-}
-
 /* PATH: the file a problem involves. */
 static char *get_path(const struct table_ctx *ctx, const struct row *r)
 {
@@ -734,16 +735,34 @@ static char *get_path(const struct table_ctx *ctx, const struct row *r)
 	return r->problem->path[0] ? xstrdup(r->problem->path) : NULL;
 }
 
+/*
+ * MESSAGE of a problem; when the PATH column is shown, without the
+ * "PATH: " it starts with (the path only in its column).
+ */
+static char *get_message(const struct table_ctx *ctx, const struct row *r)
+{
+	const char *msg = r->problem->message, *path = r->problem->path;
+	size_t len = strlen(path);
+
+	if (ctx->path_shown && len && !strncmp(msg, path, len) &&
+	    !strncmp(msg + len, ": ", 2))
+		msg += len + 2;
+	return xstrdup(msg);
+}
+
 static const struct colinfo problem_columns[] = {
 	{ "KIND", 4, 0, "shared-apqn, host-apqn, unbound, ... (see lszap(8))",
 	  0, COL_DEFAULT, get_kind, COLJ_STRING },
 	{ "APQNS", 5, 0, "the APQNs involved", 0, COL_DEFAULT,
 	  get_problem_apqns, COLJ_LIST },
-	{ "MDEVS", 5, 0, "the mdevs or definitions involved", 0, COL_DEFAULT,
+	{ "MDEVS", 0.2, SCOLS_FL_WRAP, "the mdevs or definitions involved", 0,
+	  COL_DEFAULT,
 	  get_problem_mdevs, COLJ_LIST },
-	{ "PATH", 4, 0, "the file involved (definition, 41-ap.rules)", 0,
+	{ "PATH", 0.2, SCOLS_FL_WRAP,
+	  "the file involved (definition, 41-ap.rules)", 0,
 	  COL_DEFAULT, get_path, COLJ_STRING },
-	{ "MESSAGE", 7, 0, "what is wrong", 0, COL_DEFAULT, get_message, COLJ_STRING },
+	{ "MESSAGE", 0.3, SCOLS_FL_WRAP, "what is wrong", 0, COL_DEFAULT,
+	  get_message, COLJ_STRING },
 	{ "SEVERITY", 8, 0, "error, or info for informational kinds", 0,
 	  COL_OPTIONAL, get_severity, COLJ_STRING },
 };
@@ -1159,6 +1178,9 @@ int columns_print_table(struct lszap *l)
 	cols = view_columns(l->view, &n);
 	tb = new_table(l);
 	for (i = 0; i < l->ncolumns; i++)
+		if (cols[l->columns[i]].get == get_path)
+			ctx->path_shown = true;
+	for (i = 0; i < l->ncolumns; i++)
 		if (!scols_table_new_column(tb, cols[l->columns[i]].name,
 					    cols[l->columns[i]].whint,
 					    cols[l->columns[i]].flags))
@@ -1187,6 +1209,13 @@ int columns_print_table(struct lszap *l)
 		print_table_json(l, cols, tb);
 	else if (scols_table_get_nlines(tb))
 		scols_print_table(tb);
+	else if (l->view == VIEW_CHECK && isatty(STDOUT_FILENO))
+		puts("no problems found");
+	else if (isatty(STDOUT_FILENO) && !(l->outflags & LSZAP_NOHEADINGS))
+		/* on a terminal, an empty listing still says what it lists */
+		for (i = 0; i < l->ncolumns; i++)
+			printf("%s%s", cols[l->columns[i]].name,
+			       i + 1 < l->ncolumns ? " " : "\n");
 	scols_unref_table(tb);
 	free(ctx);
 	return 0;

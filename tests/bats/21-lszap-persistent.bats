@@ -340,8 +340,8 @@ novfio_machine() {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3,0x47")
 	run -0 bash -c "lszap --check --json | jq -c '.problems[] | keys'"
 	assert_output - <<-EOF
-	["apqns","kind","mdevs","message"]
-	["apqns","kind","mdevs","message"]
+	["apqns","kind","mdevs","message","path","severity"]
+	["apqns","kind","mdevs","message","path","severity"]
 	EOF
 	run -0 bash -c "lszap --check --json | jq -r '.problems[] | [.kind, (.apqns | join(\" \")), .message] | join(\"|\")'"
 	assert_line --index 0 --partial "boot-conflict|06.0047|autostart definition $D ($(defs_dir)/$D)"

@@ -176,11 +176,11 @@ host_steps() {
 	assert_output '["05.0001","05.0004","05.0047","06.0001","06.0004"]'
 	run -0 jq -c . < <(tail -n +2 "$OUT")
 	assert_output - <<-EOF
-	{"event":"mdev-unassigned","adapter":null,"domain":null,"apqn":null,"uuid":"$A","before":"05.0047","after":null,"message":"mdev $A unassigned 05.0047"}
-	{"event":"mask","adapter":null,"domain":null,"apqn":null,"uuid":null,"before":"$(mask 0 1 2 3)","after":"$(mask 0 1 2 3 0x47)","message":"aqmask $(mask 0 1 2 3) -> $(mask 0 1 2 3 0x47)"}
-	{"event":"queue-owner","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio","after":"host","message":"queue 05.0047 vfio -> host"}
-	{"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio_ap","after":"-","message":"queue 05.0047 driver vfio_ap -> -"}
-	{"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"-","after":"cex4queue","message":"queue 05.0047 driver - -> cex4queue"}
+	{"version":1,"event":"mdev-unassigned","adapter":null,"domain":null,"apqn":null,"uuid":"$A","before":"05.0047","after":null,"message":"mdev $A unassigned 05.0047"}
+	{"version":1,"event":"mask","adapter":null,"domain":null,"apqn":null,"uuid":null,"before":"$(mask 0 1 2 3)","after":"$(mask 0 1 2 3 0x47)","message":"aqmask $(mask 0 1 2 3) -> $(mask 0 1 2 3 0x47)"}
+	{"version":1,"event":"queue-owner","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio","after":"host","message":"queue 05.0047 vfio -> host"}
+	{"version":1,"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio_ap","after":"-","message":"queue 05.0047 driver vfio_ap -> -"}
+	{"version":1,"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"-","after":"cex4queue","message":"queue 05.0047 driver - -> cex4queue"}
 	EOF
 }
 
