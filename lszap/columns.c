@@ -163,7 +163,11 @@ static char *ids_text(const struct zap_bitmap *ids)
 	return s;
 }
 
-/* lszcrypt's FUNCTIONS letters of an ap_functions value ("S--D--N--"). */
+/*
+ * lszcrypt's FUNCTIONS letters of an ap_functions value, ten of them as
+ * lszcrypt prints them ("S--D--N-F-"): a letter per function bit, '-' when
+ * clear, each in its fixed position (H: stateless filtering by hardware).
+ */
 static char *functions_text(const struct zap_card *card)
 {
 	static const struct {
@@ -172,7 +176,8 @@ static char *functions_text(const struct zap_card *card)
 	} letters[] = {
 		{ 0x80000000, 'S' }, { 0x40000000, 'M' }, { 0x20000000, 'C' },
 		{ 0x10000000, 'D' }, { 0x08000000, 'A' }, { 0x04000000, 'X' },
-		{ 0x02000000, 'N' }, { 0x00800000, 'F' }, { 0x00400000, 'R' },
+		{ 0x02000000, 'N' }, { 0x01000000, 'H' }, { 0x00800000, 'F' },
+		{ 0x00400000, 'R' },
 	};
 	char text[sizeof(letters) / sizeof(letters[0]) + 1];
 	size_t i;
@@ -291,20 +296,28 @@ static char *get_mdev(const struct table_ctx *ctx, const struct row *r)
 	return mdev ? xstrdup(mdev->uuid) : NULL;
 }
 
-/* REQUESTS of a queue. */
+/* REQUESTS of a queue; '-' for a deconfigured one, as lszcrypt. */
 static char *get_queue_requests(const struct table_ctx *ctx,
 				const struct row *r)
 {
 	(void)ctx;
+	if (r->queue->config == 0 || (r->card && r->card->config == 0))
+		return NULL;
 	return number(r->queue->request_count);
 }
 
-/* PENDING of a queue: requestq + pendingq, as lszcrypt sums them. */
+/*
+ * PENDING of a queue: requestq + pendingq, as lszcrypt sums them; '-' as
+ * lszcrypt prints it for a queue no cexN driver drives and for the queues
+ * of a deconfigured card.
+ */
 static char *get_queue_pending(const struct table_ctx *ctx,
 			       const struct row *r)
 {
 	(void)ctx;
-	if (r->queue->requestq_count < 0 || r->queue->pendingq_count < 0)
+	if (r->queue->driver != ZAP_DRIVER_CEX4QUEUE ||
+	    (r->card && r->card->config == 0) ||
+	    r->queue->requestq_count < 0 || r->queue->pendingq_count < 0)
 		return NULL;
 	return number((long long)r->queue->requestq_count +
 		      r->queue->pendingq_count);
@@ -360,7 +373,7 @@ static const struct colinfo queue_columns[] = {
 	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype, COLJ_NUMBER },
 	{ "RAWTYPE", 7, SCOLS_FL_RIGHT, "hardware type the card reports",
 	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype, COLJ_NUMBER },
-	{ "FUNCTIONS", 9, 0, "card functions as lszcrypt -V shows them",
+	{ "FUNCTIONS", 10, 0, "the 10 function letters of lszcrypt -V (SMCDAXNHFR)",
 	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions, COLJ_STRING },
 	{ "REQUESTS", 8, SCOLS_FL_RIGHT, "requests processed",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_COUNTERS, COL_VERBOSE,
@@ -427,20 +440,22 @@ static char *get_adapter_mdevs(const struct table_ctx *ctx,
 	return mdevs_of_id(ctx->l->model, true, r->adapter);
 }
 
-/* REQUESTS of a card. */
+/* REQUESTS of a card; '-' for a deconfigured card, as lszcrypt. */
 static char *get_card_requests(const struct table_ctx *ctx,
 			       const struct row *r)
 {
 	(void)ctx;
-	return r->card ? number(r->card->request_count) : NULL;
+	if (!r->card || r->card->config == 0)
+		return NULL;
+	return number(r->card->request_count);
 }
 
-/* PENDING of a card: requestq + pendingq. */
+/* PENDING of a card: requestq + pendingq; '-' when deconfigured. */
 static char *get_card_pending(const struct table_ctx *ctx,
 			      const struct row *r)
 {
 	(void)ctx;
-	if (!r->card || r->card->requestq_count < 0 ||
+	if (!r->card || r->card->config == 0 || r->card->requestq_count < 0 ||
 	    r->card->pendingq_count < 0)
 		return NULL;
 	return number((long long)r->card->requestq_count +
@@ -491,7 +506,7 @@ static const struct colinfo adapter_columns[] = {
 	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype, COLJ_NUMBER },
 	{ "RAWTYPE", 7, SCOLS_FL_RIGHT, "hardware type the card reports",
 	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype, COLJ_NUMBER },
-	{ "FUNCTIONS", 9, 0, "card functions as lszcrypt -V shows them",
+	{ "FUNCTIONS", 10, 0, "the 10 function letters of lszcrypt -V (SMCDAXNHFR)",
 	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions, COLJ_STRING },
 	{ "REQUESTS", 8, SCOLS_FL_RIGHT, "requests processed",
 	  ZAP_LOAD_CARDS | ZAP_LOAD_COUNTERS, COL_VERBOSE, get_card_requests,

@@ -63,10 +63,10 @@ views_machine() {
 	zap_tree - < <(views_machine "adapter 8 hwtype=12 mode=accel domains=1 requests=77")
 	run -0 lszap -A -V -o ID,HWTYPE,FUNCTIONS,REQUESTS,PENDING -a 5,6,8
 	assert_output - <<-EOF
-	ID  HWTYPE FUNCTIONS REQUESTS PENDING
-	0x5     14 S--D--NF-        0       0
-	0x6     13 S----XNF-        0       0
-	0x8     12 -MC-A-NF-       77       0
+	ID  HWTYPE FUNCTIONS  REQUESTS PENDING
+	0x5     14 S--D--N-F-        0       0
+	0x6     13 S----XN-F-        0       0
+	0x8     12 -MC-A-N-F-       77       0
 	EOF
 }
 
