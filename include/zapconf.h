@@ -885,6 +885,10 @@ enum zap_event_kind {
 	ZAP_EVENT_MDEV_UNASSIGNED, /* APQNs or control domains removed */
 	ZAP_EVENT_GUEST_ATTACHED,
 	ZAP_EVENT_GUEST_DETACHED,
+	ZAP_EVENT_QUEUE_ONLINE,  /* a queue went online / offline */
+	ZAP_EVENT_QUEUE_CONFIG,  /* a queue configured / deconfigured */
+	ZAP_EVENT_QUEUE_CHKSTOP, /* a queue checkstopped / recovered */
+	ZAP_EVENT_CARD_CHKSTOP,  /* a card checkstopped / recovered */
 	ZAP_EVENT_NR_KINDS
 };
 

@@ -458,13 +458,14 @@ int json_print(struct lszap *l)
 	return 0;
 }
 
-/* Print one zap_event as a JSON object on one line (--watch -j). */
-void json_print_event(const struct zap_event *e)
+/* Print one zap_event seen at @time as a JSON object on one line. */
+void json_print_event(const struct zap_event *e, const char *time)
 {
 	struct json_object *obj = new_object();
 	char apqn[ZAP_APQN_STRLEN];
 
 	add(obj, "version", json_object_new_int(LSZAP_JSON_VERSION));
+	add(obj, "time", json_object_new_string(time));
 	add(obj, "event", json_object_new_string(zap_event_kind_name(e->kind)));
 	add(obj, "adapter", int_or_null(e->adapter));
 	add(obj, "domain", int_or_null(e->domain));

@@ -221,7 +221,7 @@ int columns_print_table(struct lszap *l);
 /* Print the JSON of l->view (everything for the default view). */
 int json_print(struct lszap *l);
 /* Print one zap_event as a JSON object on one line (--watch -j). */
-void json_print_event(const struct zap_event *event);
+void json_print_event(const struct zap_event *event, const char *time);
 
 /* --------------------------------------------------------------- bus.c */
 
