@@ -332,7 +332,8 @@ enum zap_load {
 	ZAP_LOAD_RULES = 1 << 7,        /* 41-ap.rules persistent masks */
 	ZAP_LOAD_JOURNAL = 1 << 8,      /* chzap's journal of an unfinished change */
 	ZAP_LOAD_QUEUE_COUNTERS = 1 << 9, /* the queues' request and pending counters */
-	ZAP_LOAD_ALL = 0x3ff,
+	ZAP_LOAD_VMS = 1 << 10,         /* libvirt domains using the mdevs (vm) */
+	ZAP_LOAD_ALL = 0x7ff,
 };
 
 /* A yes/no that may be unknown (attribute absent on this kernel). */
@@ -432,6 +433,8 @@ struct zap_queue {
  * @in_use: a running guest has it (a queue of it reads "in use"); ZAP_UNKNOWN
  *            when no status could be read.
  * @definition: index into zap_model.definitions, -1 when not defined.
+ * @vm: the name of the libvirt domain that uses it (ZAP_LOAD_VMS: running
+ *            domains first, then defined ones), "" when none.
  */
 struct zap_mdev {
 	char uuid[ZAP_UUID_STRLEN];
@@ -443,6 +446,7 @@ struct zap_mdev {
 	struct zap_apqn_set guest;
 	int in_use;
 	int definition;
+	char vm[256];
 };
 
 /**

@@ -287,8 +287,9 @@ static int diff_mdev(const struct zap_mdev *a, const struct zap_mdev *b,
 	    a->in_use != ZAP_UNKNOWN)
 		rc = add_event(ev, b->in_use ? ZAP_EVENT_GUEST_ATTACHED :
 			       ZAP_EVENT_GUEST_DETACHED, -1, -1, b->uuid, NULL,
-			       NULL, "mdev %s guest %s", b->uuid,
-			       b->in_use ? "attached" : "detached");
+			       NULL, "mdev %s guest %s%s%s", b->uuid,
+			       b->in_use ? "attached" : "detached",
+			       b->vm[0] ? ": VM " : "", b->vm);
 	return rc;
 }
 

@@ -204,6 +204,15 @@ int zap_definition_render(const char *old, size_t old_len, bool autostart,
 char *zap_rules_render(const struct zap_bitmap *apmask,
 		       const struct zap_bitmap *aqmask);
 
+/* ----------------------------------------------------------- libvirt_xml.c */
+
+/*
+ * zap_libvirt_vms_load - set each mdev's vm from libvirt's domain XML under
+ * the model's root (etc/libvirt/qemu, then run/libvirt/qemu, which wins);
+ * unreadable files are skipped.
+ */
+void zap_libvirt_vms_load(struct zap_model *model);
+
 /* ------------------------------------------------------------------ plan.c */
 
 /*

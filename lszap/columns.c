@@ -669,6 +669,13 @@ static char *get_mdev_guest(const struct table_ctx *ctx, const struct row *r)
 	return number(zap_apqn_set_weight(&r->mdev->guest));
 }
 
+/* VM: the libvirt domain that uses the mdev. */
+static char *get_mdev_vm(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return r->mdev->vm[0] ? xstrdup(r->mdev->vm) : NULL;
+}
+
 static const struct colinfo mdev_columns[] = {
 	{ "UUID", 36, SCOLS_FL_WRAP, "the mdev's UUID", 0, COL_DEFAULT,
 	  get_uuid, COLJ_STRING },
@@ -691,6 +698,9 @@ static const struct colinfo mdev_columns[] = {
 	  COL_DEFAULT, get_mdev_autostart, COLJ_BOOL },
 	{ "INUSE", 5, 0, "a running guest uses it", 0, COL_DEFAULT,
 	  get_mdev_in_use, COLJ_BOOL },
+	{ "VM", 0.15, SCOLS_FL_WRAP,
+	  "the libvirt domain (guest) that uses it, running or defined",
+	  ZAP_LOAD_VMS, COL_DEFAULT, get_mdev_vm, COLJ_STRING },
 	{ "GUEST", 5, SCOLS_FL_RIGHT,
 	  "number of APQNs the guest gets (guest_matrix)", 0, COL_VERBOSE,
 	  get_mdev_guest, COLJ_NUMBER },

@@ -311,6 +311,7 @@ static struct json_object *mdev_object(const struct zap_model *m,
 	    json_object_new_boolean(describe_mdev_autostart(m, mdev)));
 	add(obj, "in_use", mdev->active ? bool_or_null(mdev->in_use) :
 	    json_object_new_boolean(false));
+	add(obj, "vm", string_or_null(mdev->vm));
 	add(obj, "adapters", id_array(&mdev->matrix.adapters));
 	add(obj, "domains", id_array(&mdev->matrix.domains));
 	add(obj, "control_domains", id_array(&mdev->control_domains));

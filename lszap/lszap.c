@@ -458,7 +458,8 @@ static unsigned int view_load_bits(const struct lszap *l)
 {
 	unsigned int json_all = ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES |
 		ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_QUEUE_STATUS | ZAP_LOAD_MDEVS |
-		ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL;
+		ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL |
+		ZAP_LOAD_VMS;
 
 	switch (l->view) {
 	case VIEW_QUEUES:
@@ -469,7 +470,8 @@ static unsigned int view_load_bits(const struct lszap *l)
 	case VIEW_DOMAINS:
 		return ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
 	case VIEW_MDEVS:
-		return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
+		return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS |
+			(l->json ? ZAP_LOAD_VMS : 0);
 	case VIEW_BUS:
 		return 0;
 	case VIEW_MATRIX:

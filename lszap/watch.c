@@ -29,7 +29,7 @@
 
 /* What each reload reads: enough for every kind of zap_event. */
 #define WATCH_LOAD_BITS (ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES | \
-			 ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_MDEVS)
+			 ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_MDEVS | ZAP_LOAD_VMS)
 /* --interval without the option, in milliseconds. */
 #define WATCH_DEFAULT_INTERVAL_MS 2000
 /* The longest --interval: one day. */

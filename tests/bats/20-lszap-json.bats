@@ -122,9 +122,9 @@ jqz() {
 	zap_tree - < <(json_machine)
 	run -0 jqz '.mdevs[]'
 	assert_output - <<-EOF
-	{"uuid":"$A","active":true,"defined":false,"autostart":false,"in_use":true,"adapters":[5,6],"domains":[4],"control_domains":[4],"apqns":["05.0004","06.0004"],"guest_apqns":["05.0004","06.0004"]}
-	{"uuid":"$B","active":true,"defined":false,"autostart":false,"in_use":false,"adapters":[6,7],"domains":[71],"control_domains":[],"apqns":["06.0047","07.0047"],"guest_apqns":["06.0047"]}
-	{"uuid":"$D","active":false,"defined":true,"autostart":false,"in_use":false,"adapters":[5],"domains":[71],"control_domains":[],"apqns":["05.0047"],"guest_apqns":null}
+	{"uuid":"$A","active":true,"defined":false,"autostart":false,"in_use":true,"vm":null,"adapters":[5,6],"domains":[4],"control_domains":[4],"apqns":["05.0004","06.0004"],"guest_apqns":["05.0004","06.0004"]}
+	{"uuid":"$B","active":true,"defined":false,"autostart":false,"in_use":false,"vm":null,"adapters":[6,7],"domains":[71],"control_domains":[],"apqns":["06.0047","07.0047"],"guest_apqns":["06.0047"]}
+	{"uuid":"$D","active":false,"defined":true,"autostart":false,"in_use":false,"vm":null,"adapters":[5],"domains":[71],"control_domains":[],"apqns":["05.0047"],"guest_apqns":null}
 	EOF
 	run -0 jqz '[.queues[].apqn] | index("07.0047")'
 	assert_output 'null'

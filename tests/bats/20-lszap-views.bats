@@ -112,11 +112,11 @@ views_machine() {
 	zap_tree - < <(views_machine)
 	run -0 lszap -M
 	assert_output - <<-EOF
-	UUID                                 ADAPTERS DOMAINS  CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE
-	$A 0x5,0x6  0x4      0x4         2 yes    yes     yes       yes
-	$B 0x6,0x7  0x9,0x47 -           4 yes    no      no        no
-	$D 0x5      0x47     -           1 no     yes     yes       no
-	$M 0x6      0x47     0x47        1 no     yes     no        no
+	UUID                                 ADAPTERS DOMAINS  CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE VM
+	$A 0x5,0x6  0x4      0x4         2 yes    yes     yes       yes   -
+	$B 0x6,0x7  0x9,0x47 -           4 yes    no      no        no    -
+	$D 0x5      0x47     -           1 no     yes     yes       no    -
+	$M 0x6      0x47     0x47        1 no     yes     no        no    -
 	EOF
 }
 
@@ -151,7 +151,7 @@ views_machine() {
 	mdev $A adapters=none domains=none control=none
 	EOF
 	run -0 lszap -M -n
-	assert_output "$A -        -       -           0 yes    no      no        no"
+	assert_output "$A -        -       -           0 yes    no      no        no    -"
 }
 
 @test "lszap -b: key: value lines" {

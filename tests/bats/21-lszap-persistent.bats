@@ -112,9 +112,9 @@ novfio_machine() {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3")
 	run -0 lszap --persistent -M
 	assert_output - <<-EOF
-	UUID                                 ADAPTERS DOMAINS CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE
-	$A 0x5      0x4     -           1 yes    yes     yes       no
-	$D 0x6      0x47    0x4         1 yes    yes     yes       no
+	UUID                                 ADAPTERS DOMAINS CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE VM
+	$A 0x5      0x4     -           1 yes    yes     yes       no    -
+	$D 0x6      0x47    0x4         1 yes    yes     yes       no    -
 	EOF
 }
 
