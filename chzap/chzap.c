@@ -710,16 +710,22 @@ static int nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 	return ZAP_STATUS_OK;
 }
 
-/* --dry-run: print the planned writes; 0 if accepted, 3 if refused. */
+/*
+ * --dry-run: print the planned writes, 0; a refused plan prints only its
+ * refusals, no line to apply it (3).
+ */
 static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 {
+	if (plan->refusals.count) {
+		report_refusals(plan);
+		return ZAP_STATUS_REFUSED;
+	}
 	if (plan->nothing_to_do)
 		report_nothing_to_do(c, plan);
 	else
-		report_dry_run(plan);
-	report_refusals(plan);
+		report_dry_run(c, plan);
 	report_warnings(c, plan);
-	return plan->refusals.count ? ZAP_STATUS_REFUSED : ZAP_STATUS_OK;
+	return ZAP_STATUS_OK;
 }
 
 /* Apply @plan (the library locks, re-reads, re-validates, writes). */

@@ -72,9 +72,10 @@ void chzap_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Print each write of @plan as a shell line "echo VALUE > PATH", then each
- * file change as "printf '%s' 'TEXT' > PATH" or "rm -f PATH" (stdout).
+ * file change as "printf '%s' 'TEXT' > PATH" or "rm -f PATH" (stdout); for
+ * --vfio / --host then "# N queues FROM -> TO: AA.DDDD ..." (unless -q).
  */
-void report_dry_run(const struct zap_plan *plan);
+void report_dry_run(const struct chzap *c, const struct zap_plan *plan);
 /* Print every refusal of @plan as "chzap: <message>" (stderr). */
 void report_refusals(const struct zap_plan *plan);
 /* Print each warning as "chzap: warning: <message>", unless -q or refused. */

@@ -74,15 +74,36 @@ static void print_file_change(const struct zap_file_change *f)
 	fputc('\n', stdout);
 }
 
-/* Print each planned write, then each file change, as shell lines. */
-void report_dry_run(const struct zap_plan *plan)
+/* Print "N queues FROM -> TO[ at boot]: AA.DDDD ..." on stdout. */
+static void print_owner_change(size_t count, const uint16_t *apqns,
+			       const char *from, const char *to, bool boot);
+
+/*
+ * Print each planned write, then each file change, as shell lines; for a
+ * mask change then the queues that change owner, as a shell comment ("# 2
+ * queues host -> vfio: 05.0047 06.0047"), so that the lines still paste.
+ */
+void report_dry_run(const struct chzap *c, const struct zap_plan *plan)
 {
+	bool boot = plan->change.scope == ZAP_SCOPE_PERSISTENT;
+
 	for (size_t i = 0; i < plan->nr_writes; i++) {
 		print_echo(stdout, plan->writes[i].value, plan->writes[i].path);
 		fputc('\n', stdout);
 	}
 	for (size_t i = 0; i < plan->nr_files; i++)
 		print_file_change(&plan->files[i]);
+	if (c->quiet)
+		return;
+	if (plan->change.kind == ZAP_CHANGE_TO_VFIO) {
+		fputs("# ", stdout);
+		print_owner_change(plan->nr_to_vfio, plan->to_vfio, "host",
+				   "vfio", boot);
+	} else if (plan->change.kind == ZAP_CHANGE_TO_HOST) {
+		fputs("# ", stdout);
+		print_owner_change(plan->nr_to_host, plan->to_host, "vfio",
+				   "host", boot);
+	}
 }
 
 /* Print every refusal: each message names its APQNs and mdevs. */

@@ -122,7 +122,7 @@ bus_attr() {
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
-@test "chzap --vfio --dry-run: the absolute mask lines in order, nothing written" {
+@test "chzap --vfio --dry-run: the absolute mask lines in order, the queues that change owner as a comment, nothing written" {
 	zap_tree - < <(host_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap --dry-run --vfio -a 5 -d 0x47
@@ -130,15 +130,20 @@ bus_attr() {
 	assert_output - <<-EOF
 	echo $(mask_without 5) > $SYSFS_ROOT/bus/ap/apmask
 	echo $(mask_without 4 71) > $SYSFS_ROOT/bus/ap/aqmask
+	# 4 queues host -> vfio: 05.0001 05.0002 05.0047 06.0047
 	EOF
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+	# the same queues the real run names
+	run -0 --separate-stderr chzap --vfio -a 5 -d 0x47
+	assert_output "4 queues host -> vfio: 05.0001 05.0002 05.0047 06.0047"
 }
 
-@test "chzap --vfio -n: refused: exit 3, nothing written" {
+@test "chzap --vfio -n: refused: exit 3, the refusal, no line to apply it, nothing written" {
 	zap_tree - < <(host_machine "queue 05.0002 pending=1" "queue 06.0002 pending=1")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap -n --vfio -d 2
 	assert_failure 3
+	assert_output ""
 	[ "$stderr" = "chzap: 2 queues still have pending requests (wait, or use --force): 05.0002 06.0002" ]
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
@@ -205,6 +210,11 @@ bus_attr() {
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --dry-run --host -d 4
 	assert_success
+	assert_output - <<-EOF
+	echo $(mask_without) > $SYSFS_ROOT/bus/ap/aqmask
+	# 2 queues vfio -> host: 05.0004 06.0004
+	EOF
+	run chzap -q --dry-run --host -d 4
 	assert_output "echo $(mask_without) > $SYSFS_ROOT/bus/ap/aqmask"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
