@@ -22,6 +22,7 @@ int main(void)
 	srunner_add_suite(runner, plan_suite());
 	srunner_add_suite(runner, persist_suite());
 	srunner_add_suite(runner, free_suite());
+	srunner_add_suite(runner, libvirt_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

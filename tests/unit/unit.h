@@ -18,5 +18,6 @@ Suite *rules_suite(void);
 Suite *plan_suite(void);
 Suite *persist_suite(void);
 Suite *free_suite(void);
+Suite *libvirt_suite(void);
 
 #endif
