@@ -50,6 +50,7 @@ struct chzap_auto {
  * @lock_timeout_s: --lock-timeout.
  * @recover: --recover was given; @recover_mode: undo or complete.
  * @autoalloc: --auto.
+ * @staying: --host found nothing to write, but named queues stay vfio's.
  */
 struct chzap {
 	struct zap_change change;
@@ -61,6 +62,7 @@ struct chzap {
 	bool recover;
 	enum zap_recover_mode recover_mode;
 	struct chzap_auto autoalloc;
+	bool staying;
 };
 
 /* ------------------------------------------------------------- chzap.c */
@@ -91,6 +93,13 @@ void report_files(const struct zap_plan *plan);
 /* --recover: the writes made, as shell lines (stdout), and a note. */
 void report_recovered(const struct chzap *c, const struct zap_plan *plan,
 		      const struct zap_journal_info *journal, bool done);
+/*
+ * --host with nothing to write: name the queues of the ids given (-a and
+ * -d) that stay vfio's in @model, and the mask bit that keeps them there
+ * (sets c->staying), unless -q or --json; "already" is then not said.
+ */
+void report_queues_staying(struct chzap *c, const struct zap_model *model,
+			   const struct zap_plan *plan);
 /* --auto: the chosen block and its APQNs on stderr, unless -q. */
 void report_auto_choice(const struct chzap *c, const struct zap_block *block);
 

@@ -140,6 +140,9 @@ void report_nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
+		/* report_queues_staying() said why it is not in effect */
+		if (c->staying)
+			return;
 		chzap_warn("already in the requested state: %s give these queues to %s already; nothing written",
 			   boot ? "the persistent masks (41-ap.rules)" :
 			   "apmask/aqmask",
@@ -336,4 +339,50 @@ void report_auto_choice(const struct chzap *c, const struct zap_block *block)
 			fprintf(stderr, " %s", apqn);
 		}
 	fputc('\n', stderr);
+}
+
+/* --host, nothing written: the named queues that stay vfio's, and why. */
+void report_queues_staying(struct chzap *c, const struct zap_model *model,
+			   const struct zap_plan *plan)
+{
+	const struct zap_change *change = &plan->change;
+	struct zap_bitmap adapters, domains;
+	char apqn[ZAP_APQN_STRLEN], a_list[1024], d_list[1024];
+	size_t i, count = 0;
+
+	if (change->kind != ZAP_CHANGE_TO_HOST ||
+	    change->scope != ZAP_SCOPE_LIVE || c->quiet || c->json)
+		return;
+	zap_bitmap_zero(&adapters);
+	zap_bitmap_zero(&domains);
+	for (i = 0; i < model->nr_queues; i++) {
+		const struct zap_queue *q = &model->queues[i];
+
+		if ((!zap_bitmap_empty(&change->adapters) &&
+		     !zap_bitmap_test(&change->adapters, q->adapter)) ||
+		    (!zap_bitmap_empty(&change->domains) &&
+		     !zap_bitmap_test(&change->domains, q->domain)) ||
+		    zap_model_host_owned(model, q->adapter, q->domain))
+			continue;
+		/* the bit of the other mask keeps it in the vfio_ap pool */
+		if (!zap_bitmap_test(&model->bus.apmask, q->adapter))
+			zap_bitmap_set(&adapters, q->adapter);
+		if (!zap_bitmap_test(&model->bus.aqmask, q->domain))
+			zap_bitmap_set(&domains, q->domain);
+		if (!count++)
+			fprintf(stderr, PROGRAM ": not in effect for every queue named: apmask and aqmask already have the ids given, but these queues stay vfio's:");
+		zap_apqn_print(q->adapter, q->domain, apqn);
+		fprintf(stderr, " %s", apqn);
+	}
+	if (!count)
+		return;
+	zap_ids_print(&adapters, a_list, sizeof(a_list));
+	zap_ids_print(&domains, d_list, sizeof(d_list));
+	fprintf(stderr, " (the other mask: %s%s%s%s%s; 'chzap --host%s%s%s%s' gives them to the host); nothing written\n",
+		a_list[0] ? "apmask lacks adapters " : "", a_list,
+		a_list[0] && d_list[0] ? ", " : "",
+		d_list[0] ? "aqmask lacks domains " : "", d_list,
+		a_list[0] ? " -a " : "", a_list,
+		d_list[0] ? " -d " : "", d_list);
+	c->staying = true;
 }

@@ -242,3 +242,16 @@ bus_attr() {
 	run bus_attr aqmask
 	assert_output "$(mask_without 4 71)"
 }
+
+@test "chzap --host: 'already' only when every named queue is the host's; else the queues that stay vfio's and the other mask" {
+	zap_tree "$MACHINES/demo.machine"
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run -0 --separate-stderr chzap --host -a 5
+	assert_output ""
+	[ "$stderr" = "chzap: not in effect for every queue named: apmask and aqmask already have the ids given, but these queues stay vfio's: 05.0004 05.0047 05.00ab 05.00ff (the other mask: aqmask lacks domains 0x4,0x47,0xab,0xff; 'chzap --host -d 0x4,0x47,0xab,0xff' gives them to the host); nothing written" ]
+	run -0 --separate-stderr chzap --host -a 5 -d 1,2
+	[ "$stderr" = "chzap: already in the requested state: apmask/aqmask give these queues to the host already; nothing written" ]
+	run -0 --separate-stderr chzap -q --host -a 5
+	[ -z "$stderr" ]
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+}
