@@ -124,7 +124,7 @@ static int resolve_mdev(const struct lszap *l, const char *uuid)
 	if (index < 0) {
 		lszap_warn("unknown mdev %s: neither active nor defined%s", uuid,
 			   l->model->bus.vfio_ap ? "" :
-			   " (vfio_ap is not loaded)");
+			   " (vfio_ap is not loaded: modprobe vfio_ap)");
 		exit(ZAP_STATUS_NOT_FOUND);
 	}
 	return index;

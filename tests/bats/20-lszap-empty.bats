@@ -75,7 +75,7 @@ setup() {
 	adapter 5 hwtype=14 mode=cca domains=1
 	EOF
 	run -2 lszap -m "$A"
-	assert_output "lszap: unknown mdev $A: neither active nor defined (vfio_ap is not loaded)"
+	assert_output "lszap: unknown mdev $A: neither active nor defined (vfio_ap is not loaded: modprobe vfio_ap)"
 }
 
 @test "lszap without vfio_ap still lists mdevctl definitions" {
