@@ -828,7 +828,8 @@ static int run(struct chzap *c)
 		fail(c, &err);
 	if (c->recover)
 		return recover(c, &paths);
-	load = zap_change_load_flags(c->change.kind);
+	/* the VMs of the mdevs, to name them in refusals */
+	load = zap_change_load_flags(c->change.kind) | ZAP_LOAD_VMS;
 	if (c->autoalloc.given)
 		load |= CHZAP_AUTO_LOAD;
 	if (zap_model_load(&model, &paths, load, &err))
@@ -847,6 +848,8 @@ static int run(struct chzap *c)
 	rc = zap_plan_build(model, &c->change, &plan, &err);
 	if (!rc && plan->nothing_to_do && !plan->refusals.count)
 		report_queues_staying(c, model, plan);
+	if (!rc)
+		report_name_vms(model, plan);
 	zap_model_free(model);
 	if (rc)
 		fail(c, &err);

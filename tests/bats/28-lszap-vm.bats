@@ -3,7 +3,8 @@
 # 28-lszap-vm.bats - guests by name: lszap reads libvirt's domain XML
 # (etc/libvirt/qemu/*.xml, defined; run/libvirt/qemu/*.xml, running, which
 # wins) under ZAP_ROOT and shows the domain that uses each mdev: the VM
-# column of -M, "vm" in JSON, the VM in --watch's guest events. Missing or
+# column of -M, "vm" in JSON, the VM in --watch's guest events and in
+# chzap's refusals ("VM db-prod-2 (mdev UUID)"). Missing or
 # malformed files change nothing else. The fixtures in
 # tests/machine/libvirt/ are domain XML that libvirt's schema accepts.
 
@@ -145,4 +146,21 @@ run_domain() {
 	$G1 -
 	guest-detached: mdev $G3 guest detached: VM db-prod-2
 	EOF
+}
+
+@test "vm: chzap's refusals name the VM of an mdev in the way, nothing written" {
+	define db-prod-2
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run -3 --separate-stderr chzap -m "$G2" -a 6
+	[ "$stderr" = "chzap: mdev $G2 would share APQNs with VM db-prod-2 (mdev $G3): 06.0047 06.00ff" ]
+	run -3 --separate-stderr chzap --json -m "$G2" -a 6
+	run -0 jq -r .error <<< "$output"
+	assert_output "mdev $G2 would share APQNs with VM db-prod-2 (mdev $G3): 06.0047 06.00ff"
+	run -3 --separate-stderr chzap --remove -m "$G3"
+	[[ $stderr == "chzap: VM db-prod-2 (mdev $G3) is in use by a running guest"* ]]
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+	# without libvirt's files the messages are as before
+	rm -r "$DEFINED"
+	run -3 --separate-stderr chzap -m "$G2" -a 6
+	[ "$stderr" = "chzap: mdev $G2 would share APQNs with mdev $G3: 06.0047 06.00ff" ]
 }
