@@ -877,8 +877,6 @@ static int run(struct chzap *c)
 	rc = zap_plan_build(model, &c->change, &plan, &err);
 	if (!rc && plan->nothing_to_do && !plan->refusals.count)
 		report_queues_staying(c, model, plan);
-	if (!rc)
-		report_name_vms(model, plan);
 	zap_model_free(model);
 	if (rc)
 		fail(c, &err);

@@ -104,7 +104,6 @@ void report_queues_staying(struct chzap *c, const struct zap_model *model,
  * In each refusal of @plan, "mdev UUID" of an mdev a libvirt domain uses
  * becomes "VM NAME (mdev UUID)" (@model loaded with ZAP_LOAD_VMS).
  */
-void report_name_vms(const struct zap_model *model, struct zap_plan *plan);
 /* --auto: the chosen block and its APQNs on stderr, unless -q. */
 void report_auto_choice(const struct chzap *c, const struct zap_block *block);
 

@@ -387,33 +387,3 @@ void report_queues_staying(struct chzap *c, const struct zap_model *model,
 	c->staying = true;
 }
 
-/* Replace the first "mdev UUID" of @msg by "VM NAME (mdev UUID)". */
-static void name_vm(char *msg, size_t size, const char *uuid, const char *vm)
-{
-	char needle[8 + ZAP_UUID_STRLEN], out[1024];
-	const char *at;
-
-	snprintf(needle, sizeof(needle), "mdev %s", uuid);
-	at = strstr(msg, needle);
-	if (!at)
-		return;
-	snprintf(out, sizeof(out), "%.*sVM %s (%s)%s", (int)(at - msg), msg, vm,
-		 needle, at + strlen(needle));
-	snprintf(msg, size, "%s", out);
-}
-
-/* Name the libvirt VM of every mdev a refusal of @plan names. */
-void report_name_vms(const struct zap_model *model, struct zap_plan *plan)
-{
-	for (size_t i = 0; i < plan->refusals.count; i++) {
-		struct zap_problem *p = &plan->refusals.items[i];
-
-		for (unsigned int k = 0; k < p->nr_mdevs && k < 2; k++) {
-			int index = zap_model_find_mdev(model, p->mdevs[k]);
-
-			if (index >= 0 && model->mdevs[index].vm[0])
-				name_vm(p->message, sizeof(p->message),
-					p->mdevs[k], model->mdevs[index].vm);
-		}
-	}
-}

@@ -144,15 +144,16 @@ void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
 int zap_model_copy(const struct zap_model *src, struct zap_model **copy);
 
 /* Room for any label zap_mdev_label() writes. */
-#define ZAP_LABEL_LEN 96
+#define ZAP_LABEL_LEN 192
 
 /*
- * zap_mdev_label - how every message names an mdev: "mdev UUID",
- * "autostart definition UUID" (@mdevctl: "autostart definition (mdevctl)
- * UUID"), "manual definition UUID", into @buf. Returns: @buf.
+ * zap_mdev_label - how every message names an mdev: "mdev UUID" (an active
+ * mdev of @model, may be NULL, that a libvirt VM uses: "VM NAME (mdev
+ * UUID)"), "autostart definition UUID" (@mdevctl: "autostart definition
+ * (mdevctl) UUID"), "manual definition UUID", into @buf. Returns: @buf.
  */
-char *zap_mdev_label(char *buf, size_t size, enum zap_holder holder,
-		     bool mdevctl, const char *uuid);
+char *zap_mdev_label(const struct zap_model *model, char *buf, size_t size,
+		     enum zap_holder holder, bool mdevctl, const char *uuid);
 
 /* --------------------------------------------------------------- journal.c */
 

@@ -228,7 +228,7 @@ static int plan_assignment(struct zap_builder *b, const struct zap_mdev *mdev,
 	struct zap_apqn_set old = { { { 0 } }, { { 0 } } }, new;
 	struct zap_bitmap old_c = { { 0 } }, new_c;
 	bool ap_config = false, creating = c->kind == ZAP_CHANGE_CREATE;
-	char dir[700];
+	char dir[700], label[ZAP_LABEL_LEN];
 	int rc;
 
 	if (mdev) {
@@ -263,8 +263,10 @@ static int plan_assignment(struct zap_builder *b, const struct zap_mdev *mdev,
 		rc = zap_problems_add(&b->plan->warnings,
 				      ZAP_PROBLEM_GUEST_RUNNING, uuid, NULL,
 				      NULL, NULL, NULL,
-				      "mdev %s is in use by a running guest: the change is hot-%s",
-				      uuid, c->kind == ZAP_CHANGE_UNASSIGN ?
+				      "%s is in use by a running guest: the change is hot-%s",
+				      zap_mdev_label(model, label, sizeof(label),
+						     ZAP_HOLDER_MDEV, false,
+						     uuid), c->kind == ZAP_CHANGE_UNASSIGN ?
 				      "unplugged" : "plugged where the queues are bound to vfio_ap");
 	if (rc)
 		return rc;
@@ -313,7 +315,7 @@ static int plan_remove(struct zap_builder *b, const struct zap_mdev *mdev)
 	struct zap_problems *where = plan->change.force ? &plan->warnings :
 				     &plan->refusals;
 	const struct zap_definition *def = NULL;
-	char path[760];
+	char path[760], label[ZAP_LABEL_LEN];
 	int rc = 0;
 
 	// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): REMOVE always has an mdev (analyzer forgets change.kind)
@@ -321,9 +323,12 @@ static int plan_remove(struct zap_builder *b, const struct zap_mdev *mdev)
 		rc = zap_problems_add(where, ZAP_PROBLEM_GUEST_RUNNING,
 				      mdev->uuid, NULL, NULL, NULL, NULL,
 				      plan->change.force ?
-				      "mdev %s is in use by a running guest: the remove waits until the guest releases it" :
-				      "mdev %s is in use by a running guest (stop the guest, or use --force: the remove then waits until the guest releases it)",
-				      mdev->uuid);
+				      "%s is in use by a running guest: the remove waits until the guest releases it" :
+				      "%s is in use by a running guest (stop the guest, or use --force: the remove then waits until the guest releases it)",
+				      zap_mdev_label(b->model, label,
+						     sizeof(label),
+						     ZAP_HOLDER_MDEV, false,
+						     mdev->uuid));
 	if (mdev->definition >= 0)
 		def = &b->model->definitions[mdev->definition];
 	if (!rc && def && def->valid && def->autostart && !b->persistent)
