@@ -76,7 +76,7 @@ static struct poptOption mode_options[] = {
 	  OPT_RECOVER, "undo (or complete) a dead chzap's change",
 	  "complete" },
 	{ "apply", '\0', POPT_ARG_STRING, NULL, OPT_APPLY,
-	  "make the configuration equal a zap-config(5) file (- stdin)",
+	  "make the configuration equal FILE, - for stdin",
 	  "FILE" },
 	POPT_TABLEEND
 };
