@@ -285,10 +285,18 @@ static bool names_ids(const struct zap_change *change)
 	       !zap_bitmap_empty(&change->control_domains);
 }
 
+/* Has mdev @m a valid mdevctl definition in @model? */
+static bool has_definition(const struct zap_model *model,
+			   const struct zap_mdev *m)
+{
+	return m->definition >= 0 && model->definitions[m->definition].valid;
+}
+
 /*
  * The assignment the document's scope compares with: the active mdev's
- * (live, both), or its definition's (persistent only). Returns: false
- * when the mdev has no such side.
+ * (live, both), or its definition's (persistent only; the active one when
+ * it has none: the change defines it from that). Returns: false when the
+ * mdev has no such side.
  */
 static bool current_assignment(const struct zap_model *model,
 			       const struct zap_mdev *m, enum zap_scope scope,
@@ -297,20 +305,16 @@ static bool current_assignment(const struct zap_model *model,
 {
 	const struct zap_definition *d;
 
-	if (scope != ZAP_SCOPE_PERSISTENT) {
-		if (!m->active)
-			return false;
-		*matrix = m->matrix;
-		*control = m->control_domains;
+	if (scope == ZAP_SCOPE_PERSISTENT && has_definition(model, m)) {
+		d = &model->definitions[m->definition];
+		*matrix = d->matrix;
+		*control = d->control_domains;
 		return true;
 	}
-	if (m->definition < 0)
+	if (!m->active)
 		return false;
-	d = &model->definitions[m->definition];
-	if (!d->valid)
-		return false;
-	*matrix = d->matrix;
-	*control = d->control_domains;
+	*matrix = m->matrix;
+	*control = m->control_domains;
 	return true;
 }
 
@@ -386,6 +390,15 @@ static int steps_mdevs(struct apply_chain *c, const struct zap_config *cfg,
 			change = mdev_change(ZAP_CHANGE_UNASSIGN, want->uuid,
 					     &a, &d, &cd);
 		}
+		/* -p, -P: an active mdev without definition gets one */
+		if (assign && change.kind == ZAP_CHANGE_ASSIGN &&
+		    !names_ids(&change) && scope != ZAP_SCOPE_LIVE &&
+		    !has_definition(chain_model(c),
+				    &chain_model(c)->mdevs[zap_model_find_mdev(
+					chain_model(c), want->uuid)]))
+			change = mdev_change(ZAP_CHANGE_ASSIGN, want->uuid,
+					     &want->adapters, &want->domains,
+					     &want->control_domains);
 		if (change.kind != ZAP_CHANGE_CREATE && !names_ids(&change))
 			continue;
 		rc = chain_step(c, &change);
@@ -431,6 +444,37 @@ static int steps_masks(struct apply_chain *c, const struct zap_config *cfg,
 	return chain_step(c, &change);
 }
 
+/*
+ * A definition this plan creates (with "start": "auto", as CREATE and
+ * ASSIGN define one) gets the document's "start" in the plan's text.
+ */
+static int set_new_start(struct apply_chain *c, const char *path,
+			 bool autostart)
+{
+	char problem[256], *text;
+	int rc;
+
+	for (size_t i = 0; i < c->plan->nr_files; i++) {
+		struct zap_file_change *f = &c->plan->files[i];
+
+		if (strcmp(f->path, path) || !f->content)
+			continue;
+		rc = zap_definition_render(f->content, strlen(f->content),
+					   autostart, NULL, NULL, &text,
+					   problem, sizeof(problem));
+		if (rc == -ENOMEM)
+			return zap_error_set(c->err, ENOMEM,
+					     ZAP_STATUS_NOT_FOUND,
+					     "out of memory");
+		if (rc)
+			return zap_error_set(c->err, -rc, ZAP_STATUS_NOT_FOUND,
+					     "%s: %s", path, problem);
+		free(f->content);
+		f->content = text;
+	}
+	return 0;
+}
+
 /* -p / -P: every definition of the document gets its "start". */
 static int steps_autostart(struct apply_chain *c, const struct zap_config *cfg)
 {
@@ -440,9 +484,20 @@ static int steps_autostart(struct apply_chain *c, const struct zap_config *cfg)
 		const struct zap_config_mdev *want = &cfg->mdevs[i];
 		const struct zap_model *m = chain_model(c);
 		int k = zap_model_find_mdev(m, want->uuid);
+		int was = zap_model_find_mdev(c->first, want->uuid);
 		struct zap_change change;
 		int rc;
 
+		if (k >= 0 && m->mdevs[k].definition >= 0 &&
+		    (was < 0 || !has_definition(c->first,
+						&c->first->mdevs[was]))) {
+			rc = set_new_start(c, m->definitions[
+					   m->mdevs[k].definition].path,
+					   want->autostart);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (k < 0 || m->mdevs[k].definition < 0 ||
 		    !m->definitions[m->mdevs[k].definition].valid ||
 		    m->definitions[m->mdevs[k].definition].autostart ==
