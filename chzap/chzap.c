@@ -9,6 +9,8 @@
  * plan (printed by --dry-run), apply it (lock, re-read, re-validate, write,
  * roll back) or recover a dead chzap's change from its journal, and exit
  * with the error's status; --json reports each outcome as one object.
+ * --apply FILE takes the same path with the plan of a whole document
+ * (apply.c).
  *
  * Copyright zap developers 2026
  */
