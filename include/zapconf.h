@@ -1317,8 +1317,11 @@ unsigned int zap_config_load_flags(void);
  * then, unless live, each definition's "start"), each built with
  * zap_plan_build() on the what-if model of those before it (so each is
  * judged by the audit); their writes, files, refusals and warnings joined.
- * A document without host part leaves the masks alone; mdevs it omits are
- * kept unless @request->prune.
+ * With ZAP_SCOPE_BOTH the steps follow the live side, then the same steps
+ * at ZAP_SCOPE_PERSISTENT mend the definitions and 41-ap.rules where they
+ * differed from it (pruning an mdev that exists on one side only changes
+ * that side). A document without host part leaves the masks alone; mdevs
+ * it omits are kept unless @request->prune.
  * Returns: 0 with *@plan set, refused or not (see its refusals;
  * nothing_to_do when nothing differs); -EOPNOTSUPP (ownership "overrides":
  * USAGE); the errors of zap_plan_build(); -ENOMEM.

@@ -23,6 +23,7 @@ struct apply_chain {
 	const struct zap_model *first;
 	struct zap_model *current; /* NULL while it is @first */
 	const struct zap_config_request *request;
+	enum zap_scope scope; /* of the steps being made */
 	struct zap_plan *plan;
 	struct zap_error *err;
 };
@@ -188,7 +189,7 @@ static int chain_step(struct apply_chain *c, struct zap_change *change)
 	struct zap_plan *p = NULL;
 	int rc;
 
-	change->scope = c->request->scope;
+	change->scope = c->scope;
 	change->force = c->request->force;
 	rc = zap_plan_build(chain_model(c), change, &p, c->err);
 	if (!rc) {
@@ -347,7 +348,13 @@ static int steps_prune(struct apply_chain *c, const struct zap_config *cfg)
 			continue;
 		change = mdev_change(ZAP_CHANGE_REMOVE, md->uuid, NULL, NULL,
 				     NULL);
+		/* -p: an mdev only defined, or only active, on its one side */
+		if (scope == ZAP_SCOPE_BOTH && !md->active)
+			c->scope = ZAP_SCOPE_PERSISTENT;
+		else if (scope == ZAP_SCOPE_BOTH && md->definition < 0)
+			c->scope = ZAP_SCOPE_LIVE;
 		rc = chain_step(c, &change);
+		c->scope = scope;
 		if (rc)
 			return rc;
 	}
@@ -359,10 +366,10 @@ static int steps_prune(struct apply_chain *c, const struct zap_config *cfg)
 static int steps_mdevs(struct apply_chain *c, const struct zap_config *cfg,
 		       bool assign)
 {
-	const struct zap_model *m = c->first;
-	enum zap_scope scope = c->request->scope;
+	enum zap_scope scope = c->scope;
 
 	for (size_t i = 0; i < cfg->nr_mdevs; i++) {
+		const struct zap_model *m = chain_model(c);
 		const struct zap_config_mdev *want = &cfg->mdevs[i];
 		int k = zap_model_find_mdev(m, want->uuid);
 		struct zap_apqn_set matrix;
@@ -416,8 +423,8 @@ static int steps_mdevs(struct apply_chain *c, const struct zap_config *cfg,
 static int steps_masks(struct apply_chain *c, const struct zap_config *cfg,
 		       bool to_host)
 {
-	const struct zap_model *m = c->first;
-	bool persistent = c->request->scope == ZAP_SCOPE_PERSISTENT;
+	const struct zap_model *m = chain_model(c);
+	bool persistent = c->scope == ZAP_SCOPE_PERSISTENT;
 	const struct zap_bitmap *ap = persistent && m->rules_has_apmask ?
 				      &m->rules_apmask : &m->bus.apmask;
 	const struct zap_bitmap *aq = persistent && m->rules_has_aqmask ?
@@ -513,6 +520,23 @@ static int steps_autostart(struct apply_chain *c, const struct zap_config *cfg)
 	return 0;
 }
 
+/*
+ * The steps of unassign, masks, create and assign, in that order, at
+ * c->scope.
+ */
+static int steps_state(struct apply_chain *c, const struct zap_config *cfg)
+{
+	int rc = steps_mdevs(c, cfg, false);
+
+	if (!rc)
+		rc = steps_masks(c, cfg, true);
+	if (!rc)
+		rc = steps_masks(c, cfg, false);
+	if (!rc)
+		rc = steps_mdevs(c, cfg, true);
+	return rc;
+}
+
 /* The enum zap_load bits zap_config_plan() needs: those of every change. */
 ZAP_EXPORT unsigned int zap_config_load_flags(void)
 {
@@ -542,16 +566,20 @@ ZAP_EXPORT int zap_config_plan(const struct zap_model *model,
 	c.plan->change.kind = ZAP_CHANGE_ASSIGN;
 	c.plan->change.scope = request->scope;
 	c.plan->change.force = request->force;
+	c.scope = request->scope;
 	if (request->prune)
 		rc = steps_prune(&c, config);
 	if (!rc)
-		rc = steps_mdevs(&c, config, false);
-	if (!rc)
-		rc = steps_masks(&c, config, true);
-	if (!rc)
-		rc = steps_masks(&c, config, false);
-	if (!rc)
-		rc = steps_mdevs(&c, config, true);
+		rc = steps_state(&c, config);
+	/*
+	 * -p: the steps follow the live side; where a definition or
+	 * 41-ap.rules differed from it, the persistent side still differs
+	 */
+	if (!rc && request->scope == ZAP_SCOPE_BOTH) {
+		c.scope = ZAP_SCOPE_PERSISTENT;
+		rc = steps_state(&c, config);
+		c.scope = request->scope;
+	}
 	if (!rc)
 		rc = steps_autostart(&c, config);
 	if (!rc)

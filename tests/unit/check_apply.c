@@ -4,7 +4,7 @@
  * document plans nothing; a document's difference becomes ordered writes
  * (unassign, masks to the host, masks to vfio_ap, create, assign) judged
  * step by step and as a whole, with every culprit named; prune and the
- * definitions of -P; an apply on a fixture tree writes the plan.
+ * definitions of -P; -p also mends a persistent side that differed; an apply on a fixture tree writes the plan.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -215,6 +215,52 @@ START_TEST(test_zap_config_plan_persistent_definitions)
 }
 END_TEST
 
+START_TEST(test_zap_config_plan_both_drift_and_prune)
+{
+	static const struct zap_config_request both = {
+		.scope = ZAP_SCOPE_BOTH, .prune = true
+	};
+	/* A's definition drifted to domain 1; C is only defined */
+	static const char drifted[] =
+		"bus apmask=0-4,7-255 aqmask=0-3,5-70,72-255\n"
+		"adapter 5 hwtype=14 mode=cca domains=1,4,0x47\n"
+		"adapter 6 hwtype=14 mode=ep11 domains=1,4,0x47\n"
+		"mdev " UUID_A " adapters=5 domains=4 control=4\n"
+		"define " UUID_A " start=manual adapters=5 domains=1 control=4\n"
+		"define " UUID_C " start=manual adapters=6 domains=1 control=none\n";
+	struct zap_config *cfg = document(HOST_VFIO,
+					  MDEV(UUID_A, "5", "4", "4"));
+	struct zap_paths paths;
+	struct zap_model *m;
+	struct zap_plan *plan = NULL;
+	bool def_a = false, def_c = false;
+
+	fixture_tree(drifted, &paths);
+	m = fixture_model(&paths);
+	ck_assert_int_eq(zap_config_plan(m, cfg, &both, &plan, NULL), 0);
+	ck_assert_uint_eq(plan->refusals.count, 0);
+	ck_assert_uint_eq(plan->nr_writes, 0);
+	for (size_t i = 0; i < plan->nr_files; i++) {
+		const struct zap_file_change *f = &plan->files[i];
+
+		if (strstr(f->path, UUID_A)) {
+			def_a = true;
+			ck_assert_ptr_nonnull(strstr(f->content,
+						     "\"assign_domain\": \"0x0004\""));
+			ck_assert_ptr_null(strstr(f->content, "0x0001"));
+		}
+		if (strstr(f->path, UUID_C)) {
+			def_c = true;
+			ck_assert_ptr_null(f->content);
+		}
+	}
+	ck_assert(def_a && def_c);
+	zap_plan_free(plan);
+	zap_model_free(m);
+	zap_config_free(cfg);
+}
+END_TEST
+
 START_TEST(test_zap_config_plan_overrides_refused)
 {
 	static const struct zap_config_request live = {
@@ -278,6 +324,7 @@ Suite *apply_suite(void)
 	tcase_add_test(tc, test_zap_config_plan_control_without_usage_final_only);
 	tcase_add_test(tc, test_zap_config_plan_prune);
 	tcase_add_test(tc, test_zap_config_plan_persistent_definitions);
+	tcase_add_test(tc, test_zap_config_plan_both_drift_and_prune);
 	tcase_add_test(tc, test_zap_config_plan_overrides_refused);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
