@@ -203,7 +203,8 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 	bool done = plan && status == ZAP_STATUS_OK;
 	/* --dry-run: what an apply would do (Ansible's check mode) */
 	bool planned = c->dry_run && done;
-	bool changed = planned ? !plan->nothing_to_do : plan_changed(plan);
+	bool changed = plan && planned ? !plan->nothing_to_do :
+		       plan_changed(plan);
 
 	add(root, "changed", checked(json_object_new_boolean(changed)));
 	add(root, "uuid", string_or_null(plan ? plan->change.uuid :

@@ -61,7 +61,7 @@ static int copy_problems(struct zap_problems *dst,
 		q = &grown[dst->count];
 		*q = *p;
 		q->apqns = NULL;
-		if (p->nr_apqns) {
+		if (p->nr_apqns && p->apqns) {
 			q->apqns = malloc(p->nr_apqns * sizeof(*q->apqns));
 			if (!q->apqns)
 				return -ENOMEM;
@@ -617,6 +617,7 @@ ZAP_EXPORT int zap_config_apply(const struct zap_config *config,
 	if (!rc) {
 		zap_plan_free(*plan);
 		*plan = fresh;
+		// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): zap_config_plan() sets *plan when it returns 0
 		if (fresh->refusals.count)
 			rc = zap_error_set(err, EPERM, ZAP_STATUS_REFUSED, "%s",
 					   fresh->refusals.items[0].message);
