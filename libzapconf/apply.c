@@ -400,9 +400,7 @@ static int steps_mdevs(struct apply_chain *c, const struct zap_config *cfg,
 		/* -p, -P: an active mdev without definition gets one */
 		if (assign && change.kind == ZAP_CHANGE_ASSIGN &&
 		    !names_ids(&change) && scope != ZAP_SCOPE_LIVE &&
-		    !has_definition(chain_model(c),
-				    &chain_model(c)->mdevs[zap_model_find_mdev(
-					chain_model(c), want->uuid)]))
+		    !has_definition(m, &m->mdevs[k]))
 			change = mdev_change(ZAP_CHANGE_ASSIGN, want->uuid,
 					     &want->adapters, &want->domains,
 					     &want->control_domains);
