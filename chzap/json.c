@@ -206,6 +206,7 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 	bool changed = plan && planned ? !plan->nothing_to_do :
 		       plan_changed(plan);
 
+	add(root, "version", checked(json_object_new_int(CHZAP_JSON_VERSION)));
 	add(root, "changed", checked(json_object_new_boolean(changed)));
 	add(root, "uuid", string_or_null(plan ? plan->change.uuid :
 					 c->change.uuid));
