@@ -9,6 +9,8 @@
  * plan (printed by --dry-run), apply it (lock, re-read, re-validate, write,
  * roll back) or recover a dead chzap's change from its journal, and exit
  * with the error's status; --json reports each outcome as one object.
+ * --apply FILE takes the same path with the plan of a whole document
+ * (apply.c).
  *
  * Copyright zap developers 2026
  */
@@ -40,6 +42,8 @@ enum {
 	OPT_AUTO = 0x107,
 	OPT_TYPE = 0x108,
 	OPT_MODE = 0x109,
+	OPT_APPLY = 0x10a,
+	OPT_PRUNE = 0x10b,
 	OPT_ADAPTER = 'a',
 	OPT_DOMAIN = 'd',
 	OPT_CONTROL_DOMAIN = 'c',
@@ -73,6 +77,9 @@ static struct poptOption mode_options[] = {
 	{ "recover", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL,
 	  OPT_RECOVER, "undo (or complete) a dead chzap's change",
 	  "complete" },
+	{ "apply", '\0', POPT_ARG_STRING, NULL, OPT_APPLY,
+	  "make the configuration equal FILE, - for stdin",
+	  "FILE" },
 	POPT_TABLEEND
 };
 
@@ -109,6 +116,8 @@ static struct poptOption common_options[] = {
 	  "print the planned writes, write nothing", NULL },
 	{ "force", 'f', POPT_ARG_NONE, NULL, OPT_FORCE,
 	  "remove an mdev in use; move queues with requests", NULL },
+	{ "prune", '\0', POPT_ARG_NONE, NULL, OPT_PRUNE,
+	  "with --apply: remove the mdevs the file omits", NULL },
 	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET,
 	  "no warnings, notes or owner changes", NULL },
 	{ "verbose", 'V', POPT_ARG_NONE, NULL, OPT_VERBOSE,
@@ -262,7 +271,8 @@ static void print_help(void)
 	       "       " PROGRAM " --vfio [-a LIST] [-d LIST]\n"
 	       "       " PROGRAM " --host [-a LIST] [-d LIST]\n"
 	       "       " PROGRAM " --autostart yes|no -m UUID\n"
-	       "       " PROGRAM " --recover[=complete]\n\n"
+	       "       " PROGRAM " --recover[=complete]\n"
+	       "       " PROGRAM " --apply FILE|- [--prune] [-p|-P]\n\n"
 	       "Change which AP (crypto) queues of an IBM Z host belong to the "
 	       "host's zcrypt\ndrivers, to the vfio_ap pool and to each vfio_ap "
 	       "mediated device (mdev).\nThe whole change is checked first, "
@@ -284,7 +294,7 @@ static void print_help(void)
 static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 {
 	if (cmd->mode && cmd->mode != mode)
-		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified");
+		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified");
 	cmd->mode = mode;
 	switch (mode) {
 	case OPT_UNASSIGN:
@@ -309,6 +319,20 @@ static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 		c->recover = true;
 		break;
 	}
+}
+
+/* Record --apply FILE; a second, different FILE is a usage error. */
+static void set_apply(struct chzap *c, struct cmdline *cmd, const char *arg)
+{
+	static char file[4096];
+
+	set_mode(c, cmd, OPT_APPLY);
+	if (!arg[0])
+		usage_error(c, "--apply needs a file name, or - for the standard input");
+	if (c->apply_file && strcmp(c->apply_file, arg))
+		usage_error(c, "Only one --apply file can be specified");
+	snprintf(file, sizeof(file), "%s", arg);
+	c->apply_file = file;
 }
 
 /* Record -p or -P; the two together are a usage error. */
@@ -452,6 +476,12 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 		set_mode(c, cmd, rc);
 		parse_recover(c, arg);
 		break;
+	case OPT_APPLY:
+		set_apply(c, cmd, arg);
+		break;
+	case OPT_PRUNE:
+		c->prune = true;
+		break;
 	case OPT_ADAPTER:
 		add_ids(c, &c->change.adapters, &cmd->adapters, arg, "adapter");
 		break;
@@ -588,8 +618,14 @@ static void check_combinations(const struct chzap *c,
 		usage_error(c, "Only one of --quiet or --verbose can be specified");
 	if (c->json && c->verbose)
 		usage_error(c, "Only one of --json or --verbose can be specified");
-	if (c->json && c->dry_run)
-		usage_error(c, "Only one of --json or --dry-run can be specified");
+	if (c->prune && cmd->mode != OPT_APPLY)
+		usage_error(c, "--prune goes only with --apply");
+	if (cmd->mode == OPT_APPLY) {
+		if (cmd->mdev || ids || c->autoalloc.given || cmd->type ||
+		    cmd->card_mode)
+			usage_error(c, "--apply takes no --mdev, --adapter, --domain, --control-domain or --auto: the file says it all");
+		return;
+	}
 	if (cmd->mode == OPT_RECOVER) {
 		check_recover(c, cmd);
 		return;
@@ -733,7 +769,10 @@ static int nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 		report_json(c, plan, ZAP_STATUS_OK, NULL);
 	} else {
 		report_warnings(c, plan);
-		report_nothing_to_do(c, plan);
+		if (c->apply_file)
+			apply_report_nothing(c);
+		else
+			report_nothing_to_do(c, plan);
 	}
 	return ZAP_STATUS_OK;
 }
@@ -744,11 +783,18 @@ static int nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
  */
 static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 {
+	if (c->json) {
+		report_json(c, plan, plan->refusals.count ? ZAP_STATUS_REFUSED :
+			    ZAP_STATUS_OK, NULL);
+		return plan->refusals.count ? ZAP_STATUS_REFUSED : ZAP_STATUS_OK;
+	}
 	if (plan->refusals.count) {
 		report_refusals(plan);
 		return ZAP_STATUS_REFUSED;
 	}
-	if (plan->nothing_to_do)
+	if (plan->nothing_to_do && c->apply_file)
+		apply_report_nothing(c);
+	else if (plan->nothing_to_do)
 		report_nothing_to_do(c, plan);
 	else
 		report_dry_run(c, plan);
@@ -770,7 +816,8 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 
 	zap_error_clear(&err);
 	start_change(c);
-	rc = zap_plan_apply(plan, paths, &how, &err);
+	rc = c->apply_file ? apply_write(c, plan, paths, &how, &err) :
+	     zap_plan_apply(plan, paths, &how, &err);
 	if (c->verbose)
 		report_files(*plan);
 	if (rc == 0)
@@ -785,8 +832,12 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 			    err.message);
 	} else if (rc == 0) {
 		report_warnings(c, *plan);
-		if ((*plan)->nothing_to_do)
+		if ((*plan)->nothing_to_do && c->apply_file)
+			apply_report_nothing(c);
+		else if ((*plan)->nothing_to_do)
 			report_nothing_to_do(c, *plan);
+		else if (c->apply_file)
+			apply_report_done(c, *plan);
 		else
 			report_done(c, *plan);
 	} else if (status == ZAP_STATUS_REFUSED) {
@@ -857,8 +908,11 @@ static int run(struct chzap *c)
 		fail(c, &err);
 	if (c->recover)
 		return recover(c, &paths);
+	if (c->apply_file && apply_read(c, &err))
+		fail(c, &err);
 	/* the VMs of the mdevs, to name them in refusals */
-	load = zap_change_load_flags(c->change.kind) | ZAP_LOAD_VMS;
+	load = (c->apply_file ? zap_config_load_flags() :
+		zap_change_load_flags(c->change.kind)) | ZAP_LOAD_VMS;
 	if (c->autoalloc.given)
 		load |= CHZAP_AUTO_LOAD;
 	if (zap_model_load(&model, &paths, load, &err))
@@ -874,8 +928,10 @@ static int run(struct chzap *c)
 			return rc;
 		}
 	}
-	rc = zap_plan_build(model, &c->change, &plan, &err);
-	if (!rc && plan->nothing_to_do && !plan->refusals.count)
+	rc = c->apply_file ? apply_build(c, model, &plan, &err) :
+	     zap_plan_build(model, &c->change, &plan, &err);
+	if (!rc && !c->apply_file && plan->nothing_to_do &&
+	    !plan->refusals.count)
 		report_queues_staying(c, model, plan);
 	zap_model_free(model);
 	if (rc)
@@ -889,6 +945,7 @@ static int run(struct chzap *c)
 	else
 		rc = apply(c, &plan, &paths);
 	zap_plan_free(plan);
+	zap_config_free(c->config);
 	return rc;
 }
 

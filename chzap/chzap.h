@@ -50,6 +50,8 @@ struct chzap_auto {
  * @lock_timeout_s: --lock-timeout.
  * @recover: --recover was given; @recover_mode: undo or complete.
  * @autoalloc: --auto.
+ * @apply_file: --apply FILE ("-": stdin), NULL without; @config: the
+ *          document read from it; @prune: --prune.
  * @staying: --host found nothing to write, but named queues stay vfio's.
  */
 struct chzap {
@@ -62,6 +64,9 @@ struct chzap {
 	bool recover;
 	enum zap_recover_mode recover_mode;
 	struct chzap_auto autoalloc;
+	const char *apply_file;
+	struct zap_config *config;
+	bool prune;
 	bool staying;
 };
 
@@ -138,5 +143,24 @@ bool auto_parse(struct chzap_auto *a, const char *arg);
  */
 int auto_choose(struct chzap *c, const struct zap_model *model,
 		struct zap_plan **refused, struct zap_error *err);
+
+/* ------------------------------------------------------------- apply.c */
+
+/*
+ * --apply: read the document c->apply_file into c->config.
+ * Returns: 0; -errno with @err filled (status USAGE: bad document).
+ */
+int apply_read(struct chzap *c, struct zap_error *err);
+/* --apply: the plan that makes @model equal c->config (zap_config_plan). */
+int apply_build(const struct chzap *c, const struct zap_model *model,
+		struct zap_plan **plan, struct zap_error *err);
+/* --apply: lock, re-plan, write, roll back (zap_config_apply). */
+int apply_write(const struct chzap *c, struct zap_plan **plan,
+		const struct zap_paths *paths,
+		const struct zap_apply_options *how, struct zap_error *err);
+/* --apply: the note that the host equals the document already, unless -q. */
+void apply_report_nothing(const struct chzap *c);
+/* --apply: after the writes, the queues that changed owner, unless -q. */
+void apply_report_done(const struct chzap *c, const struct zap_plan *plan);
 
 #endif

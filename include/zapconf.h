@@ -72,6 +72,8 @@
  *   zap_config_from_model(model, uuid, &cfg, err)  a model's state as a document
  *   zap_config_format(cfg, &text, err)             the document's JSON text
  *   zap_config_free(cfg)
+ *   zap_config_plan(m, cfg, &req, &plan, err)   the plan making m equal cfg
+ *   zap_config_apply(cfg, &req, paths, &opt, &plan, err)  it, applied locked
  * Workflow: load, judge, plan, apply, audit
  *   zap_paths_from_env(&paths, err)          where sysfs, etc/ and run/ are
  *   zap_model_load(&m, &paths, what, err)    read what enum zap_load asks;
@@ -1300,6 +1302,56 @@ int zap_config_format(const struct zap_config *config, char **text,
 
 /* Free a configuration of zap_config_parse/read/from_model (NULL: nothing). */
 void zap_config_free(struct zap_config *config);
+
+/**
+ * struct zap_config_request - how chzap --apply makes a host equal a document.
+ * @scope: live (sysfs), both (-p) or persistent only (-P).
+ * @prune: remove the mdevs (of the scope) the document does not mention.
+ * @force: as zap_change.force, for every step (an mdev in use, pending
+ *	requests).
+ */
+struct zap_config_request {
+	enum zap_scope scope;
+	bool prune;
+	bool force;
+};
+
+/* The enum zap_load bits zap_config_plan() needs. */
+unsigned int zap_config_load_flags(void);
+
+/**
+ * zap_config_plan - the plan that makes @model equal @config: the changes
+ * that differ, in an order in which no intermediate state breaks a rule
+ * (with --prune the omitted mdevs removed, then ids unassigned, ids given
+ * back to the host, ids taken from the host, mdevs created, ids assigned,
+ * then, unless live, each definition's "start"), each built with
+ * zap_plan_build() on the what-if model of those before it (so each is
+ * judged by the audit); their writes, files, refusals and warnings joined.
+ * With ZAP_SCOPE_BOTH the steps follow the live side, then the same steps
+ * at ZAP_SCOPE_PERSISTENT mend the definitions and 41-ap.rules where they
+ * differed from it (pruning an mdev that exists on one side only changes
+ * that side). A document without host part leaves the masks alone; mdevs
+ * it omits are kept unless @request->prune.
+ * Returns: 0 with *@plan set, refused or not (see its refusals;
+ * nothing_to_do when nothing differs); -EOPNOTSUPP (ownership "overrides":
+ * USAGE); the errors of zap_plan_build(); -ENOMEM.
+ */
+int zap_config_plan(const struct zap_model *model,
+		    const struct zap_config *config,
+		    const struct zap_config_request *request,
+		    struct zap_plan **plan, struct zap_error *err);
+
+/**
+ * zap_config_apply - zap_plan_apply() for a document: take the lock, load,
+ * zap_config_plan() again (*@plan is replaced by it), refuse or write it
+ * (sysfs journaled, then the files), read back, roll back on failure.
+ * Returns: as zap_plan_apply().
+ */
+int zap_config_apply(const struct zap_config *config,
+		     const struct zap_config_request *request,
+		     const struct zap_paths *paths,
+		     const struct zap_apply_options *options,
+		     struct zap_plan **plan, struct zap_error *err);
 /* ------------------------------------------------------------------ escape */
 
 /**

@@ -356,4 +356,13 @@ void zap_libvirt_vms_load(struct zap_model *model);
 int zap_plan_write_files(struct zap_plan *plan, size_t *failed,
 			 bool *restored);
 
+/*
+ * zap_plan_write - write @plan (sysfs journaled, then the files) and undo
+ * on failure, as zap_plan_apply() does after its re-validation; the caller
+ * holds the lock and has judged the plan. Returns: as zap_plan_apply().
+ */
+int zap_plan_write(struct zap_plan *plan, const struct zap_paths *paths,
+		   const struct zap_apply_options *options,
+		   struct zap_error *err);
+
 #endif

@@ -229,10 +229,6 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	assert_failure 1
 	run jq -r .error <<< "$output"
 	assert_output "--vfio needs --adapter or --domain"
-	run --separate-stderr chzap --json -n -m "$A" -a 5
-	assert_failure 1
-	run jq -r .error <<< "$output"
-	assert_output "Only one of --json or --dry-run can be specified"
 	run --separate-stderr chzap --json -V -m "$A" -a 5
 	assert_failure 1
 	run jq -r .error <<< "$output"
@@ -256,6 +252,20 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 # The man page as text, wide enough for one item a line.
 man_text() {
 	MANWIDTH=200 man -l "$ZAP_TOP/man/chzap.8" 2> /dev/null
+}
+
+@test "chzap --json --dry-run: changed and the planned writes of any change, exit 0; nothing written" {
+	zap_tree - < <(pool_machine)
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run --separate-stderr chzap --json -n --vfio -d 2
+	assert_success
+	[ -z "$stderr" ]
+	run jq -c '[.changed, [.writes[] | [(.path | sub(".*/"; "")), .result]], .error]' <<< "$output"
+	assert_output '[true,[["aqmask","planned"]],null]'
+	run --separate-stderr chzap --json --dry-run --remove -m "$A"
+	run jq -c '[.changed, [.writes[].result], .error]' <<< "$output"
+	assert_output '[true,["planned"],null]'
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
 @test "chzap.8 JSON OUTPUT example: the transcript and the exit code are true" {
