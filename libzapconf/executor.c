@@ -347,3 +347,11 @@ ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
 	zap_lock_release(&lock);
 	return rc;
 }
+
+/* Write a plan built and judged under the caller's lock; see internal.h. */
+int zap_plan_write(struct zap_plan *plan, const struct zap_paths *paths,
+		   const struct zap_apply_options *options,
+		   struct zap_error *err)
+{
+	return write_plan(plan, paths, options, err);
+}

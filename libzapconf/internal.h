@@ -144,15 +144,16 @@ void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
 int zap_model_copy(const struct zap_model *src, struct zap_model **copy);
 
 /* Room for any label zap_mdev_label() writes. */
-#define ZAP_LABEL_LEN 96
+#define ZAP_LABEL_LEN 192
 
 /*
- * zap_mdev_label - how every message names an mdev: "mdev UUID",
- * "autostart definition UUID" (@mdevctl: "autostart definition (mdevctl)
- * UUID"), "manual definition UUID", into @buf. Returns: @buf.
+ * zap_mdev_label - how every message names an mdev: "mdev UUID" (an active
+ * mdev of @model, may be NULL, that a libvirt VM uses: "VM NAME (mdev
+ * UUID)"), "autostart definition UUID" (@mdevctl: "autostart definition
+ * (mdevctl) UUID"), "manual definition UUID", into @buf. Returns: @buf.
  */
-char *zap_mdev_label(char *buf, size_t size, enum zap_holder holder,
-		     bool mdevctl, const char *uuid);
+char *zap_mdev_label(const struct zap_model *model, char *buf, size_t size,
+		     enum zap_holder holder, bool mdevctl, const char *uuid);
 
 /* --------------------------------------------------------------- journal.c */
 
@@ -355,6 +356,16 @@ void zap_whatif_ownership(struct zap_model *m, const struct zap_change *c);
 /* The writes of ZAP_CHANGE_OWNERSHIP, or its refusal. Returns: 0; -errno. */
 int zap_plan_ownership(struct zap_builder *b);
 
+/* ----------------------------------------------------------- libvirt_xml.c */
+
+/*
+ * zap_libvirt_vms_load - set each mdev's vm from libvirt's domain XML under
+ * the model's root (etc/libvirt/qemu, then run/libvirt/qemu, which wins);
+ * unreadable files are skipped.
+ */
+void zap_libvirt_vms_load(struct zap_model *model);
+
+/* ------------------------------------------------- executor.c (files) */
 
 /*
  * zap_plan_write_files - write plan->files in order, each atomically (temp
@@ -367,5 +378,14 @@ int zap_plan_ownership(struct zap_builder *b);
  */
 int zap_plan_write_files(struct zap_plan *plan, size_t *failed,
 			 bool *restored);
+
+/*
+ * zap_plan_write - write @plan (sysfs journaled, then the files) and undo
+ * on failure, as zap_plan_apply() does after its re-validation; the caller
+ * holds the lock and has judged the plan. Returns: as zap_plan_apply().
+ */
+int zap_plan_write(struct zap_plan *plan, const struct zap_paths *paths,
+		   const struct zap_apply_options *options,
+		   struct zap_error *err);
 
 #endif

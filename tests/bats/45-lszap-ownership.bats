@@ -109,7 +109,7 @@ jqz() {
 	run -0 lszap --free -r -n -o APQN
 	assert_output '05.0047'
 	run -0 lszap --matrix
-	assert_line --index 3 '0047  .H'
+	assert_line --index 3 '0x47  .H'
 }
 
 @test "lszap --check: an mdev in the overrides model holds only switched queues: no problem" {
