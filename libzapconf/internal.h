@@ -270,6 +270,16 @@ int zap_store_mkdir_parents(const char *path, mode_t mode);
 void zap_store_sync_parent(const char *path);
 
 /*
+ * zap_store_check_own_dir - is the directory holding @path zap's own: a
+ * directory (not a symlink) owned by this user (root) and not group- or
+ * world-writable? 0 yes; -EPERM no, with the reason in @why.
+ */
+int zap_store_check_own_dir(const char *path, char *why, size_t size);
+
+/* The start time of process @pid (/proc/PID/stat field 22), 0 if unknown. */
+unsigned long long zap_process_start(pid_t pid);
+
+/*
  * zap_store_replace - replace @path by @content atomically: mkdir -p, temp
  * file ".NAME.XXXXXX" in the same directory, mode 0644, fsync, rename,
  * fsync of the directory. Returns: 0; -errno (nothing replaced).

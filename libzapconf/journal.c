@@ -9,6 +9,7 @@
  * Format (one line each, fields of "write" separated by tabs):
  *   zap-journal 1
  *   pid 1234
+ *   start 56789          (the process's start time, /proc/PID/stat field 22)
  *   change assign 11111111-1111-4111-8111-111111111111
  *   write PATH VALUE UNDO-PATH UNDO-VALUE
  *   done 0
@@ -94,11 +95,15 @@ static void remove_stale_temps(const char *journal)
 	closedir(dh);
 }
 
-/* Record @plan before its first write: temp file, fsync, rename. */
+/*
+ * Record @plan before its first write: a new temp file (never through a
+ * symlink, in a directory only root can write), fsync, then a rename to
+ * the journal's name that never replaces an existing journal.
+ */
 int zap_journal_begin(const struct zap_paths *paths,
 		      const struct zap_plan *plan, struct zap_error *err)
 {
-	char tmp[sizeof(paths->journal) + 32];
+	char tmp[sizeof(paths->journal) + 32], why[PATH_MAX + 80];
 	FILE *f = NULL;
 	int rc, fd;
 
@@ -107,9 +112,15 @@ int zap_journal_begin(const struct zap_paths *paths,
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot create the directory of %s: %s",
 				     paths->journal, strerror(-rc));
+	if (zap_store_check_own_dir(paths->journal, why, sizeof(why)))
+		return zap_error_set(err, EPERM, ZAP_STATUS_REFUSED,
+				     "refusing to write the journal: %s", why);
 	remove_stale_temps(paths->journal);
 	snprintf(tmp, sizeof(tmp), "%s.%d", paths->journal, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* a file of our PID is a dead run's or planted: unlink, not follow */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		rc = -errno;
 		if (fd >= 0)
@@ -117,7 +128,10 @@ int zap_journal_begin(const struct zap_paths *paths,
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot write %s: %s", tmp, strerror(-rc));
 	}
-	fprintf(f, "zap-journal 2\npid %d\nchange %s %s\n", (int)getpid(),
+	fprintf(f, "zap-journal 2\npid %d\n", (int)getpid());
+	if (zap_process_start(getpid()))
+		fprintf(f, "start %llu\n", zap_process_start(getpid()));
+	fprintf(f, "change %s %s\n",
 		change_names[plan->change.kind], plan->change.uuid[0] ?
 		plan->change.uuid : "-");
 	for (size_t i = 0; i < plan->nr_writes; i++) {
@@ -137,14 +151,23 @@ int zap_journal_begin(const struct zap_paths *paths,
 	rc = fflush(f) || fsync(fileno(f)) ? -errno : 0;
 	if (fclose(f) && !rc)
 		rc = -errno;
-	if (!rc && rename(tmp, paths->journal))
+	/* never replace a journal: RENAME_NOREPLACE, else link() */
+	if (!rc && renameat2(AT_FDCWD, tmp, AT_FDCWD, paths->journal,
+			     RENAME_NOREPLACE)) {
 		rc = -errno;
-	if (rc) {
-		unlink(tmp);
+		if (rc == -EINVAL)
+			rc = link(tmp, paths->journal) ? -errno : 0;
+	}
+	unlink(tmp);
+	if (rc == -EEXIST)
+		return zap_error_set(err, EEXIST, ZAP_STATUS_REFUSED,
+				     "%s exists: an unfinished change (lszap --check, chzap --recover)",
+				     paths->journal);
+	if (rc)
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot write the journal %s: %s",
 				     paths->journal, strerror(-rc));
-	}
+	zap_store_sync_parent(paths->journal);
 	return 0;
 }
 
@@ -154,7 +177,7 @@ int zap_journal_done(const struct zap_paths *paths, size_t index)
 	char line[32];
 	int fd, n, rc = 0;
 
-	fd = open(paths->journal, O_WRONLY | O_APPEND | O_CLOEXEC);
+	fd = open(paths->journal, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = snprintf(line, sizeof(line), "done %zu\n", index);
@@ -170,9 +193,10 @@ void zap_journal_end(const struct zap_paths *paths)
 	unlink(paths->journal);
 }
 
-/* A parsed journal: the info and its writes. */
+/* A parsed journal: the info, its writer's start time and its writes. */
 struct journal {
 	struct zap_journal_info info;
+	unsigned long long start;
 	struct zap_write *writes;
 	bool *done;
 };
@@ -236,6 +260,60 @@ static int parse_write(char *fields, int version, struct zap_write *w)
 	return -EINVAL;
 }
 
+/*
+ * Can a plan contain a write of @kind to @path? Only the AP attributes
+ * under the current SYSFS_ROOT: the bus masks, the create file of
+ * vfio_ap-passthrough, and the attributes of an mdev (UUID) of the matrix
+ * device, whose name must be @kind's (legacy_kind()).
+ */
+static bool plan_path(const struct zap_paths *paths, const char *path,
+		      enum zap_write_kind kind)
+{
+	static const char *const fixed[] = {
+		"bus/ap/apmask",
+		"bus/ap/aqmask",
+		"devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+	};
+	static const char mdev_dir[] = "devices/vfio_ap/matrix/";
+	size_t root_len = strlen(paths->sysfs);
+	char uuid[ZAP_UUID_STRLEN + 1];
+	enum zap_write_kind named;
+	const char *rel, *slash;
+
+	if (strncmp(path, paths->sysfs, root_len) || path[root_len] != '/' ||
+	    legacy_kind(path, &named) || named != kind)
+		return false;
+	rel = path + root_len + 1;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strcmp(rel, fixed[i]))
+			return true;
+	if (strncmp(rel, mdev_dir, strlen(mdev_dir)))
+		return false;
+	rel += strlen(mdev_dir);
+	slash = strchr(rel, '/');
+	if (!slash || (size_t)(slash - rel) >= sizeof(uuid) ||
+	    strchr(slash + 1, '/') || !strcmp(slash + 1, "create"))
+		return false;
+	snprintf(uuid, sizeof(uuid), "%.*s", (int)(slash - rel), rel);
+	return zap_uuid_parse(uuid, uuid, NULL) == 0 &&
+	       !strncmp(uuid, rel, (size_t)(slash - rel));
+}
+
+/* Are all the paths of @j ones a plan can contain (plan_path())? */
+static bool plan_paths(const struct zap_paths *paths, const struct journal *j)
+{
+	for (size_t i = 0; i < j->info.nr_writes; i++) {
+		const struct zap_write *w = &j->writes[i];
+
+		if (!plan_path(paths, w->path, w->kind) ||
+		    (w->undo_path[0] &&
+		     !plan_path(paths, w->undo_path,
+				zap_write_undo_kind(w->kind))))
+			return false;
+	}
+	return true;
+}
+
 /* Parse the journal text @buf (modified in place). */
 static int parse_journal(char *buf, struct journal *j)
 {
@@ -259,6 +337,10 @@ static int parse_journal(char *buf, struct journal *j)
 			if (*end || v == 0 || v > INT_MAX)
 				return -EINVAL;
 			j->info.pid = (int)v;
+		} else if (strncmp(line, "start ", 6) == 0) {
+			j->start = strtoull(line + 6, &end, 10);
+			if (*end || !j->start)
+				return -EINVAL;
 		} else if (strncmp(line, "change ", 7) == 0) {
 			snprintf(j->info.change, sizeof(j->info.change), "%s",
 				 line + 7);
@@ -318,6 +400,9 @@ static int load_journal(const struct zap_paths *paths, struct journal *j,
 	j->info.present = true;
 	if (rc == 0)
 		rc = parse_journal(buf, j);
+	/* recovery writes nothing but what a plan can contain */
+	if (rc == 0 && !plan_paths(paths, j))
+		rc = -EINVAL;
 	free(buf);
 	if (rc) {
 		snprintf(j->info.problem, sizeof(j->info.problem), "%s",
@@ -326,6 +411,12 @@ static int load_journal(const struct zap_paths *paths, struct journal *j,
 				     paths->journal, j->info.problem);
 	}
 	j->info.alive = kill(j->info.pid, 0) == 0 || errno == EPERM;
+	/* a PID now naming a process started at another time: reused */
+	if (j->info.alive && j->start) {
+		unsigned long long now = zap_process_start(j->info.pid);
+
+		j->info.alive = !now || now == j->start;
+	}
 	return 0;
 }
 

@@ -137,6 +137,32 @@ void zap_store_sync_parent(const char *path)
 	close(fd);
 }
 
+/* Is the directory holding @path a root-owned, private one? internal.h. */
+int zap_store_check_own_dir(const char *path, char *why, size_t size)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? path : ".");
+	if (lstat(dir, &st)) {
+		snprintf(why, size, "%s: %s", dir, strerror(errno));
+		return -EPERM;
+	}
+	if (!S_ISDIR(st.st_mode))
+		snprintf(why, size, "%s is not a directory (a symlink?)", dir);
+	else if (st.st_uid != geteuid())
+		snprintf(why, size, "%s is owned by uid %u, not %u", dir,
+			 (unsigned int)st.st_uid, (unsigned int)geteuid());
+	else if (st.st_mode & 022)
+		snprintf(why, size, "%s is group- or world-writable (mode %04o)",
+			 dir, (unsigned int)(st.st_mode & 07777));
+	else
+		return 0;
+	return -EPERM;
+}
+
 /* Replace @path by @content: temp file, fsync, rename; mode 0644. */
 int zap_store_replace(const char *path, const char *content)
 {
