@@ -274,26 +274,35 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 			options->on_write(w, options->data);
 		if (rc == 0)
 			continue;
-		if (roll_back(plan, i, options)) {
-			/* the journal stays: chzap --recover can try again */
-			describe_left(plan, left, sizeof(left));
-			return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
-					     "writing '%s' to %s failed: %s (%s); the rollback failed too: %s",
+		/* a write that reads back different is in effect: undo it too */
+		if (mismatch) {
+			w->result = ZAP_WRITE_OK;
+			if (roll_back(plan, i + 1, options) == 0) {
+				zap_journal_end(paths);
+				return zap_error_set(err, EIO, ZAP_STATUS_WRITE,
+						     "writing '%s' to %s read back a different value (EIO); it and %zu earlier write%s undone",
+						     w->value, w->path, i,
+						     i == 1 ? "" : "s");
+			}
+		} else if (roll_back(plan, i, options) == 0) {
+			zap_journal_end(paths);
+			return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
+					     "writing '%s' to %s failed: %s (%s); %zu earlier write%s undone",
 					     w->value, w->path,
-					     mismatch ? "read back a different value" :
 					     zap_write_errno_text(-rc),
 					     strerrorname_np(-rc) ?
-					     strerrorname_np(-rc) : "?", left);
+					     strerrorname_np(-rc) : "?", i,
+					     i == 1 ? "" : "s");
 		}
-		zap_journal_end(paths);
-		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
-				     "writing '%s' to %s failed: %s (%s); %zu earlier write%s undone",
+		/* the journal stays: chzap --recover can try again */
+		describe_left(plan, left, sizeof(left));
+		return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
+				     "writing '%s' to %s failed: %s (%s); the rollback failed too: %s",
 				     w->value, w->path,
 				     mismatch ? "read back a different value" :
 				     zap_write_errno_text(-rc),
 				     strerrorname_np(-rc) ?
-				     strerrorname_np(-rc) : "?", i,
-				     i == 1 ? "" : "s");
+				     strerrorname_np(-rc) : "?", left);
 	}
 	rc = zap_plan_write_files(plan, &failed, &restored);
 	if (rc)
