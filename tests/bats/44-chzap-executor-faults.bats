@@ -81,3 +81,75 @@ faked_chzap() {
 	assert_failure 3
 	assert_output --partial "unfinished-change"
 }
+
+# Item 4: adapters 5 and 6 with domain 0x47 are mdev A's; domain 4 is free.
+hotplug_machine() {
+	cat <<-EOF2
+	bus aqmask=0-3,5-70,72-255
+	adapter 5 hwtype=14 mode=cca domains=1,2,4,0x47
+	adapter 6 hwtype=14 mode=cca domains=1,2,4,0x47
+	mdev $A adapters=5,6 domains=0x47 control=none
+	EOF2
+}
+
+# chzap_paused_at_journal WHEN ARGS...: start chzap ARGS under strace,
+# stopped (SIGSTOP) as its journal is put in place (the WHEN-th time, as
+# strace's "when": 1, 1+), after it read the matrix and before its first
+# write; wait for the first stop. CHZAP_PID is chzap's, STRACE_PID strace's.
+chzap_paused_at_journal() {
+	local when=$1
+	shift
+	strace -qq -o "$T/strace.log" -P "$ZAP_ROOT/run/zap/journal" \
+		-e trace=/^rename -e "inject=/^rename:signal=SIGSTOP:when=$when" \
+		chzap "$@" > "$T/out" 2> "$T/err" 3>&- &
+	STRACE_PID=$!
+	wait_stops 1
+	CHZAP_PID=$(pgrep -P "$STRACE_PID")
+	[ -n "$CHZAP_PID" ] || fail "chzap is gone"
+}
+
+# wait_stops N: until chzap was stopped N times (strace's log says so).
+wait_stops() {
+	local i
+
+	for ((i = 0; i < 600; i++)); do
+		[ "$(grep -c 'stopped by SIGSTOP' "$T/strace.log" 2>/dev/null)" -ge "$1" ] &&
+			return
+		sleep 0.1
+	done
+	fail "chzap was not stopped $1 times: $(cat "$T/err")"
+}
+
+@test "lost update: a matrix an unlocked writer changes between chzap's read and its write is re-read, the plan rebuilt, the foreign change kept" {
+	zap_tree - < <(hotplug_machine)
+	cfg=$(zap_mdev_dir "$A")/ap_config
+	control=$(cut -d, -f3 < "$cfg")
+	chzap_paused_at_journal 1 -m "$A" -d 4
+	# the foreign writer: a hot-unplug of adapter 6 (no lock)
+	echo "$(mask 5),$(mask 71),$control" > "$cfg"
+	kill -CONT "$CHZAP_PID"
+	wait "$STRACE_PID" || fail "chzap failed: $(cat "$T/err")"
+	[ "$(cat "$cfg")" = "$(mask 5),$(mask 4 71),$control" ] ||
+		fail "ap_config is $(cat "$cfg")"
+	[ ! -e "$ZAP_ROOT/run/zap/journal" ]
+}
+
+@test "lost update: a matrix changed again after the rebuild: exit 4 naming the foreign change, nothing of chzap's written" {
+	zap_tree - < <(hotplug_machine)
+	cfg=$(zap_mdev_dir "$A")/ap_config
+	control=$(cut -d, -f3 < "$cfg")
+	chzap_paused_at_journal 1+ -m "$A" -d 4
+	echo "$(mask 5),$(mask 71),$control" > "$cfg"
+	kill -CONT "$CHZAP_PID"
+	wait_stops 2
+	# the second foreign writer: a hot-unplug of domain 0x47 too
+	echo "$(mask 5),$(mask),$control" > "$cfg"
+	kill -CONT "$CHZAP_PID"
+	st=0
+	wait "$STRACE_PID" || st=$?
+	[ "$st" -eq 4 ] || fail "exit $st: $(cat "$T/err")"
+	run cat "$T/err"
+	assert_output "chzap: another writer changed $cfg since it was read (now adapters '5', domains '', control domains ''): not written, 0 earlier writes undone"
+	[ "$(cat "$cfg")" = "$(mask 5),$(mask),$control" ]
+	[ ! -e "$ZAP_ROOT/run/zap/journal" ]
+}
