@@ -772,13 +772,17 @@ static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 }
 
 /* Apply @plan (the library locks, re-reads, re-validates, writes). */
-static int apply(const struct chzap *c, struct zap_plan **plan,
+static int apply(struct chzap *c, struct zap_plan **plan,
 		 const struct zap_paths *paths)
 {
 	struct zap_apply_options how = {
 		.lock_timeout_ms = c->lock_timeout_s * 1000,
 		.on_write = c->verbose ? report_write : NULL,
 		.data = NULL,
+		/* --auto: the choice is made again under the lock */
+		.choose = c->autoalloc.given ? auto_rechoose : NULL,
+		.choose_data = c,
+		.choose_load = CHZAP_AUTO_LOAD,
 	};
 	struct zap_error err;
 	int rc, status;

@@ -376,7 +376,13 @@ ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
 		zap_model_free(model);
 		model = NULL;
 		rc = zap_model_load(&model, paths,
-				    zap_change_load_flags(change.kind), err);
+				    zap_change_load_flags(change.kind) |
+				    (options && options->choose ?
+				     options->choose_load : 0), err);
+		/* ids chosen by the caller: choose them again, under the lock */
+		if (!rc && options && options->choose)
+			rc = options->choose(&change, model,
+					     options->choose_data, err);
 		if (!rc)
 			rc = zap_plan_build(model, &change, &fresh, err);
 		if (rc)
