@@ -530,6 +530,8 @@ struct zap_journal_info {
  *            sets that mask (else the active value applies at boot).
  * @unreadable: lines naming what could not be read (a vanished or
  *            malformed file); the listing is incomplete when non-zero.
+ * @nr_stale_temps: temp files of dead runs beside the definitions and
+ *            41-ap.rules (ZAP_LOAD_JOURNAL); @stale_temp: the first.
  */
 struct zap_model {
 	struct zap_paths paths;
@@ -551,6 +553,8 @@ struct zap_model {
 	char **unreadable;
 	void *priv; /* lookup tables, owned by the library */
 	struct zap_journal_info journal;
+	size_t nr_stale_temps;
+	char stale_temp[600];
 };
 
 /**

@@ -371,6 +371,8 @@ ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
 	rc = zap_lock_acquire(&lock, paths, timeout, err);
 	if (rc)
 		return rc;
+	/* no live run has a temp file now: those there are dead runs' */
+	zap_store_remove_dead_temps(paths);
 	/* a foreign change of a matrix (-ESTALE, all undone): rebuild once */
 	for (int attempt = 0; attempt < 2; attempt++) {
 		zap_model_free(model);

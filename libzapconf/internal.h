@@ -276,6 +276,24 @@ void zap_store_sync_parent(const char *path);
  */
 int zap_store_check_own_dir(const char *path, char *why, size_t size);
 
+/*
+ * zap_store_remove_temps - remove the temp files zap_store_replace() left
+ * in the directory of @path when its process died (".NAME.XXXXXX" where
+ * NAME is a UUID, an mdevctl definition, or @path's own name). Only under
+ * the lock: then no live run has one (@remove false: only count them).
+ * Returns: how many could not be removed (were found), the first one's
+ * path in @left ("" when none).
+ */
+size_t zap_store_remove_temps(const char *path, bool remove, char *left,
+			      size_t size);
+
+/* Under the lock: zap_store_remove_temps() of the definitions and rules. */
+void zap_store_remove_dead_temps(const struct zap_paths *paths);
+
+/* How many such temps there are (not removed); the first one in @first. */
+size_t zap_store_find_dead_temps(const struct zap_paths *paths, char *first,
+				 size_t size);
+
 /* The start time of process @pid (/proc/PID/stat field 22), 0 if unknown. */
 unsigned long long zap_process_start(pid_t pid);
 

@@ -532,6 +532,7 @@ ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 	if (rc)
 		goto out;
 	remove_stale_temps(paths->journal);
+	zap_store_remove_dead_temps(paths);
 	rc = load_journal(paths, &j, err);
 	if (rc)
 		goto out;

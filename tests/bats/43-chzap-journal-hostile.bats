@@ -190,3 +190,25 @@ hostile_journal() {
 	[ "$(cat "$SYSFS_ROOT/bus/ap/apmask")" = "$(mask)" ]
 	[ ! -e "$(journal_file)" ]
 }
+
+@test "temp files of dead runs beside the definitions and 41-ap.rules: --check names them, the next change removes them under the lock" {
+	zap_tree - < <(old_kernel_machine)
+	defs=$ZAP_ROOT/etc/mdevctl.d/matrix rules=$ZAP_ROOT/etc/udev/rules.d
+	mkdir -p "$defs" "$rules"
+	: > "$defs/.$B.aB3xY9"
+	: > "$rules/.41-ap.rules.Qw12E3"
+	# not zap's: kept
+	: > "$defs/.notes.aB3xY9"
+	: > "$rules/.41-ap.rules.toolong7"
+	run lszap --check
+	assert_failure 3
+	assert_output --partial "$defs/.$B.aB3xY9: a temporary file of a dead run (2 in all), which the next chzap change removes"
+	run chzap -m "$A" -a 6
+	assert_success
+	[ ! -e "$defs/.$B.aB3xY9" ]
+	[ ! -e "$rules/.41-ap.rules.Qw12E3" ]
+	[ -e "$defs/.notes.aB3xY9" ]
+	[ -e "$rules/.41-ap.rules.toolong7" ]
+	run lszap --check
+	assert_success
+}
