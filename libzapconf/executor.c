@@ -57,6 +57,8 @@ ZAP_EXPORT enum zap_write_kind zap_write_undo_kind(enum zap_write_kind kind)
 		return ZAP_WRITE_ASSIGN;
 	case ZAP_WRITE_CREATE:
 		return ZAP_WRITE_REMOVE;
+	case ZAP_WRITE_REMOVE:
+		return ZAP_WRITE_CREATE;
 	default:
 		return kind;
 	}
