@@ -786,7 +786,7 @@ static int apply(struct chzap *c, struct zap_plan **plan,
 	};
 	struct zap_error err;
 	int rc, status;
-	bool refused;
+	bool refusals;
 
 	zap_error_clear(&err);
 	start_change(c);
@@ -799,17 +799,17 @@ static int apply(struct chzap *c, struct zap_plan **plan,
 		status = ZAP_STATUS_REFUSED; /* re-validated under the lock */
 	else
 		status = error_status(&err);
-	refused = status == ZAP_STATUS_REFUSED && (*plan)->refusals.count;
+	refusals = status == ZAP_STATUS_REFUSED && (*plan)->refusals.count;
 	if (c->json) {
 		report_json(c, *plan, status,
-			    rc == 0 || refused ? NULL : err.message);
+			    rc == 0 || refusals ? NULL : err.message);
 	} else if (rc == 0) {
 		report_warnings(c, *plan);
 		if ((*plan)->nothing_to_do)
 			report_nothing_to_do(c, *plan);
 		else
 			report_done(c, *plan);
-	} else if (refused) {
+	} else if (refusals) {
 		/* refused on re-validation under the lock: every culprit */
 		report_refusals(*plan);
 	} else {
