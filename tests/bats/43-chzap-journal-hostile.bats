@@ -212,3 +212,12 @@ hostile_journal() {
 	run lszap --check
 	assert_success
 }
+
+@test "the audit record file (ZAP_LOG_FILE) is never written through a symlink" {
+	zap_tree - < <(old_kernel_machine)
+	echo precious > "$T/outside"
+	ln -s "$T/outside" "$T/log-link"
+	ZAP_LOG_FILE=$T/log-link run chzap -m "$A" -a 6
+	[ "$(cat "$T/outside")" = precious ]
+	[ "$(cat "$(zap_mdev_dir "$A")/assign_adapter")" = 0x06 ]
+}
