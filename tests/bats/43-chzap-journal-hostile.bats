@@ -92,7 +92,8 @@ start_sleeper() {
 	zap_tree - < <(old_kernel_machine)
 	command -v strace >/dev/null || skip "no strace"
 	# kill chzap as it removes its journal: the journal is complete then
-	run strace -qq -o /dev/null -e trace=unlink -e inject=unlink:signal=SIGKILL:when=1 \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		run strace -qq -o /dev/null -e trace=unlink -e inject=unlink:signal=SIGKILL:when=1 \
 		-P "$(journal_file)" chzap -m "$A" -a 6
 	[ "$status" -eq 137 ] || skip "strace cannot stop chzap here: $output"
 	pid=$(sed -n 's/^pid //p' "$(journal_file)")
