@@ -256,7 +256,8 @@ static void print_help(void)
 	       "       " PROGRAM " -u -m UUID [-a LIST] [-d LIST] [-c LIST]\n"
 	       "       " PROGRAM " --create [-m UUID] [-a LIST] [-d LIST] [-c LIST]\n"
 	       "       " PROGRAM " --create --auto NxM [--type TYPE] [--mode MODE]\n"
-	       "       " PROGRAM " -m UUID --auto 0xM|Nx0 [--type TYPE] [--mode MODE]\n"
+	       "       " PROGRAM " -m UUID --auto domains+M|adapters+N [--type TYPE]\n"
+	       "             [--mode MODE]\n"
 	       "       " PROGRAM " --remove -m UUID\n"
 	       "       " PROGRAM " --vfio [-a LIST] [-d LIST]\n"
 	       "       " PROGRAM " --host [-a LIST] [-d LIST]\n"
@@ -273,7 +274,7 @@ static void print_help(void)
 	printf("\nA LIST is decimal or 0x hex ids, ',' lists and '-' ranges "
 	       "(1-3,0x47);\nleading zeros are refused as ambiguous. A UUID is "
 	       "8-4-4-4-12 hex digits.\nNxM is N adapters by M usage domains "
-	       "(2x4); 0xM and Nx0 grow the mdev of -m.\n\n"
+	       "(2x4); domains+M and adapters+N grow\nthe mdev of -m by M usage domains or N adapters.\n\n"
 	       "Exit codes: 0 done, 1 usage error, 2 not found, 3 refused, "
 	       "4 a write failed\n(rolled back), 5 lock not obtained, 6 a write "
 	       "and its rollback failed.\nSee chzap(8).\n");
@@ -390,34 +391,12 @@ static void parse_recover(struct chzap *c, const char *arg)
 			    arg);
 }
 
-/* Parse one count of NxM from @s up to @end: 0 to ZAP_IDS, no leading 0. */
-static bool parse_count(const char *s, const char *end, unsigned int *count)
-{
-	unsigned int value = 0;
-
-	if (s == end || end - s > 3 || (s[0] == '0' && end - s > 1))
-		return false;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		value = value * 10 + (unsigned int)(*s - '0');
-	}
-	if (value > ZAP_IDS)
-		return false;
-	*count = value;
-	return true;
-}
-
-/* Parse --auto NxM into c->autoalloc. */
+/* Parse --auto NxM, domains+M or adapters+N into c->autoalloc. */
 static void parse_auto(struct chzap *c, const char *arg)
 {
-	const char *x = strchr(arg, 'x');
-
-	if (!x || !parse_count(arg, x, &c->autoalloc.nr_adapters) ||
-	    !parse_count(x + 1, x + strlen(x), &c->autoalloc.nr_domains))
-		usage_error(c, "invalid --auto '%s': give NxM, N adapters by M usage domains (2x4), each 0 to %u",
+	if (!auto_parse(&c->autoalloc, arg))
+		usage_error(c, "invalid --auto '%s': give NxM, N adapters by M usage domains (2x4), or domains+M or adapters+N to grow an mdev, each 0 to %u",
 			    arg, ZAP_IDS);
-	c->autoalloc.given = true;
 }
 
 /* Parse --type TYPE: a card type as zcrypt names it, letters and digits. */
@@ -576,7 +555,7 @@ static void check_recover(const struct chzap *c, const struct cmdline *cmd)
 		usage_error(c, "--recover takes no other options than --quiet, --verbose, --json and --lock-timeout");
 }
 
-/* --auto: with --create (NxM) or with -m alone (0xM or Nx0), no -c. */
+/* --auto: with --create (NxM) or with -m alone (domains+M, adapters+N). */
 static void check_auto(const struct chzap *c, const struct cmdline *cmd)
 {
 	const struct chzap_auto *a = &c->autoalloc;
@@ -590,7 +569,7 @@ static void check_auto(const struct chzap *c, const struct cmdline *cmd)
 		if (!cmd->mdev)
 			usage_error(c, "--auto needs --create, or --mdev UUID to grow an mdev");
 		if (!a->nr_adapters == !a->nr_domains)
-			usage_error(c, "--mdev --auto grows an mdev one way: 0xM adds M usage domains, Nx0 adds N adapters");
+			usage_error(c, "--mdev --auto grows an mdev one way: domains+M adds M usage domains, adapters+N adds N adapters");
 		break;
 	default:
 		usage_error(c, "--auto goes only with --create, or with --mdev UUID to grow an mdev");
@@ -759,16 +738,22 @@ static int nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 	return ZAP_STATUS_OK;
 }
 
-/* --dry-run: print the planned writes; 0 if accepted, 3 if refused. */
+/*
+ * --dry-run: print the planned writes, 0; a refused plan prints only its
+ * refusals, no line to apply it (3).
+ */
 static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 {
+	if (plan->refusals.count) {
+		report_refusals(plan);
+		return ZAP_STATUS_REFUSED;
+	}
 	if (plan->nothing_to_do)
 		report_nothing_to_do(c, plan);
 	else
-		report_dry_run(plan);
-	report_refusals(plan);
+		report_dry_run(c, plan);
 	report_warnings(c, plan);
-	return plan->refusals.count ? ZAP_STATUS_REFUSED : ZAP_STATUS_OK;
+	return ZAP_STATUS_OK;
 }
 
 /* Apply @plan (the library locks, re-reads, re-validates, writes). */
@@ -877,7 +862,8 @@ static int run(struct chzap *c)
 		fail(c, &err);
 	if (c->recover)
 		return recover(c, &paths);
-	load = zap_change_load_flags(c->change.kind);
+	/* the VMs of the mdevs, to name them in refusals */
+	load = zap_change_load_flags(c->change.kind) | ZAP_LOAD_VMS;
 	if (c->autoalloc.given)
 		load |= CHZAP_AUTO_LOAD;
 	if (zap_model_load(&model, &paths, load, &err))
@@ -894,6 +880,10 @@ static int run(struct chzap *c)
 		}
 	}
 	rc = zap_plan_build(model, &c->change, &plan, &err);
+	if (!rc && plan->nothing_to_do && !plan->refusals.count)
+		report_queues_staying(c, model, plan);
+	if (!rc)
+		report_name_vms(model, plan);
 	zap_model_free(model);
 	if (rc)
 		fail(c, &err);

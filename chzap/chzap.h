@@ -27,14 +27,18 @@
 			 ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS)
 
 /*
- * struct chzap_auto - --auto NxM and its filters.
+ * struct chzap_auto - --auto NxM, domains+M or adapters+N, and its filters.
  * @given: --auto was given.
+ * @old_growth: the growth was written the old way, 0xM or Nx0 (a note says
+ *              how it was read).
  * @nr_adapters, @nr_domains: N and M (one of them 0 to grow an mdev).
+ * @text: the argument in its canonical form ("2x4", "domains+4").
  * @filter: -a, -d, --type and --mode (the ids only restrict the search).
  */
 struct chzap_auto {
-	bool given;
+	bool given, old_growth;
 	unsigned int nr_adapters, nr_domains;
+	char text[32];
 	struct zap_free_filter filter;
 };
 
@@ -46,6 +50,7 @@ struct chzap_auto {
  * @lock_timeout_s: --lock-timeout.
  * @recover: --recover was given; @recover_mode: undo or complete.
  * @autoalloc: --auto.
+ * @staying: --host found nothing to write, but named queues stay vfio's.
  */
 struct chzap {
 	struct zap_change change;
@@ -57,6 +62,7 @@ struct chzap {
 	bool recover;
 	enum zap_recover_mode recover_mode;
 	struct chzap_auto autoalloc;
+	bool staying;
 };
 
 /* ------------------------------------------------------------- chzap.c */
@@ -68,9 +74,10 @@ void chzap_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Print each write of @plan as a shell line "echo VALUE > PATH", then each
- * file change as "printf '%s' 'TEXT' > PATH" or "rm -f PATH" (stdout).
+ * file change as "printf '%s' 'TEXT' > PATH" or "rm -f PATH" (stdout); for
+ * --vfio / --host then "# N queues FROM -> TO: AA.DDDD ..." (unless -q).
  */
-void report_dry_run(const struct zap_plan *plan);
+void report_dry_run(const struct chzap *c, const struct zap_plan *plan);
 /* Print every refusal of @plan as "chzap: <message>" (stderr). */
 void report_refusals(const struct zap_plan *plan);
 /* Print each warning as "chzap: warning: <message>", unless -q or refused. */
@@ -86,10 +93,25 @@ void report_files(const struct zap_plan *plan);
 /* --recover: the writes made, as shell lines (stdout), and a note. */
 void report_recovered(const struct chzap *c, const struct zap_plan *plan,
 		      const struct zap_journal_info *journal, bool done);
+/*
+ * --host with nothing to write: name the queues of the ids given (-a and
+ * -d) that stay vfio's in @model, and the mask bit that keeps them there
+ * (sets c->staying), unless -q or --json; "already" is then not said.
+ */
+void report_queues_staying(struct chzap *c, const struct zap_model *model,
+			   const struct zap_plan *plan);
+/*
+ * In each refusal of @plan, "mdev UUID" of an mdev a libvirt domain uses
+ * becomes "VM NAME (mdev UUID)" (@model loaded with ZAP_LOAD_VMS).
+ */
+void report_name_vms(const struct zap_model *model, struct zap_plan *plan);
 /* --auto: the chosen block and its APQNs on stderr, unless -q. */
 void report_auto_choice(const struct chzap *c, const struct zap_block *block);
 
 /* -------------------------------------------------------------- json.c */
+
+/* The "version" of chzap's JSON object (chzap(8), JSON OUTPUT). */
+#define CHZAP_JSON_VERSION 1
 
 /*
  * Print the one JSON object of --json on stdout: the outcome of @plan (may
@@ -100,6 +122,14 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 		 int status, const char *error);
 
 /* -------------------------------------------------------------- auto.c */
+
+/*
+ * Parse the argument of --auto into @a: "NxM" (a block of N adapters by M
+ * usage domains), "domains+M" or "adapters+N" (grow an mdev; singular too),
+ * or the old growth forms "0xM" and "Nx0". Counts are decimal, 0 to
+ * ZAP_IDS, without leading zeros. Returns: false when @arg is none of them.
+ */
+bool auto_parse(struct chzap_auto *a, const char *arg);
 
 /*
  * Replace the ids of c->change by the block --auto chooses in @model.

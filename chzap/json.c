@@ -196,6 +196,7 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 	struct json_object *refusals = checked(json_object_new_array());
 	bool done = plan && status == ZAP_STATUS_OK;
 
+	add(root, "version", checked(json_object_new_int(CHZAP_JSON_VERSION)));
 	add(root, "changed",
 	    checked(json_object_new_boolean(plan_changed(plan))));
 	add(root, "uuid", string_or_null(plan ? plan->change.uuid :

@@ -51,7 +51,7 @@
  * Ids from users, APQNs, UUIDs
  *   zap_id_parse(text, max, what, &id)       "71" or "0x47"; "047" refused
  *   zap_ids_parse(dst, text, max, what)      "0-3,5,0x47"
- *   zap_ids_print(src, buf, size)            "0-3,5,71"
+ *   zap_ids_print(src, buf, size)            "0x0-0x3,0x5,0x47"
  *   zap_apqn_parse(text, &a, &d)             "05.0047"
  *   zap_apqn_print(a, d, buf)                "05.0047"
  *   zap_uuid_parse(text, buf)                canonical, lower case
@@ -305,8 +305,10 @@ int zap_ids_parse(struct zap_bitmap *dst, const char *text, unsigned int max,
 		  const char *what, struct zap_error *err);
 
 /**
- * zap_ids_print - print @src as "0-3,5,71" (decimal, ranges of three or
- * more ids joined with '-'; "" when empty) into @buf of @size bytes.
+ * zap_ids_print - print @src as "0x0-0x3,0x5,0x47" ("0x" hex, the one
+ * notation of every id zap prints, which zap_ids_parse() reads back; ranges
+ * of three or more ids joined with '-'; "" when empty) into @buf of @size
+ * bytes.
  * Returns: the length the full text needs (as snprintf).
  */
 int zap_ids_print(const struct zap_bitmap *src, char *buf, size_t size);
@@ -374,7 +376,8 @@ enum zap_load {
 	ZAP_LOAD_RULES = 1 << 7,        /* 41-ap.rules persistent masks */
 	ZAP_LOAD_JOURNAL = 1 << 8,      /* chzap's journal of an unfinished change */
 	ZAP_LOAD_QUEUE_COUNTERS = 1 << 9, /* the queues' request and pending counters */
-	ZAP_LOAD_ALL = 0x3ff,
+	ZAP_LOAD_VMS = 1 << 10,         /* libvirt domains using the mdevs (vm) */
+	ZAP_LOAD_ALL = 0x7ff,
 };
 
 /* A yes/no that may be unknown (attribute absent on this kernel). */
@@ -474,6 +477,8 @@ struct zap_queue {
  * @in_use: a running guest has it (a queue of it reads "in use"); ZAP_UNKNOWN
  *            when no status could be read.
  * @definition: index into zap_model.definitions, -1 when not defined.
+ * @vm: the name of the libvirt domain that uses it (ZAP_LOAD_VMS: running
+ *            domains first, then defined ones), "" when none.
  */
 struct zap_mdev {
 	char uuid[ZAP_UUID_STRLEN];
@@ -485,6 +490,7 @@ struct zap_mdev {
 	struct zap_apqn_set guest;
 	int in_use;
 	int definition;
+	char vm[256];
 };
 
 /**
@@ -1024,6 +1030,10 @@ enum zap_event_kind {
 	ZAP_EVENT_MDEV_UNASSIGNED, /* APQNs or control domains removed */
 	ZAP_EVENT_GUEST_ATTACHED,
 	ZAP_EVENT_GUEST_DETACHED,
+	ZAP_EVENT_QUEUE_ONLINE,  /* a queue went online / offline */
+	ZAP_EVENT_QUEUE_CONFIG,  /* a queue configured / deconfigured */
+	ZAP_EVENT_QUEUE_CHKSTOP, /* a queue checkstopped / recovered */
+	ZAP_EVENT_CARD_CHKSTOP,  /* a card checkstopped / recovered */
 	ZAP_EVENT_NR_KINDS
 };
 

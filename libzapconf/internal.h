@@ -360,6 +360,16 @@ int zap_plan_undefine(struct zap_builder *b, const struct zap_mdev *mdev);
 int zap_plan_autostart(struct zap_builder *b, const struct zap_mdev *mdev);
 int zap_plan_rules(struct zap_builder *b);
 
+/* ----------------------------------------------------------- libvirt_xml.c */
+
+/*
+ * zap_libvirt_vms_load - set each mdev's vm from libvirt's domain XML under
+ * the model's root (etc/libvirt/qemu, then run/libvirt/qemu, which wins);
+ * unreadable files are skipped.
+ */
+void zap_libvirt_vms_load(struct zap_model *model);
+
+/* ------------------------------------------------- executor.c (files) */
 
 /*
  * zap_plan_write_files - write plan->files in order, each atomically (temp

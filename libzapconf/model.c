@@ -705,6 +705,8 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	}
 	if (what & ZAP_LOAD_MDEVS)
 		zap_set_in_use(model);
+	if (what & ZAP_LOAD_VMS)
+		zap_libvirt_vms_load(model);
 	zap_ownership_build(model);
 	/* anything unreadable may be a race: a device going, a torn read */
 	*vanished = priv->vanished != 0 || model->nr_unreadable != 0;

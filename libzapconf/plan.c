@@ -142,7 +142,7 @@ static int check_maxima(struct zap_builder *b, const struct zap_change *c)
 			continue;
 		zap_ids_print(&over, list, sizeof(list));
 		return zap_error_set(b->err, ERANGE, ZAP_STATUS_NOT_FOUND,
-				     "%s %s above the maximum %u (%s)",
+				     "%s %s above the maximum 0x%x (%s)",
 				     sets[i].what, list, sets[i].max,
 				     sets[i].file);
 	}
@@ -372,7 +372,7 @@ static int check_to_vfio(struct zap_builder *b)
 	if (!rc && default_domain)
 		rc = zap_problems_add(&plan->warnings, ZAP_PROBLEM_DEFAULT_DOMAIN,
 				      NULL, NULL, NULL, NULL, NULL,
-				      "the host's default domain %d (ap_domain) moves to vfio_ap on some adapters",
+				      "the host's default domain 0x%x (ap_domain) moves to vfio_ap on some adapters",
 				      model->bus.ap_domain);
 	free(busy.items);
 	return rc;
@@ -554,7 +554,7 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 				     model->unreadable[0]);
 	if (mdev_change && b.live && !model->bus.vfio_ap)
 		return zap_error_set(err, ENODEV, ZAP_STATUS_NOT_FOUND,
-				     "vfio_ap is not loaded (no %s/devices/vfio_ap/matrix)",
+				     "vfio_ap is not loaded (no %s/devices/vfio_ap/matrix): modprobe vfio_ap",
 				     model->paths.sysfs);
 	if ((change->kind == ZAP_CHANGE_ASSIGN ||
 	     change->kind == ZAP_CHANGE_UNASSIGN) && nothing_named(change))

@@ -461,7 +461,7 @@ static int check_shape(const struct zap_model *model,
 		zap_ids_print(&over_a, list, sizeof(list));
 		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
 				      path, NULL, NULL,
-				      "%s has adapters %s above ap_max_adapter_id %u",
+				      "%s has adapters %s above ap_max_adapter_id 0x%x",
 				      label, list,
 				      model->bus.max_adapter_id);
 		if (!rc)
@@ -471,7 +471,7 @@ static int check_shape(const struct zap_model *model,
 		zap_ids_print(&over_d, list, sizeof(list));
 		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
 				      path, NULL, NULL,
-				      "%s has domains %s above ap_max_domain_id %u",
+				      "%s has domains %s above ap_max_domain_id 0x%x",
 				      label, list, model->bus.max_domain_id);
 		if (!rc)
 			set_holders(out, holder, ZAP_HOLDER_NONE);

@@ -131,8 +131,9 @@ base_machine() {
 	run -3 lszap --check --json
 	assert_output - <<-EOF
 	{
+	  "version": 1,
 	  "problems": [
-	    { "kind": "unbound", "message": "1 queue bound to no driver: 06.0001", "apqns": [ "06.0001" ], "mdevs": [ ] }
+	    { "kind": "unbound", "severity": "error", "message": "1 queue bound to no driver: 06.0001", "path": null, "apqns": [ "06.0001" ], "mdevs": [ ] }
 	  ]
 	}
 	EOF

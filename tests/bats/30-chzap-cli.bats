@@ -176,10 +176,10 @@ usage_error() {
 @test "chzap: ids above 255: exit 2 (not found), nothing written" {
 	run chzap -m "$A" -a 256
 	assert_failure 2
-	assert_output "chzap: adapter id '256' is above the maximum 255"
+	assert_output "chzap: adapter id '256' is above the maximum 0xff"
 	run chzap --vfio -d 0x100
 	assert_failure 2
-	assert_output "chzap: domain id '0x100' is above the maximum 255"
+	assert_output "chzap: domain id '0x100' is above the maximum 0xff"
 	run chzap -m "$A" -c 1-300
 	assert_failure 2
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"

@@ -498,7 +498,7 @@ no_final_newline() {
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap -p -m "$C" -d 4
 	assert_failure 2
-	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix)"
+	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix): modprobe vfio_ap"
 	run chzap -p --create -a 5 -d 4
 	assert_failure 2
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"

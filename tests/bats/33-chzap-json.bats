@@ -6,7 +6,7 @@
 # contract's keys in the contract's order, the exit code unchanged, and
 # stderr quiet but for usage errors; the example of chzap.8 is true.
 
-KEYS='["changed","uuid","writes","apqns_moved","assigned","unassigned","refused","error"]'
+KEYS='["version","changed","uuid","writes","apqns_moved","assigned","unassigned","refused","error"]'
 
 bats_require_minimum_version 1.5.0
 
@@ -38,7 +38,7 @@ old_kernel_machine() {
 }
 
 # json_is JSON: $output is one JSON object, on one line, with the
-# contract's keys in order, and equal (compact) to JSON.
+# contract's keys in order, "version" 1, and the rest equal (compact) to JSON.
 json_is() {
 	local got
 
@@ -46,7 +46,9 @@ json_is() {
 	got=$(jq -c 'keys_unsorted' <<< "$output") ||
 		{ echo "not JSON: $output"; return 1; }
 	[ "$got" = "$KEYS" ] || { echo "keys: $got"; return 1; }
-	got=$(jq -c . <<< "$output")
+	got=$(jq -c .version <<< "$output")
+	[ "$got" = 1 ] || { echo "version: $got"; return 1; }
+	got=$(jq -c 'del(.version)' <<< "$output")
 	if [ "$got" != "$1" ]; then
 		printf 'expected: %s\ngot:      %s\n' "$1" "$got"
 		return 1
@@ -110,7 +112,7 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	run --separate-stderr chzap --json -m "$A" -a 5,6 -d 2,4,0x47
 	assert_failure 3
 	[ -z "$stderr" ]
-	json_is "{\"changed\":false,\"uuid\":\"$A\",\"writes\":[],$NONE,\"refused\":[{\"kind\":\"host-apqn\",\"apqns\":[\"05.0002\",\"06.0002\"],\"mdev\":\"$A\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"06.0004\"],\"mdev\":\"$B\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"05.0047\"],\"mdev\":\"$C\"}],\"error\":\"mdev $A would hold APQNs owned by the host (free them first with 'chzap --vfio -d 2'): 05.0002 06.0002; mdev $A would share APQNs with mdev $B: 06.0004; mdev $A would share APQNs with mdev $C: 05.0047\"}"
+	json_is "{\"changed\":false,\"uuid\":\"$A\",\"writes\":[],$NONE,\"refused\":[{\"kind\":\"host-apqn\",\"apqns\":[\"05.0002\",\"06.0002\"],\"mdev\":\"$A\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"06.0004\"],\"mdev\":\"$B\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"05.0047\"],\"mdev\":\"$C\"}],\"error\":\"mdev $A would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x2'): 05.0002 06.0002; mdev $A would share APQNs with mdev $B: 06.0004; mdev $A would share APQNs with mdev $C: 05.0047\"}"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
@@ -201,7 +203,7 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	assert_failure 2
 	[ -z "$stderr" ]
 	run jq -r .error <<< "$output"
-	assert_output "adapter id '256' is above the maximum 255"
+	assert_output "adapter id '256' is above the maximum 0xff"
 	echo $$ > "$ZAP_ROOT/run/lock/s390apconfig.lock"
 	run --separate-stderr chzap --json --lock-timeout 0 --vfio -d 2
 	assert_failure 5
