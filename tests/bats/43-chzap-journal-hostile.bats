@@ -203,7 +203,8 @@ hostile_journal() {
 	: > "$rules/.41-ap.rules.toolong7"
 	run lszap --check
 	assert_failure 3
-	assert_output --partial "$defs/.$B.aB3xY9: a temporary file of a dead run (2 in all), which the next chzap change removes"
+	assert_line --partial "$defs/.$B.aB3xY9"
+	assert_output --partial "a temporary file of a dead run (2 in all), which the next chzap change removes"
 	run chzap -m "$A" -a 6
 	assert_success
 	[ ! -e "$defs/.$B.aB3xY9" ]

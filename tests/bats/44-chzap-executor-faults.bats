@@ -115,11 +115,11 @@ chzap_paused_at_journal() {
 
 # wait_stops N: until chzap was stopped N times (strace's log says so).
 wait_stops() {
-	local i
+	local i n
 
 	for ((i = 0; i < 600; i++)); do
-		[ "$(grep -c 'stopped by SIGSTOP' "$T/strace.log" 2>/dev/null)" -ge "$1" ] &&
-			return
+		n=$(grep -c 'stopped by SIGSTOP' "$T/strace.log" 2>/dev/null || true)
+		[ "${n:-0}" -ge "$1" ] && return
 		sleep 0.1
 	done
 	fail "chzap was not stopped $1 times: $(cat "$T/err")"
@@ -154,7 +154,7 @@ wait_stops() {
 	wait "$STRACE_PID" || st=$?
 	[ "$st" -eq 4 ] || fail "exit $st: $(cat "$T/err")"
 	run cat "$T/err"
-	assert_output "chzap: another writer changed $cfg since it was read (now adapters '5', domains '', control domains ''): not written, 0 earlier writes undone"
+	assert_output "chzap: another writer changed $cfg since it was read (now adapters '0x5', domains '', control domains ''): not written, 0 earlier writes undone"
 	[ "$(cat "$cfg")" = "$(mask 5),$(mask),$control" ]
 	[ ! -e "$ZAP_ROOT/run/zap/journal" ]
 }
