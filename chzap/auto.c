@@ -9,7 +9,10 @@
  * --auto domains+M / adapters+N; the old 0xM / Nx0, which an admin reads
  * as a hex number, still work with a note), and the block becomes the
  * change's adapters and domains. When there is none, the message names
- * the largest blocks the library found. No ownership rule is decided here.
+ * the largest blocks the library found. Under the lock, zap_plan_apply()
+ * calls auto_rechoose() on the configuration it re-loaded, so that
+ * parallel runs never pick the same block (issue 19). No ownership rule is
+ * decided here.
  *
  * Copyright zap developers 2026
  */
@@ -234,9 +237,12 @@ static int no_growth(const struct chzap *c, const struct zap_block *largest,
 	return rc;
 }
 
-/* Choose the ids of --auto and put them into c->change. */
-int auto_choose(struct chzap *c, const struct zap_model *model,
-		struct zap_plan **refused, struct zap_error *err)
+/*
+ * Find the block of --auto in @model (its filter taken) and put it into
+ * c->change; print the choice when it is a new one (@report).
+ */
+static int choose_block(struct chzap *c, const struct zap_model *model,
+			bool report, struct zap_error *err)
 {
 	struct chzap_auto *a = &c->autoalloc;
 	bool grow = c->change.kind != ZAP_CHANGE_CREATE;
@@ -246,15 +252,6 @@ int auto_choose(struct chzap *c, const struct zap_model *model,
 	const struct zap_model *search = model;
 	int rc;
 
-	note_old_growth(c);
-	/* -a and -d only narrow the search */
-	a->filter.adapters = c->change.adapters;
-	a->filter.domains = c->change.domains;
-	zap_bitmap_zero(&c->change.adapters);
-	zap_bitmap_zero(&c->change.domains);
-	rc = check_target(c, model, refused, err);
-	if (rc)
-		return rc;
 	/* -P: the queues free after a reboot */
 	if (c->change.scope == ZAP_SCOPE_PERSISTENT) {
 		rc = zap_model_persistent(model, &boot, err);
@@ -271,8 +268,55 @@ int auto_choose(struct chzap *c, const struct zap_model *model,
 	if (rc)
 		return grow ? no_growth(c, &largest, rc, err) :
 		       no_block(c, &largest, err);
-	report_auto_choice(c, &block);
+	if (report)
+		report_auto_choice(c, &block);
 	c->change.adapters = block.adapters;
 	c->change.domains = block.domains;
+	return 0;
+}
+
+/* Choose the ids of --auto and put them into c->change. */
+int auto_choose(struct chzap *c, const struct zap_model *model,
+		struct zap_plan **refused, struct zap_error *err)
+{
+	struct chzap_auto *a = &c->autoalloc;
+	int rc;
+
+	note_old_growth(c);
+	/* -a and -d only narrow the search */
+	a->filter.adapters = c->change.adapters;
+	a->filter.domains = c->change.domains;
+	zap_bitmap_zero(&c->change.adapters);
+	zap_bitmap_zero(&c->change.domains);
+	rc = check_target(c, model, refused, err);
+	if (rc)
+		return rc;
+	return choose_block(c, model, true, err);
+}
+
+/* Choose again under the lock (zap_apply_options.choose); see chzap.h. */
+int auto_rechoose(struct zap_change *change, const struct zap_model *model,
+		  void *data, struct zap_error *err)
+{
+	struct chzap *c = data;
+	struct zap_bitmap adapters = c->change.adapters;
+	struct zap_bitmap domains = c->change.domains;
+	int rc;
+
+	rc = choose_block(c, model, false, err);
+	if (rc)
+		return rc;
+	if (!zap_bitmap_equal(&adapters, &c->change.adapters) ||
+	    !zap_bitmap_equal(&domains, &c->change.domains)) {
+		struct zap_block block = {
+			.adapters = c->change.adapters,
+			.domains = c->change.domains,
+		};
+
+		/* another run took the first choice meanwhile */
+		report_auto_choice(c, &block);
+	}
+	change->adapters = c->change.adapters;
+	change->domains = c->change.domains;
 	return 0;
 }

@@ -843,16 +843,21 @@ static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 }
 
 /* Apply @plan (the library locks, re-reads, re-validates, writes). */
-static int apply(const struct chzap *c, struct zap_plan **plan,
+static int apply(struct chzap *c, struct zap_plan **plan,
 		 const struct zap_paths *paths)
 {
 	struct zap_apply_options how = {
 		.lock_timeout_ms = c->lock_timeout_s * 1000,
 		.on_write = c->verbose ? report_write : NULL,
 		.data = NULL,
+		/* --auto: the choice is made again under the lock */
+		.choose = c->autoalloc.given ? auto_rechoose : NULL,
+		.choose_data = c,
+		.choose_load = CHZAP_AUTO_LOAD,
 	};
 	struct zap_error err;
 	int rc, status;
+	bool refusals;
 
 	zap_error_clear(&err);
 	start_change(c);
@@ -866,10 +871,10 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 		status = ZAP_STATUS_REFUSED; /* re-validated under the lock */
 	else
 		status = error_status(&err);
+	refusals = status == ZAP_STATUS_REFUSED && (*plan)->refusals.count;
 	if (c->json) {
 		report_json(c, *plan, status,
-			    rc == 0 || status == ZAP_STATUS_REFUSED ? NULL :
-			    err.message);
+			    rc == 0 || refusals ? NULL : err.message);
 	} else if (rc == 0) {
 		report_warnings(c, *plan);
 		if ((*plan)->nothing_to_do && c->apply_file)
@@ -880,7 +885,7 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 			apply_report_done(c, *plan);
 		else
 			report_done(c, *plan);
-	} else if (status == ZAP_STATUS_REFUSED) {
+	} else if (refusals) {
 		/* refused on re-validation under the lock: every culprit */
 		report_refusals(*plan);
 	} else {

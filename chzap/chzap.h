@@ -144,6 +144,15 @@ bool auto_parse(struct chzap_auto *a, const char *arg);
 int auto_choose(struct chzap *c, const struct zap_model *model,
 		struct zap_plan **refused, struct zap_error *err);
 
+/*
+ * auto_rechoose - zap_apply_options.choose of --auto (@data: the struct
+ * chzap): choose the block again in the configuration re-loaded under the
+ * lock, print the choice if it changed, put it into @change.
+ * Returns: 0; -ENOSPC (REFUSED, the message names the largest blocks).
+ */
+int auto_rechoose(struct zap_change *change, const struct zap_model *model,
+		  void *data, struct zap_error *err);
+
 /* ------------------------------------------------------------- apply.c */
 
 /*

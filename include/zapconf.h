@@ -545,6 +545,8 @@ struct zap_journal_info {
  *            sets that mask (else the active value applies at boot).
  * @unreadable: lines naming what could not be read (a vanished or
  *            malformed file); the listing is incomplete when non-zero.
+ * @nr_stale_temps: temp files of dead runs beside the definitions and
+ *            41-ap.rules (ZAP_LOAD_JOURNAL); @stale_temp: the first.
  */
 struct zap_model {
 	struct zap_paths paths;
@@ -566,6 +568,8 @@ struct zap_model {
 	char **unreadable;
 	void *priv; /* lookup tables, owned by the library */
 	struct zap_journal_info journal;
+	size_t nr_stale_temps;
+	char stale_temp[600];
 	/* per adapter, the domains whose etc/driverctl.d/ap-AA.DDDD holds
 	 * vfio_ap: overrides applied at boot (ZAP_LOAD_RULES) */
 	struct zap_bitmap driverctl[ZAP_IDS];
@@ -966,11 +970,20 @@ unsigned int zap_change_load_flags(enum zap_change_kind kind);
  * struct zap_apply_options - how zap_plan_apply() works.
  * @lock_timeout_ms: how long to wait for the AP configuration lock.
  * @on_write: called after each write attempt (for -V), may be NULL.
+ * @choose: may be NULL; called under the lock with the configuration just
+ *          re-loaded (with @choose_load's bits too), before the plan is
+ *          rebuilt: it may choose the change's ids afresh (chzap --auto,
+ *          so that parallel runs never pick the same ids). A nonzero
+ *          return stops the apply with @err as it filled it.
  */
 struct zap_apply_options {
 	unsigned int lock_timeout_ms;
 	void (*on_write)(const struct zap_write *write, void *data);
 	void *data;
+	int (*choose)(struct zap_change *change, const struct zap_model *model,
+		      void *choose_data, struct zap_error *err);
+	void *choose_data;
+	unsigned int choose_load;
 };
 
 /**

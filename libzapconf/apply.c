@@ -609,6 +609,8 @@ ZAP_EXPORT int zap_config_apply(const struct zap_config *config,
 	rc = zap_lock_acquire(&lock, paths, timeout, err);
 	if (rc)
 		return rc;
+	/* no live run has a temp file now: those there are dead runs' */
+	zap_store_remove_dead_temps(paths);
 	rc = zap_model_load(&model, paths, zap_config_load_flags(), err);
 	if (!rc)
 		rc = zap_config_plan(model, config, request, &fresh, err);

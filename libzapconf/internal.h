@@ -271,6 +271,34 @@ int zap_store_mkdir_parents(const char *path, mode_t mode);
 void zap_store_sync_parent(const char *path);
 
 /*
+ * zap_store_check_own_dir - is the directory holding @path zap's own: a
+ * directory (not a symlink) owned by this user (root) and not group- or
+ * world-writable? 0 yes; -EPERM no, with the reason in @why.
+ */
+int zap_store_check_own_dir(const char *path, char *why, size_t size);
+
+/*
+ * zap_store_remove_temps - remove the temp files zap_store_replace() left
+ * in the directory of @path when its process died (".NAME.XXXXXX" where
+ * NAME is a UUID, an mdevctl definition, or @path's own name). Only under
+ * the lock: then no live run has one (@remove false: only count them).
+ * Returns: how many could not be removed (were found), the first one's
+ * path in @left ("" when none).
+ */
+size_t zap_store_remove_temps(const char *path, bool remove, char *left,
+			      size_t size);
+
+/* Under the lock: zap_store_remove_temps() of the definitions and rules. */
+void zap_store_remove_dead_temps(const struct zap_paths *paths);
+
+/* How many such temps there are (not removed); the first one in @first. */
+size_t zap_store_find_dead_temps(const struct zap_paths *paths, char *first,
+				 size_t size);
+
+/* The start time of process @pid (/proc/PID/stat field 22), 0 if unknown. */
+unsigned long long zap_process_start(pid_t pid);
+
+/*
  * zap_store_replace - replace @path by @content atomically: mkdir -p, temp
  * file ".NAME.XXXXXX" in the same directory, mode 0644, fsync, rename,
  * fsync of the directory. Returns: 0; -errno (nothing replaced).
@@ -347,6 +375,8 @@ int zap_override_write(enum zap_write_kind kind, const char *path,
 void zap_whatif_overrides(struct zap_model *m, const struct zap_change *c);
 /* The writes of a change by queue, or its refusal. Returns: 0; -errno. */
 int zap_plan_overrides(struct zap_builder *b);
+/* May a journal name a write of override @kind to @rel (under sysfs)? */
+bool zap_override_path(const char *rel, enum zap_write_kind kind);
 /* Read etc/driverctl.d/ap-AA.DDDD (driverctl's format) into model->driverctl. */
 void zap_driverctl_load(struct zap_model *model);
 /* The persistent side of a change by queue: driverctl files. 0; -errno */

@@ -733,8 +733,13 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	if (!rc && (what & ZAP_LOAD_RULES))
 		zap_driverctl_load(model);
 	/* a malformed journal is reported by the rules, not a load failure */
-	if (!rc && (what & ZAP_LOAD_JOURNAL))
+	if (!rc && (what & ZAP_LOAD_JOURNAL)) {
 		zap_journal_read(&model->paths, &model->journal, NULL);
+		model->nr_stale_temps =
+			zap_store_find_dead_temps(&model->paths,
+						  model->stale_temp,
+						  sizeof(model->stale_temp));
+	}
 	if (rc) {
 		zap_model_free(model);
 		return rc;

@@ -685,3 +685,33 @@ int zap_plan_driverctl(struct zap_builder *b)
 	}
 	return 0;
 }
+
+/*
+ * Can a plan write @kind (an override kind) to @rel, a path relative to
+ * the sysfs root? A queue's driver_override, an AP driver's unbind, the
+ * bus's drivers_probe: what a journal may name (journal.c).
+ */
+bool zap_override_path(const char *rel, enum zap_write_kind kind)
+{
+	unsigned int a, d, card;
+	char apqn[ZAP_APQN_STRLEN], tail[32];
+	int n = 0;
+
+	switch (kind) {
+	case ZAP_WRITE_OVERRIDE:
+	case ZAP_WRITE_OVERRIDE_RESTORE:
+		if (sscanf(rel, "devices/ap/card%2x/%7[0-9a-fA-F.]/%31s%n",
+			   &card, apqn, tail, &n) != 3 || rel[n] ||
+		    strcmp(tail, "driver_override") ||
+		    zap_apqn_parse(apqn, &a, &d, NULL))
+			return false;
+		return a == card && strncmp(rel + 15, apqn, 2) == 0;
+	case ZAP_WRITE_UNBIND:
+		return !strcmp(rel, "bus/ap/drivers/cex4queue/unbind") ||
+		       !strcmp(rel, "bus/ap/drivers/vfio_ap/unbind");
+	case ZAP_WRITE_PROBE:
+		return !strcmp(rel, "bus/ap/drivers_probe");
+	default:
+		return false;
+	}
+}

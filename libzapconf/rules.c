@@ -709,6 +709,11 @@ static int check_files(const struct zap_model *model, struct zap_problems *out)
 				      model->journal.pid, model->journal.change,
 				      model->journal.nr_done,
 				      model->journal.nr_writes);
+	if (!rc && model->nr_stale_temps)
+		rc = zap_problems_add(out, ZAP_PROBLEM_BAD_DEFINITION, NULL, NULL,
+				      model->stale_temp, NULL, NULL,
+				      "%s: a temporary file of a dead run (%zu in all), which the next chzap change removes",
+				      model->stale_temp, model->nr_stale_temps);
 	for (size_t i = 0; i < model->nr_unreadable && !rc; i++)
 		rc = zap_problems_add(out, ZAP_PROBLEM_UNREADABLE, NULL, NULL,
 				      NULL, NULL, NULL, "%s",

@@ -109,7 +109,7 @@ recover() {
 		option=--recover=complete expect=after
 	fi
 	run --separate-stderr chzap "$option"
-	assert_success
+	[ "$status" -eq 0 ] || fail "chzap $option: exit $status: $stderr"
 	run apsim_writes
 	refute_output --regexp ' E[A-Z0-9]+$'
 	lszap_json "$T/now.json"

@@ -144,7 +144,7 @@ doc() {
 	[[ "$stderr" == *"$A"* ]]
 	run --separate-stderr chzap --apply "$BATS_TEST_TMPDIR/missing.json"
 	assert_failure 1
-	[[ "$stderr" == *"missing.json"* ]]
+	[[ "$stderr" == *"missing.json"* ]] || { echo "stderr: $stderr" >&2; false; }
 	run --separate-stderr bash -c 'echo "{" | chzap --apply -'
 	assert_failure 1
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
