@@ -44,6 +44,7 @@ enum {
 	OPT_MODE = 0x109,
 	OPT_APPLY = 0x10a,
 	OPT_PRUNE = 0x10b,
+	OPT_OWNERSHIP = 0x10c,
 	OPT_ADAPTER = 'a',
 	OPT_DOMAIN = 'd',
 	OPT_CONTROL_DOMAIN = 'c',
@@ -74,6 +75,9 @@ static struct poptOption mode_options[] = {
 	  "set apmask/aqmask bits: the queues go to the host", NULL },
 	{ "autostart", '\0', POPT_ARG_STRING, NULL, OPT_AUTOSTART,
 	  "start the mdev's definition at boot or not", "yes|no" },
+	{ "ownership", '\0', POPT_ARG_STRING, NULL, OPT_OWNERSHIP,
+	  "convert between masks and overrides",
+	  "overrides|masks" },
 	{ "recover", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL,
 	  OPT_RECOVER, "undo (or complete) a dead chzap's change",
 	  "complete" },
@@ -294,7 +298,7 @@ static void print_help(void)
 static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 {
 	if (cmd->mode && cmd->mode != mode)
-		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified");
+		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified");
 	cmd->mode = mode;
 	switch (mode) {
 	case OPT_UNASSIGN:
@@ -314,6 +318,9 @@ static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 		break;
 	case OPT_AUTOSTART:
 		c->change.kind = ZAP_CHANGE_AUTOSTART;
+		break;
+	case OPT_OWNERSHIP:
+		c->change.kind = ZAP_CHANGE_OWNERSHIP;
 		break;
 	case OPT_RECOVER:
 		c->recover = true;
@@ -476,6 +483,16 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 		set_mode(c, cmd, rc);
 		parse_recover(c, arg);
 		break;
+	case OPT_OWNERSHIP:
+		set_mode(c, cmd, rc);
+		if (strcmp(arg, "overrides") == 0)
+			c->change.ownership = ZAP_OWNERSHIP_OVERRIDES;
+		else if (strcmp(arg, "masks") == 0)
+			c->change.ownership = ZAP_OWNERSHIP_MASKS;
+		else
+			usage_error(c, "--ownership takes overrides or masks, not '%s'",
+				    arg);
+		break;
 	case OPT_APPLY:
 		set_apply(c, cmd, arg);
 		break;
@@ -548,6 +565,18 @@ static bool json_requested(int argc, const char **argv)
 	return false;
 }
 
+/* A queue argument of --vfio / --host (AA.DDDD): moved with driver_override. */
+static void chzap_queue_arg(struct chzap *c, const char *arg)
+{
+	struct zap_error err = { 0 };
+	unsigned int a, d;
+
+	if (zap_apqn_parse(arg, &a, &d, &err))
+		usage_error(c, "%s", err.message);
+	c->change.by_queue = true;
+	zap_bitmap_set(&c->change.queues[a], d);
+}
+
 /* Parse argv into @c and @cmd; --help and --version exit here. */
 static void parse_command_line(struct chzap *c, struct cmdline *cmd,
 			       int argc, const char **argv)
@@ -570,8 +599,11 @@ static void parse_command_line(struct chzap *c, struct cmdline *cmd,
 			    poptBadOption(con, POPT_BADOPTION_NOALIAS),
 			    poptStrerror(rc));
 	rest = poptGetArgs(con);
-	if (rest && rest[0])
+	if (rest && rest[0] && c->change.kind != ZAP_CHANGE_TO_VFIO &&
+	    c->change.kind != ZAP_CHANGE_TO_HOST)
 		usage_error(c, "unexpected argument '%s'", rest[0]);
+	for (size_t i = 0; rest && rest[i]; i++)
+		chzap_queue_arg(c, rest[i]);
 	poptFreeContext(con);
 }
 
@@ -652,6 +684,10 @@ static void check_combinations(const struct chzap *c,
 		if (ids)
 			usage_error(c, "--remove takes no --adapter, --domain or --control-domain");
 		break;
+	case ZAP_CHANGE_OWNERSHIP:
+		if (cmd->mdev || ids || cmd->scope)
+			usage_error(c, "--ownership takes no --mdev, ids, --persistent or --persistent-only: it converts the live host");
+		break;
 	case ZAP_CHANGE_AUTOSTART:
 		if (!cmd->mdev)
 			usage_error(c, "--autostart needs --mdev UUID");
@@ -668,8 +704,12 @@ static void check_combinations(const struct chzap *c,
 			usage_error(c, "--%s takes no --control-domain: control domains are not in apmask/aqmask",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
-		if (!cmd->adapters && !cmd->domains)
-			usage_error(c, "--%s needs --adapter or --domain",
+		if (c->change.by_queue && (cmd->adapters || cmd->domains))
+			usage_error(c, "--%s takes queues (AA.DDDD) or --adapter/--domain, not both",
+				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
+				    "vfio" : "host");
+		if (!c->change.by_queue && !cmd->adapters && !cmd->domains)
+			usage_error(c, "--%s needs --adapter or --domain, or queues (AA.DDDD)",
 				    c->change.kind == ZAP_CHANGE_TO_VFIO ?
 				    "vfio" : "host");
 		break;

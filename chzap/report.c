@@ -149,6 +149,10 @@ void report_nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 			   change->kind == ZAP_CHANGE_TO_VFIO ? "vfio_ap" :
 			   "the host");
 		return;
+	case ZAP_CHANGE_OWNERSHIP:
+		chzap_warn("already in the requested state: ownership: %s; nothing written",
+			   zap_ownership_name((enum zap_ownership)change->ownership));
+		return;
 	case ZAP_CHANGE_AUTOSTART:
 		chzap_warn("already in the requested state: the definition of mdev %s has \"start\": \"%s\" already; nothing written",
 			   change->uuid, change->autostart ? "auto" : "manual");
@@ -185,6 +189,12 @@ void report_done(const struct chzap *c, const struct zap_plan *plan)
 	case ZAP_CHANGE_CREATE:
 		/* the only line on stdout, even with -q: U=$(chzap --create) */
 		printf("%s\n", plan->change.uuid);
+		break;
+	case ZAP_CHANGE_OWNERSHIP:
+		if (!c->quiet)
+			printf("ownership: %s\n",
+			       zap_ownership_name((enum zap_ownership)
+						  plan->change.ownership));
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:

@@ -424,6 +424,8 @@ const char *zap_vfio_status_name(enum zap_vfio_status status);
  * @available_instances: of vfio_ap-passthrough, -1 when unknown.
  * @has_ap_config_feature: the matrix device's features (6.13+) list
  *            "ap_config": a new mdev gets the ap_config attribute.
+ * @driver_override_supported: queue devices have driver_override (Linux
+ *            6.19+); known only when queues were loaded and one exists.
  */
 struct zap_bus {
 	struct zap_bitmap apmask, aqmask;
@@ -436,6 +438,7 @@ struct zap_bus {
 	bool vfio_ap;
 	long available_instances;
 	bool has_ap_config_feature;
+	bool driver_override_supported;
 };
 
 /**
@@ -458,6 +461,9 @@ struct zap_card {
 /**
  * struct zap_queue - one queue device (AA.DDDD). Unknowns as in zap_card;
  * @request_count is also -1 when the kernel prints "-" (uninitialised).
+ * @driver_override: the queue's driver_override without "\n", "" when none
+ *            is set or the kernel has no such attribute (read with
+ *            ZAP_LOAD_QUEUES).
  */
 struct zap_queue {
 	unsigned int adapter, domain;
@@ -466,6 +472,7 @@ struct zap_queue {
 	enum zap_vfio_status status;
 	long long request_count;
 	int requestq_count, pendingq_count;
+	char driver_override[64];
 };
 
 /**
@@ -563,6 +570,9 @@ struct zap_model {
 	struct zap_journal_info journal;
 	size_t nr_stale_temps;
 	char stale_temp[600];
+	/* per adapter, the domains whose etc/driverctl.d/ap-AA.DDDD holds
+	 * vfio_ap: overrides applied at boot (ZAP_LOAD_RULES) */
+	struct zap_bitmap driverctl[ZAP_IDS];
 };
 
 /**
@@ -640,7 +650,28 @@ struct zap_owner {
 	unsigned int autostart, manual;
 };
 
-/* Does apmask x aqmask give (adapter, domain) to the host? */
+/**
+ * enum zap_ownership - how a host hands queues to vfio_ap.
+ * @ZAP_OWNERSHIP_MASKS: no queue has a driver_override: apmask x aqmask.
+ * @ZAP_OWNERSHIP_OVERRIDES: both masks all ones, overrides move queues.
+ * @ZAP_OWNERSHIP_MIXED: an override exists while a mask is not all ones.
+ */
+enum zap_ownership {
+	ZAP_OWNERSHIP_MASKS,
+	ZAP_OWNERSHIP_OVERRIDES,
+	ZAP_OWNERSHIP_MIXED,
+};
+
+/* The ownership model of @model (its queues' overrides and the masks). */
+enum zap_ownership zap_model_ownership(const struct zap_model *model);
+/* "masks", "overrides" or "mixed". */
+const char *zap_ownership_name(enum zap_ownership ownership);
+
+/*
+ * Is (adapter, domain) the host's for vfio_ap's checks? The kernel's rule
+ * (driver-override.md DO-22): a bound queue with a driver_override is the
+ * host's iff its driver is cex4queue; any other APQN iff apmask x aqmask.
+ */
 bool zap_model_host_owned(const struct zap_model *model, unsigned int adapter,
 			  unsigned int domain);
 /* Fill @owner for (adapter, domain). */
@@ -666,6 +697,9 @@ enum zap_problem_kind {
 	ZAP_PROBLEM_PENDING_REQUESTS,      /* queues to move still have requests */
 	ZAP_PROBLEM_GUEST_RUNNING,         /* a running guest uses the mdev */
 	ZAP_PROBLEM_DEFAULT_DOMAIN,        /* the host's default domain moves */
+	ZAP_PROBLEM_MIXED_OWNERSHIP,       /* driver_override next to restricted masks */
+	ZAP_PROBLEM_OVERRIDE_ACTIVE,       /* a mask write while an override exists */
+	ZAP_PROBLEM_OVERRIDE_PENDING,      /* bound to another driver than its override */
 	ZAP_PROBLEM_NR_KINDS
 };
 
@@ -732,6 +766,7 @@ enum zap_change_kind {
 	ZAP_CHANGE_TO_VFIO,  /* clear apmask/aqmask bits: queues to vfio_ap */
 	ZAP_CHANGE_TO_HOST,  /* set apmask/aqmask bits: queues to the host */
 	ZAP_CHANGE_AUTOSTART, /* set a definition's "start" (persistent only) */
+	ZAP_CHANGE_OWNERSHIP, /* convert between masks and overrides (live) */
 };
 
 /* Where a change applies: sysfs, the persistent configuration, or both. */
@@ -757,6 +792,11 @@ enum zap_scope {
  *   loaded and the mdev may exist only as a definition.
  * @autostart: for ZAP_CHANGE_AUTOSTART: true = "start": "auto". AUTOSTART
  *   only ever rewrites the definition, whatever @scope says.
+ * @ownership: for ZAP_CHANGE_OWNERSHIP, the model to convert the host to
+ *   (masks or overrides), keeping the vfio_ap pool queue by queue.
+ * @by_queue: TO_VFIO / TO_HOST of the queues named in @queues (per adapter,
+ *   its domains) with driver_override (Linux 6.19+), not with the masks;
+ *   refused on a host whose masks are not all ones.
  */
 struct zap_change {
 	enum zap_change_kind kind;
@@ -765,6 +805,9 @@ struct zap_change {
 	bool force;
 	enum zap_scope scope;
 	bool autostart;
+	bool by_queue;
+	struct zap_bitmap queues[ZAP_IDS];
+	int ownership;
 };
 
 
@@ -787,6 +830,10 @@ enum zap_write_kind {
 	ZAP_WRITE_UNASSIGN,  /* unassign_adapter/_domain/_control_domain */
 	ZAP_WRITE_CREATE,    /* vfio_ap-passthrough/create: a new mdev */
 	ZAP_WRITE_REMOVE,    /* an mdev's remove */
+	ZAP_WRITE_OVERRIDE,  /* a queue's driver_override ("" clears it) */
+	ZAP_WRITE_OVERRIDE_RESTORE, /* the same, then a probe if unbound */
+	ZAP_WRITE_UNBIND,    /* drivers/DRIVER/unbind: not bound there is done */
+	ZAP_WRITE_PROBE,     /* bus/ap/drivers_probe; the driver link checked */
 };
 
 /* The kind of the write that undoes a write of @kind (CREATE: REMOVE). */

@@ -754,7 +754,27 @@ ZAP_EXPORT int zap_config_from_model(const struct zap_model *model,
 		return out_of_memory(err);
 	}
 	c->version = ZAP_CONFIG_VERSION;
-	if (!uuid) {
+	if (!uuid && zap_model_ownership(model) == ZAP_OWNERSHIP_MIXED) {
+		zap_config_free(c);
+		return zap_error_set(err, EINVAL, ZAP_STATUS_REFUSED,
+				     "ownership is mixed (a driver_override while apmask/aqmask are not all ones): no document describes this host (lszap --check)");
+	}
+	if (!uuid && zap_model_ownership(model) == ZAP_OWNERSHIP_OVERRIDES) {
+		/* the queues an override gives to vfio_ap, one by one */
+		c->ownership = ZAP_CONFIG_OWNERSHIP_OVERRIDES;
+		c->vfio_queues = calloc(model->nr_queues ? model->nr_queues : 1,
+					sizeof(*c->vfio_queues));
+		if (!c->vfio_queues) {
+			zap_config_free(c);
+			return out_of_memory(err);
+		}
+		for (i = 0; i < model->nr_queues; i++)
+			if (!zap_model_host_owned(model, model->queues[i].adapter,
+						  model->queues[i].domain))
+				c->vfio_queues[c->nr_vfio_queues++] =
+					zap_apqn_number(model->queues[i].adapter,
+							model->queues[i].domain);
+	} else if (!uuid) {
 		c->ownership = ZAP_CONFIG_OWNERSHIP_MASKS;
 		zap_bitmap_complement(&c->vfio_adapters, &model->bus.apmask);
 		zap_bitmap_complement(&c->vfio_domains, &model->bus.aqmask);

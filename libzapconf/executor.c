@@ -59,6 +59,12 @@ ZAP_EXPORT enum zap_write_kind zap_write_undo_kind(enum zap_write_kind kind)
 		return ZAP_WRITE_REMOVE;
 	case ZAP_WRITE_REMOVE:
 		return ZAP_WRITE_CREATE;
+	case ZAP_WRITE_OVERRIDE:
+		return ZAP_WRITE_OVERRIDE_RESTORE;
+	case ZAP_WRITE_UNBIND:
+		return ZAP_WRITE_PROBE;
+	case ZAP_WRITE_PROBE:
+		return ZAP_WRITE_UNBIND;
 	default:
 		return kind;
 	}
@@ -132,8 +138,11 @@ static int matrix_changed(const struct zap_write *w, char *now, size_t size)
 int zap_write_one(enum zap_write_kind kind, const char *path,
 		  const char *value)
 {
-	int rc = zap_sysfs_write(path, value);
+	int rc;
 
+	if (kind >= ZAP_WRITE_OVERRIDE)
+		return zap_override_write(kind, path, value);
+	rc = zap_sysfs_write(path, value);
 	if (rc == 0) {
 		rc = read_back(kind, path, value);
 		if (rc > 0)

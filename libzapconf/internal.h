@@ -361,6 +361,31 @@ int zap_plan_undefine(struct zap_builder *b, const struct zap_mdev *mdev);
 int zap_plan_autostart(struct zap_builder *b, const struct zap_mdev *mdev);
 int zap_plan_rules(struct zap_builder *b);
 
+/* ------------------------------------------------------------ override.c */
+
+/*
+ * zap_override_write - write @value to @path for the kinds OVERRIDE,
+ * OVERRIDE_RESTORE (then a probe when the queue is unbound), UNBIND (not
+ * bound there counts as done) and PROBE (then the driver link checked: the
+ * override's driver, else cex4queue when loaded). Returns: as zap_write_one().
+ */
+int zap_override_write(enum zap_write_kind kind, const char *path,
+		       const char *value);
+/* The what-if of a change by queue: the named queues' override and driver. */
+void zap_whatif_overrides(struct zap_model *m, const struct zap_change *c);
+/* The writes of a change by queue, or its refusal. Returns: 0; -errno. */
+int zap_plan_overrides(struct zap_builder *b);
+/* May a journal name a write of override @kind to @rel (under sysfs)? */
+bool zap_override_path(const char *rel, enum zap_write_kind kind);
+/* Read etc/driverctl.d/ap-AA.DDDD (driverctl's format) into model->driverctl. */
+void zap_driverctl_load(struct zap_model *model);
+/* The persistent side of a change by queue: driverctl files. 0; -errno */
+int zap_plan_driverctl(struct zap_builder *b);
+/* The what-if of ZAP_CHANGE_OWNERSHIP: the target masks and overrides. */
+void zap_whatif_ownership(struct zap_model *m, const struct zap_change *c);
+/* The writes of ZAP_CHANGE_OWNERSHIP, or its refusal. Returns: 0; -errno. */
+int zap_plan_ownership(struct zap_builder *b);
+
 /* ----------------------------------------------------------- libvirt_xml.c */
 
 /*

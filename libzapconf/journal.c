@@ -40,6 +40,7 @@ static const char *const change_names[] = {
 	[ZAP_CHANGE_TO_VFIO] = "to-vfio",
 	[ZAP_CHANGE_TO_HOST] = "to-host",
 	[ZAP_CHANGE_AUTOSTART] = "autostart",
+	[ZAP_CHANGE_OWNERSHIP] = "ownership",
 };
 
 /* The journal's names of enum zap_write_kind ("write KIND\t..."). */
@@ -50,6 +51,10 @@ static const char *const kind_names[] = {
 	[ZAP_WRITE_UNASSIGN] = "unassign",
 	[ZAP_WRITE_CREATE] = "create",
 	[ZAP_WRITE_REMOVE] = "remove",
+	[ZAP_WRITE_OVERRIDE] = "override",
+	[ZAP_WRITE_OVERRIDE_RESTORE] = "override_restore",
+	[ZAP_WRITE_UNBIND] = "unbind",
+	[ZAP_WRITE_PROBE] = "probe",
 };
 
 /* Can a field be stored in a journal line? */
@@ -314,7 +319,9 @@ static int parse_write(char *fields, int version, struct zap_write *w)
 		if (!f[i])
 			return -EINVAL;
 	}
-	if (fields || !v[0][0] || !v[1][0])
+	/* only an override write may be empty: it clears the override */
+	if (fields || !v[0][0] ||
+	    (!v[1][0] && (version == 1 || strncmp(f[0], "override", 8))))
 		return -EINVAL;
 	memset(w, 0, sizeof(*w));
 	if (zap_path_format(w->path, sizeof(w->path), "%s", v[0]) ||
@@ -352,8 +359,11 @@ static bool plan_path(const struct zap_paths *paths, const char *path,
 	enum zap_write_kind named;
 	const char *rel, *slash;
 
-	if (strncmp(path, paths->sysfs, root_len) || path[root_len] != '/' ||
-	    legacy_kind(path, &named) || named != kind)
+	if (strncmp(path, paths->sysfs, root_len) || path[root_len] != '/')
+		return false;
+	if (kind >= ZAP_WRITE_OVERRIDE)
+		return zap_override_path(path + root_len + 1, kind);
+	if (legacy_kind(path, &named) || named != kind)
 		return false;
 	rel = path + root_len + 1;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)

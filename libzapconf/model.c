@@ -409,6 +409,35 @@ static int load_drivers(struct zap_model *model, uint8_t *driver)
 	return 0;
 }
 
+/*
+ * The queue's driver_override (Linux 6.19+), cut at the first "\n" and to
+ * the size of zap_queue.driver_override; its presence tells the kernel
+ * supports overrides.
+ */
+static void load_override(struct zap_model *model, int cardfd,
+			  const char *path, const char *name, struct zap_queue *q)
+{
+	char attr[48], buf[4096];
+	size_t len;
+	int rc;
+
+	snprintf(attr, sizeof(attr), "%s/driver_override", name);
+	rc = zap_sysfs_read_at(cardfd, attr, buf, sizeof(buf), &len);
+	if (rc == -ENOENT)
+		return;
+	model->bus.driver_override_supported = true;
+	if (rc) {
+		zap_model_unreadable(model, "%s/driver_override: %s", path,
+				     zap_read_error(rc));
+		return;
+	}
+	len = strcspn(buf, "\n");
+	if (len >= sizeof(q->driver_override))
+		len = sizeof(q->driver_override) - 1;
+	memcpy(q->driver_override, buf, len);
+	q->driver_override[len] = '\0';
+}
+
 /* Read one queue's attributes (those asked for). */
 static void load_queue(struct zap_model *model, int cardfd, const char *dir,
 		       const char *name, struct zap_queue *q)
@@ -421,6 +450,7 @@ static void load_queue(struct zap_model *model, int cardfd, const char *dir,
 
 	/* attributes are opened as "name/attr" relative to the card directory */
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	load_override(model, cardfd, path, name, q);
 	if (want & ZAP_LOAD_QUEUE_STATE) {
 		if (q->driver == ZAP_DRIVER_CEX4QUEUE) {
 			snprintf(attr, sizeof(attr), "%s/online", name);
@@ -679,6 +709,15 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	memset(priv->queue_index, 0xff, sizeof(priv->queue_index));
 
 	rc = load_bus(model, err);
+	/*
+	 * With both masks all ones only a driver_override can give vfio_ap a
+	 * queue: an mdev change needs the queues' overrides then.
+	 */
+	if (!rc && (what & ZAP_LOAD_MDEVS) && zap_bitmap_full(&model->bus.apmask) &&
+	    zap_bitmap_full(&model->bus.aqmask)) {
+		what |= ZAP_LOAD_QUEUES;
+		model->loaded = what;
+	}
 	if (!rc && (what & (ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES)))
 		rc = load_cards(model, err);
 	if (!rc && (what & ZAP_LOAD_MDEVS))
@@ -691,6 +730,8 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	}
 	if (!rc && (what & ZAP_LOAD_RULES))
 		rc = zap_chzdev_load(model, err);
+	if (!rc && (what & ZAP_LOAD_RULES))
+		zap_driverctl_load(model);
 	/* a malformed journal is reported by the rules, not a load failure */
 	if (!rc && (what & ZAP_LOAD_JOURNAL)) {
 		zap_journal_read(&model->paths, &model->journal, NULL);

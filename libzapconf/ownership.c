@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * ownership.c - who holds each APQN: the host (apmask x aqmask), the active
- * mdev it is assigned to (and how many, when shared), and the mdevctl
- * definitions, auto and manual, that name it.
+ * ownership.c - who holds each APQN: the host (the kernel's rule of
+ * driver-override.md DO-22: an overridden bound queue by its driver, any
+ * other APQN by apmask x aqmask), the active mdev it is assigned to (and
+ * how many, when shared), and the mdevctl definitions, auto and manual,
+ * that name it; the host's ownership model (masks, overrides, mixed).
  *
  * Copyright zap developers 2026
  */
@@ -71,12 +73,42 @@ void zap_ownership_build(struct zap_model *model)
 	}
 }
 
-/* Does apmask x aqmask give (adapter, domain) to the host? */
+/* Is (adapter, domain) the host's for vfio_ap (DO-22)? */
 ZAP_EXPORT bool zap_model_host_owned(const struct zap_model *model,
 				     unsigned int adapter, unsigned int domain)
 {
+	const struct zap_queue *q = zap_model_queue(model, adapter, domain);
+
+	if (q && q->driver_override[0] &&
+	    (q->driver == ZAP_DRIVER_CEX4QUEUE ||
+	     q->driver == ZAP_DRIVER_VFIO_AP))
+		return q->driver == ZAP_DRIVER_CEX4QUEUE;
 	return zap_bitmap_test(&model->bus.apmask, adapter) &&
 	       zap_bitmap_test(&model->bus.aqmask, domain);
+}
+
+/* masks, overrides or mixed: any override, and are both masks all ones? */
+ZAP_EXPORT enum zap_ownership zap_model_ownership(const struct zap_model *model)
+{
+	for (size_t i = 0; i < model->nr_queues; i++)
+		if (model->queues[i].driver_override[0])
+			return zap_bitmap_full(&model->bus.apmask) &&
+			       zap_bitmap_full(&model->bus.aqmask) ?
+			       ZAP_OWNERSHIP_OVERRIDES : ZAP_OWNERSHIP_MIXED;
+	return ZAP_OWNERSHIP_MASKS;
+}
+
+/* The name lszap prints for @ownership. */
+ZAP_EXPORT const char *zap_ownership_name(enum zap_ownership ownership)
+{
+	switch (ownership) {
+	case ZAP_OWNERSHIP_OVERRIDES:
+		return "overrides";
+	case ZAP_OWNERSHIP_MIXED:
+		return "mixed";
+	default:
+		return "masks";
+	}
 }
 
 /* Who holds (adapter, domain). */

@@ -117,7 +117,17 @@ static void bind_queues(struct zap_model *boot)
 		const struct zap_card *card = zap_model_card(boot, q->adapter);
 
 		q->status = ZAP_VFIO_STATUS_UNKNOWN;
-		if (zap_model_host_owned(boot, q->adapter, q->domain))
+		/*
+		 * driver_override does not survive a reboot (DO-26), but
+		 * driverctl applies the ones it keeps in etc/driverctl.d
+		 */
+		q->driver_override[0] = '\0';
+		if (zap_bitmap_test(&boot->driverctl[q->adapter], q->domain)) {
+			snprintf(q->driver_override, sizeof(q->driver_override),
+				 "vfio_ap");
+			q->driver = boot->bus.vfio_ap ? ZAP_DRIVER_VFIO_AP :
+							ZAP_DRIVER_NONE;
+		} else if (zap_model_host_owned(boot, q->adapter, q->domain))
 			q->driver = ZAP_DRIVER_CEX4QUEUE;
 		else if (boot->bus.vfio_ap &&
 			 !(card && card->hwtype >= 0 && card->hwtype < 10))
@@ -216,6 +226,7 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 	boot->rules_has_aqmask = live->rules_has_aqmask;
 	boot->rules_apmask = live->rules_apmask;
 	boot->rules_aqmask = live->rules_aqmask;
+	memcpy(boot->driverctl, live->driverctl, sizeof(boot->driverctl));
 	memcpy(boot->rules_problem, live->rules_problem,
 	       sizeof(boot->rules_problem));
 	/* run/ is empty after a reboot: no change in progress */

@@ -35,7 +35,8 @@ ZAP_EXPORT unsigned int zap_change_load_flags(enum zap_change_kind kind)
 	unsigned int flags = ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS |
 			     ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL;
 
-	if (kind == ZAP_CHANGE_TO_VFIO || kind == ZAP_CHANGE_TO_HOST)
+	if (kind == ZAP_CHANGE_TO_VFIO || kind == ZAP_CHANGE_TO_HOST ||
+	    kind == ZAP_CHANGE_OWNERSHIP)
 		flags |= ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES;
 	if (kind == ZAP_CHANGE_TO_VFIO)
 		flags |= ZAP_LOAD_COUNTERS | ZAP_LOAD_QUEUE_COUNTERS;
@@ -383,6 +384,32 @@ static int check_to_vfio(struct zap_builder *b)
 	return rc;
 }
 
+/*
+ * A mask write while a queue has a driver_override: the kernel answers
+ * EINVAL to every one, even of an unchanged value (driver-override.md
+ * DO-10), so the change is refused before any write.
+ */
+static int check_no_override(struct zap_builder *b)
+{
+	const struct zap_model *model = b->model;
+	struct zap_apqn_list list = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_queues && !rc; i++)
+		if (model->queues[i].driver_override[0])
+			rc = zap_apqn_list_add(&list,
+				zap_apqn_number(model->queues[i].adapter,
+						model->queues[i].domain));
+	if (!rc && list.count)
+		rc = zap_problems_add(&b->plan->refusals,
+				      ZAP_PROBLEM_OVERRIDE_ACTIVE, NULL, NULL,
+				      NULL, NULL, &list,
+				      "%zu queue%s a driver_override: the kernel refuses every apmask/aqmask write while one exists (EINVAL); name the queues instead (chzap --vfio AA.DDDD) or clear the overrides first",
+				      list.count, list.count == 1 ? " has" : "s have");
+	free(list.items);
+	return rc;
+}
+
 /* Plan TO_VFIO / TO_HOST: one absolute write per mask that changes. */
 static int plan_masks(struct zap_builder *b)
 {
@@ -395,8 +422,12 @@ static int plan_masks(struct zap_builder *b)
 	char path[700], value[ZAP_MASK_STRLEN], undo[ZAP_MASK_STRLEN];
 	const struct zap_model *present =
 		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
+	size_t refused = b->plan->refusals.count;
 	int rc;
 
+	rc = check_no_override(b);
+	if (rc || b->plan->refusals.count > refused)
+		return rc;
 	rc = zap_set_difference(&b->to_vfio, &old_host, &new_host, present);
 	if (!rc)
 		rc = zap_set_difference(&b->to_host, &new_host, &old_host, present);
@@ -523,6 +554,12 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
+		if (b->plan->change.by_queue) {
+			rc = b->live ? zap_plan_overrides(b) : 0;
+			if (!rc && b->persistent)
+				rc = zap_plan_driverctl(b);
+			break;
+		}
 		if (b->live)
 			rc = plan_masks(b);
 		if (!rc && b->persistent)
@@ -530,6 +567,9 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 		break;
 	case ZAP_CHANGE_AUTOSTART:
 		rc = zap_plan_autostart(b, mdev);
+		break;
+	case ZAP_CHANGE_OWNERSHIP:
+		rc = b->live ? zap_plan_ownership(b) : 0;
 		break;
 	}
 	return rc;
@@ -566,7 +606,7 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 		return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
 				     "no adapter, domain or control domain given");
 	if ((change->kind == ZAP_CHANGE_TO_VFIO ||
-	     change->kind == ZAP_CHANGE_TO_HOST) &&
+	     change->kind == ZAP_CHANGE_TO_HOST) && !change->by_queue &&
 	    zap_bitmap_empty(&change->adapters) &&
 	    zap_bitmap_empty(&change->domains))
 		return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,

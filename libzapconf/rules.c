@@ -4,7 +4,8 @@
  * mdevs, no mdev APQN in the host's set, the same for mdevctl autostart
  * definitions (manual ones reported), persistent masks against autostart
  * definitions, ids above the maxima, control domains without usage domains,
- * queues no driver can take. Each violation is a record with every culprit.
+ * queues no driver can take, driver_override next to restricted masks and
+ * what the overrides model breaks at boot. Each violation is a record with every culprit.
  *
  * Copyright zap developers 2026
  */
@@ -33,6 +34,9 @@ static const char *const kind_names[ZAP_PROBLEM_NR_KINDS] = {
 	[ZAP_PROBLEM_PENDING_REQUESTS] = "pending-requests",
 	[ZAP_PROBLEM_GUEST_RUNNING] = "guest-running",
 	[ZAP_PROBLEM_DEFAULT_DOMAIN] = "default-domain",
+	[ZAP_PROBLEM_MIXED_OWNERSHIP] = "mixed-ownership",
+	[ZAP_PROBLEM_OVERRIDE_ACTIVE] = "override-active",
+	[ZAP_PROBLEM_OVERRIDE_PENDING] = "override-pending",
 };
 
 /* The name lszap --check prints for @kind. */
@@ -374,6 +378,64 @@ static int check_manual(const struct zap_model *model, struct zap_problems *out)
 	return rc;
 }
 
+/* The APQNs of @set that the host owns by the kernel's rule (DO-22). */
+static int host_owned_list(const struct zap_model *model,
+			   const struct zap_apqn_set *set,
+			   struct zap_apqn_list *list)
+{
+	unsigned int a, d;
+	int rc = 0;
+
+	list->count = 0;
+	zap_for_each_set_bit(a, &set->adapters)
+		zap_for_each_set_bit(d, &set->domains)
+			if (!rc && zap_model_host_owned(model, a, d))
+				rc = zap_apqn_list_add(list,
+						       zap_apqn_number(a, d));
+	return rc;
+}
+
+/*
+ * With driver_override in use (overrides or mixed): host APQNs of an
+ * active mdev and of its differing autostart definition, APQN by APQN.
+ */
+static int check_override_host(const struct zap_model *model,
+			       const struct zap_mdev *m,
+			       const struct zap_definition *def,
+			       struct zap_problems *out)
+{
+	struct zap_apqn_list host = { 0 };
+	char label[ZAP_LABEL_LEN];
+	int rc = 0;
+
+	if (m->active)
+		rc = host_owned_list(model, &m->matrix, &host);
+	if (!rc && host.count) {
+		rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid, NULL,
+				      NULL, NULL, &host,
+				      "%s holds APQNs that are the host's (neither masks nor a driver_override give them to vfio_ap)",
+				      zap_mdev_label(model, label, sizeof(label),
+						     ZAP_HOLDER_MDEV, false,
+						     m->uuid));
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_MDEV, ZAP_HOLDER_NONE);
+	}
+	if (!rc && def && def->autostart)
+		rc = host_owned_list(model, &def->matrix, &host);
+	if (!rc && def && def->autostart && host.count) {
+		rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid, NULL,
+				      def->path, NULL, &host,
+				      "%s holds APQNs that are the host's (neither masks nor a driver_override give them to vfio_ap)",
+				      zap_mdev_label(model, label, sizeof(label),
+						     ZAP_HOLDER_AUTOSTART, false,
+						     m->uuid));
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+	}
+	free(host.items);
+	return rc;
+}
+
 /* Host APQNs in an mdev or auto definition; boot conflicts; manual overlap. */
 static int check_host_and_definitions(const struct zap_model *model,
 				      struct zap_problems *out)
@@ -381,6 +443,7 @@ static int check_host_and_definitions(const struct zap_model *model,
 	struct zap_apqn_set host = host_set(model);
 	struct zap_apqn_set boot = persistent_host_set(model);
 	bool has_persistent = model->rules_has_apmask || model->rules_has_aqmask;
+	bool overrides = zap_model_ownership(model) != ZAP_OWNERSHIP_MASKS;
 	struct zap_apqn_list at_boot = { 0 };
 	struct zap_apqn_set both;
 	unsigned int a, d;
@@ -393,7 +456,10 @@ static int check_host_and_definitions(const struct zap_model *model,
 			&model->definitions[m->definition] : NULL;
 		char label[ZAP_LABEL_LEN];
 
-		if (m->active && zap_apqn_set_intersects(&m->matrix, &host)) {
+		if (overrides) {
+			rc = check_override_host(model, m, def, out);
+		} else if (m->active &&
+			   zap_apqn_set_intersects(&m->matrix, &host)) {
 			zap_apqn_set_and(&both, &m->matrix, &host);
 			rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid,
 					      NULL, NULL, &both, NULL,
@@ -404,14 +470,14 @@ static int check_host_and_definitions(const struct zap_model *model,
 			if (!rc)
 				set_holders(out, ZAP_HOLDER_MDEV, ZAP_HOLDER_NONE);
 		}
-		if (!rc && def && def->autostart)
+		if (!rc && !overrides && def && def->autostart)
 			rc = check_definition_host(m, def, &host, &boot,
 						   has_persistent, out);
 		/*
 		 * What starts at boot is every valid auto definition; one that
 		 * is what runs was named above for what the host has now.
 		 */
-		if (rc || !any || !any->valid || !any->autostart ||
+		if (rc || overrides || !any || !any->valid || !any->autostart ||
 		    !has_persistent ||
 		    !zap_apqn_set_intersects(&any->matrix, &boot))
 			continue;
@@ -655,6 +721,100 @@ static int check_files(const struct zap_model *model, struct zap_problems *out)
 	return rc;
 }
 
+/*
+ * Queues bound to another driver than their driver_override names: a
+ * switch that was not finished (the probe after the override write).
+ */
+static int check_pending(const struct zap_model *model,
+			 struct zap_problems *out)
+{
+	struct zap_apqn_list list = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < model->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &model->queues[i];
+
+		if (q->driver_override[0] &&
+		    (q->driver == ZAP_DRIVER_CEX4QUEUE ||
+		     q->driver == ZAP_DRIVER_VFIO_AP) &&
+		    strcmp(zap_driver_name(q->driver), q->driver_override))
+			rc = zap_apqn_list_add(&list,
+				zap_apqn_number(q->adapter, q->domain));
+	}
+	if (!rc && list.count)
+		rc = zap_problems_add(out, ZAP_PROBLEM_OVERRIDE_PENDING, NULL,
+				      NULL, NULL, NULL, &list,
+				      "%zu queue%s bound to another driver than %s driver_override names (a switch not finished: 'chzap --recover', or 'chzap --vfio' / '--host' with the queue)",
+				      list.count, list.count == 1 ? " is" : "s are",
+				      list.count == 1 ? "its" : "their");
+	free(list.items);
+	return rc;
+}
+
+/*
+ * The ownership model (driver-override.md): overrides next to restricted
+ * masks (mixed); what breaks at boot in the overrides model: a 41-ap.rules
+ * mask write (DO-39) and autostart definitions holding APQNs that only an
+ * override gives to vfio_ap (mdevctl's ap-check knows only the masks).
+ */
+static int check_ownership(const struct zap_model *model,
+			   struct zap_problems *out)
+{
+	enum zap_ownership own = zap_model_ownership(model);
+	struct zap_apqn_set boot = persistent_host_set(model);
+	struct zap_apqn_list list = { 0 };
+	char label[ZAP_LABEL_LEN];
+	unsigned int a, d;
+	int rc = 0;
+
+	if (own == ZAP_OWNERSHIP_MASKS)
+		return 0;
+	for (size_t i = 0; i < model->nr_queues && !rc; i++)
+		if (model->queues[i].driver_override[0])
+			rc = zap_apqn_list_add(&list,
+				zap_apqn_number(model->queues[i].adapter,
+						model->queues[i].domain));
+	if (!rc)
+		rc = check_pending(model, out);
+	if (!rc && own == ZAP_OWNERSHIP_MIXED)
+		rc = zap_problems_add(out, ZAP_PROBLEM_MIXED_OWNERSHIP, NULL,
+				      NULL, NULL, NULL, &list,
+				      "%zu queue%s %s a driver_override while apmask/aqmask are not all ones (boot parameters ap.apmask=/ap.aqmask=?): every mask write fails (EINVAL); clear the overrides or drop the mask parameters",
+				      list.count, list.count == 1 ? "" : "s",
+				      list.count == 1 ? "has" : "have");
+	if (!rc && own == ZAP_OWNERSHIP_OVERRIDES && model->has_rules &&
+	    (model->rules_has_apmask || model->rules_has_aqmask))
+		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, NULL, NULL,
+				      model->paths.rules, NULL, NULL,
+				      "%s writes apmask/aqmask but this host uses driver_override: the write fails at boot once an override is applied (EINVAL); remove the file",
+				      model->paths.rules);
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *def = &model->definitions[i];
+
+		if (!def->valid || !def->autostart)
+			continue;
+		list.count = 0;
+		zap_for_each_set_bit(a, &def->matrix.adapters)
+			zap_for_each_set_bit(d, &def->matrix.domains)
+				if (!rc && zap_apqn_set_test(&boot, a, d) &&
+				    !zap_model_host_owned(model, a, d))
+					rc = zap_apqn_list_add(&list,
+						zap_apqn_number(a, d));
+		if (rc || !list.count)
+			continue;
+		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, def->uuid,
+				      NULL, def->path, NULL, &list,
+				      "%s (%s) holds APQNs that only a driver_override gives to vfio_ap: mdevctl's ap-check (masks only) refuses its start at boot; make it start manually and start it after the overrides",
+				      zap_mdev_label(model, label, sizeof(label),
+						     ZAP_HOLDER_AUTOSTART, false,
+						     def->uuid), def->path);
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+	}
+	free(list.items);
+	return rc;
+}
+
 /* Audit the whole configuration. */
 ZAP_EXPORT int zap_rules_check(const struct zap_model *model,
 			       struct zap_problems *problems,
@@ -671,6 +831,8 @@ ZAP_EXPORT int zap_rules_check(const struct zap_model *model,
 		rc = check_mdev_shapes(model, problems);
 	if (!rc)
 		rc = check_queues(model, problems);
+	if (!rc)
+		rc = check_ownership(model, problems);
 	if (!rc)
 		rc = check_drift(model, problems);
 	if (!rc)

@@ -190,7 +190,25 @@ static void word(const struct added *a, const struct zap_model *before,
 		return;
 	case ZAP_PROBLEM_HOST_APQN:
 	case ZAP_PROBLEM_BOOT_CONFLICT:
-		if (own && hs == ZAP_HOLDER_MDEV) {
+		if (own && hs == ZAP_HOLDER_MDEV &&
+		    zap_bitmap_full(&before->bus.apmask) &&
+		    zap_bitmap_full(&before->bus.aqmask)) {
+			/* overrides: only a switched queue is vfio_ap's */
+			size_t used = 0;
+
+			domains[0] = '\0';
+			for (size_t i = 0; i < a->new.count &&
+			     used + ZAP_APQN_STRLEN < sizeof(domains); i++) {
+				domains[used++] = ' ';
+				zap_apqn_print(a->new.items[i] >> 8,
+					       a->new.items[i] & 0xff,
+					       domains + used);
+				used += ZAP_APQN_STRLEN - 1;
+			}
+			snprintf(buf, size,
+				 "%s would hold APQNs owned by the host (switch them to vfio_ap first with 'chzap --vfio%s')",
+				 sl, domains);
+		} else if (own && hs == ZAP_HOLDER_MDEV) {
 			zap_bitmap_zero(&ids);
 			for (size_t i = 0; i < a->new.count; i++)
 				zap_bitmap_set(&ids, a->new.items[i] & 0xff);

@@ -287,6 +287,17 @@ ZAP_EXPORT int zap_model_whatif(const struct zap_model *model,
 	int rc;
 
 	*result = NULL;
+	if (change->kind == ZAP_CHANGE_OWNERSHIP) {
+		rc = zap_model_copy(model, &m);
+		if (rc)
+			return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+					     "out of memory");
+		if (live)
+			zap_whatif_ownership(m, change);
+		zap_ownership_build(m);
+		*result = m;
+		return 0;
+	}
 	if (!masks && !change->uuid[0])
 		return zap_error_set(err, EINVAL, ZAP_STATUS_USAGE,
 				     "a change of an mdev needs its UUID");
@@ -294,15 +305,27 @@ ZAP_EXPORT int zap_model_whatif(const struct zap_model *model,
 	if (rc)
 		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
 				     "out of memory");
-	if (masks && live) {
+	if (masks && live && change->by_queue) {
+		zap_whatif_overrides(m, change);
+	} else if (masks && live) {
 		struct zap_apqn_set host = { m->bus.apmask, m->bus.aqmask };
 
 		edit_host(change, &host);
 		m->bus.apmask = host.adapters;
 		m->bus.aqmask = host.domains;
 	}
-	if (masks && persistent)
+	if (masks && persistent && !change->by_queue)
 		persistent_masks(m, model, change);
+	if (masks && persistent && change->by_queue)
+		for (unsigned int a = 0; a < ZAP_IDS; a++) {
+			if (change->kind == ZAP_CHANGE_TO_VFIO)
+				zap_bitmap_or(&m->driverctl[a], &m->driverctl[a],
+					      &change->queues[a]);
+			else
+				zap_bitmap_andnot(&m->driverctl[a],
+						  &m->driverctl[a],
+						  &change->queues[a]);
+		}
 	if (!masks && live)
 		live_mdev(m, change);
 	if (!masks && persistent)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * bus.c - lszap -b: the AP bus as "key: value" lines, the keys named as in
- * the JSON "bus" object (plus ap_domain), "-" for what this kernel lacks.
+ * the JSON "bus" object (plus ap_domain), "-" for what this kernel lacks;
+ * the ownership model (masks, overrides, mixed) and override support.
  *
  * Copyright zap developers 2026
  */
@@ -47,5 +48,9 @@ int bus_print(const struct lszap *l)
 		printf("available_instances: %ld\n", bus->available_instances);
 	else
 		printf("available_instances: -\n");
+	printf("ownership: %s\n",
+	       zap_ownership_name(zap_model_ownership(l->model)));
+	printf("driver_override_supported: %s\n",
+	       bus->driver_override_supported ? "yes" : "no");
 	return 0;
 }

@@ -348,6 +348,15 @@ static char *get_queue_chkstop(const struct table_ctx *ctx,
 	return yes_no(r->queue->chkstop);
 }
 
+/* OVERRIDE of a queue: its driver_override, - when none. */
+static char *get_queue_override(const struct table_ctx *ctx,
+				const struct row *r)
+{
+	(void)ctx;
+	return r->queue->driver_override[0] ?
+	       xstrdup(r->queue->driver_override) : NULL;
+}
+
 static const struct colinfo queue_columns[] = {
 	{ "APQN", 4, 0, "queue: adapter.domain in hex (05.0047)",
 	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_apqn, COLJ_STRING },
@@ -365,7 +374,7 @@ static const struct colinfo queue_columns[] = {
 	  COL_DEFAULT, get_queue_status, COLJ_STRING },
 	{ "DRIVER", 6, 0, "cex4queue, vfio_ap, or - when unbound",
 	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_driver, COLJ_STRING },
-	{ "OWNER", 5, 0, "host (apmask x aqmask) or vfio",
+	{ "OWNER", 5, 0, "host (apmask x aqmask, or an override) or vfio",
 	  0, COL_DEFAULT, get_owner, COLJ_STRING },
 	{ "MDEV", 0.3, SCOLS_FL_WRAP,
 	  "UUID of the active mdev the queue is assigned to",
@@ -391,6 +400,8 @@ static const struct colinfo queue_columns[] = {
 	{ "CHKSTOP", 7, 0, "checkstopped",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
 	  get_queue_chkstop, COLJ_BOOL },
+	{ "OVERRIDE", 8, 0, "driver_override (Linux 6.19+), - when none",
+	  ZAP_LOAD_QUEUES, COL_VERBOSE, get_queue_override, COLJ_STRING },
 };
 
 /* ------------------------------------------------------- free columns */

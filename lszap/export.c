@@ -16,7 +16,8 @@
 /* The model bits --export needs. */
 unsigned int export_load_bits(void)
 {
-	return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
+	/* the queues' overrides: the ownership model */
+	return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS | ZAP_LOAD_QUEUES;
 }
 
 /* Print the document of l->model (of mdev -m only, when given). */

@@ -205,9 +205,10 @@ static struct json_object *features(const struct zap_bus *bus)
 
 /* ------------------------------------------------------------- the keys */
 
-/* "bus": masks, maxima, features, vfio_ap. */
-static struct json_object *bus_object(const struct zap_bus *bus)
+/* "bus": masks, maxima, features, vfio_ap, ownership. */
+static struct json_object *bus_object(const struct zap_model *m)
 {
+	const struct zap_bus *bus = &m->bus;
 	struct json_object *obj = new_object();
 
 	add(obj, "apmask", mask(&bus->apmask));
@@ -223,6 +224,10 @@ static struct json_object *bus_object(const struct zap_bus *bus)
 	add(obj, "vfio_ap", json_object_new_boolean(bus->vfio_ap));
 	add(obj, "available_instances",
 	    bus->vfio_ap ? int_or_null(bus->available_instances) : NULL);
+	add(obj, "ownership",
+	    json_object_new_string(zap_ownership_name(zap_model_ownership(m))));
+	add(obj, "driver_override_supported",
+	    json_object_new_boolean(bus->driver_override_supported));
 	return obj;
 }
 
@@ -295,6 +300,8 @@ static struct json_object *queue_object(const struct zap_model *m,
 	add(obj, "chkstop", bool_or_null(q->chkstop));
 	add(obj, "status", q->driver == ZAP_DRIVER_VFIO_AP ?
 	    string_or_null(zap_vfio_status_name(q->status)) : NULL);
+	add(obj, "driver_override", q->driver_override[0] ?
+	    json_object_new_string(q->driver_override) : NULL);
 	return obj;
 }
 
@@ -444,7 +451,7 @@ int json_print(struct lszap *l)
 	if (l->view == VIEW_FREE)
 		print_free(&out, l);
 	if (l->view == VIEW_QUEUES || l->view == VIEW_BUS)
-		member_object(&out, "bus", bus_object(&l->model->bus));
+		member_object(&out, "bus", bus_object(l->model));
 	if (l->view == VIEW_QUEUES || l->view == VIEW_ADAPTERS)
 		print_adapters(&out, l);
 	if (l->view == VIEW_QUEUES || l->view == VIEW_DOMAINS)

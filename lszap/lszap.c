@@ -515,7 +515,7 @@ static unsigned int view_load_bits(const struct lszap *l)
 		return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS |
 			(l->json ? ZAP_LOAD_VMS : 0);
 	case VIEW_BUS:
-		return 0;
+		return ZAP_LOAD_QUEUES;
 	case VIEW_MATRIX:
 		return l->free ? free_load_bits() :
 			ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;

@@ -76,7 +76,7 @@ jqz() {
 @test "lszap --json: bus keys and values" {
 	zap_tree - < <(json_machine)
 	run -0 jqz '.bus | keys_unsorted'
-	assert_output '["apmask","aqmask","adapter_mask","usage_domain_mask","control_domain_mask","max_adapter_id","max_domain_id","features","vfio_ap","available_instances"]'
+	assert_output '["apmask","aqmask","adapter_mask","usage_domain_mask","control_domain_mask","max_adapter_id","max_domain_id","features","vfio_ap","available_instances","ownership","driver_override_supported"]'
 	run -0 jqz '.bus | [.max_adapter_id, .max_domain_id, .features, .vfio_ap, .available_instances]'
 	assert_output '[63,85,["APSC","APXA","QACT"],true,65534]'
 	run -0 jqz '.bus | [.apmask, .aqmask, .adapter_mask] | map(test("^0x[0-9a-f]{64}$")) | all'
@@ -109,12 +109,12 @@ jqz() {
 	zap_tree - < <(json_machine "queue 06.0001 driver=none")
 	run -0 jqz '.queues[]'
 	assert_output - <<-EOF
-	{"apqn":"05.0001","adapter":5,"domain":1,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"host","driver":"cex4queue","mdev":null,"online":true,"config":true,"chkstop":false,"status":null}
-	{"apqn":"05.0004","adapter":5,"domain":4,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
-	{"apqn":"05.0047","adapter":5,"domain":71,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":null,"online":null,"config":true,"chkstop":false,"status":"unassigned"}
-	{"apqn":"06.0001","adapter":6,"domain":1,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"host","driver":null,"mdev":null,"online":null,"config":true,"chkstop":false,"status":null}
-	{"apqn":"06.0004","adapter":6,"domain":4,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
-	{"apqn":"06.0047","adapter":6,"domain":71,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$B","online":null,"config":true,"chkstop":false,"status":"assigned"}
+	{"apqn":"05.0001","adapter":5,"domain":1,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"host","driver":"cex4queue","mdev":null,"online":true,"config":true,"chkstop":false,"status":null,"driver_override":null}
+	{"apqn":"05.0004","adapter":5,"domain":4,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use","driver_override":null}
+	{"apqn":"05.0047","adapter":5,"domain":71,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":null,"online":null,"config":true,"chkstop":false,"status":"unassigned","driver_override":null}
+	{"apqn":"06.0001","adapter":6,"domain":1,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"host","driver":null,"mdev":null,"online":null,"config":true,"chkstop":false,"status":null,"driver_override":null}
+	{"apqn":"06.0004","adapter":6,"domain":4,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use","driver_override":null}
+	{"apqn":"06.0047","adapter":6,"domain":71,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$B","online":null,"config":true,"chkstop":false,"status":"assigned","driver_override":null}
 	EOF
 }
 

@@ -159,16 +159,16 @@ setup() {
 	EOF
 }
 
-@test "lszap -V: adds HWTYPE FUNCTIONS REQUESTS PENDING; -o LIST ignores it" {
+@test "lszap -V: adds HWTYPE FUNCTIONS REQUESTS PENDING OVERRIDE; -o LIST ignores it" {
 	run -0 lszap -V 05.0001
-	assert_line --index 0 --regexp 'MDEV +HWTYPE FUNCTIONS +REQUESTS PENDING$'
+	assert_line --index 0 --regexp 'MDEV +HWTYPE FUNCTIONS +REQUESTS PENDING OVERRIDE$'
 	run -0 lszap -V -o APQN 05.0001
 	assert_output - <<-EOF
 	APQN
 	05.0001
 	EOF
 	run -0 lszap -V -o +ONLINE -n 05.0001
-	assert_output --regexp 'S--D--N-F- +0 +0 yes$'
+	assert_output --regexp 'S--D--N-F- +0 +0 +- +yes$'
 }
 
 @test "lszap: -n and -r are for tables, not for JSON, -b or -x; -o for tables and JSON" {

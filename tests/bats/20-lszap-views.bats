@@ -169,6 +169,8 @@ views_machine() {
 	features: APSC APXA QACT
 	vfio_ap: yes
 	available_instances: 65533
+	ownership: masks
+	driver_override_supported: no
 	EOF
 }
 
@@ -192,6 +194,8 @@ views_machine() {
 	features: -
 	vfio_ap: no
 	available_instances: -
+	ownership: masks
+	driver_override_supported: no
 	EOF
 }
 

@@ -287,17 +287,17 @@ host_steps() {
 @test "lszap --watch: cards offline and deconfigured; -a keeps the other cards out" {
 	zap_tree - < <(watch_machine)
 	watch_start -b -a 6
-	wait_lines 11
+	wait_lines 13
 	put "$SYSFS_ROOT/devices/ap/card05/online" 0
 	put "$SYSFS_ROOT/devices/ap/card06/online" 0
-	wait_lines 12
-	put "$SYSFS_ROOT/devices/ap/card06/config" 0
-	wait_lines 13
-	put "$SYSFS_ROOT/bus/ap/apmask" "$(mask 6)"
 	wait_lines 14
+	put "$SYSFS_ROOT/devices/ap/card06/config" 0
+	wait_lines 15
+	put "$SYSFS_ROOT/bus/ap/apmask" "$(mask 6)"
+	wait_lines 16
 	watch_stop TERM
 	[ "$status" -eq 0 ]
-	run -0 untimed 12
+	run -0 untimed 14
 	assert_output - <<-EOF
 	card-online: card 0x6 offline
 	card-config: card 0x6 deconfigured

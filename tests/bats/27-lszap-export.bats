@@ -193,6 +193,8 @@ except jsonschema.ValidationError as e:
 	lszap --export --persistent | validate
 	lszap --export --persistent -m "$C" | validate
 	for machine in "$MACHINES/demo.machine" "$MACHINES"/examples/*.machine; do
+		# a mixed host has no document (issue 15; 45-lszap-ownership.bats)
+		[ "${machine##*/}" != mixed.machine ] || continue
 		zap_tree "$machine"
 		run -0 lszap --export
 		validate <<< "$output" || { echo "$machine"; return 1; }

@@ -97,7 +97,7 @@ usage_error() {
 }
 
 @test "chzap: conflicting modes: exit 1 with the 'Only one of' message" {
-	local msg="Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified"
+	local msg="Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified"
 
 	EXPECT=$msg usage_error --vfio --host -a 5
 	EXPECT=$msg usage_error --create --remove -m "$A"
@@ -134,8 +134,8 @@ usage_error() {
 		usage_error -m "$A"
 	EXPECT="no ids given: use --adapter, --domain or --control-domain" \
 		usage_error -u -m "$A" -n
-	EXPECT="--vfio needs --adapter or --domain" usage_error --vfio
-	EXPECT="--host needs --adapter or --domain" usage_error --host -f
+	EXPECT="--vfio needs --adapter or --domain, or queues (AA.DDDD)" usage_error --vfio
+	EXPECT="--host needs --adapter or --domain, or queues (AA.DDDD)" usage_error --host -f
 }
 
 @test "chzap: the same mode or UUID twice is fine" {

@@ -290,7 +290,7 @@ write_journal() {
 	run chzap --recover -n
 	assert_line --index 0 "chzap: --recover takes no other options than --quiet, --verbose, --json and --lock-timeout"
 	run chzap --vfio --recover -d 4
-	assert_line --index 0 "chzap: Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified"
+	assert_line --index 0 "chzap: Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 

@@ -228,7 +228,7 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	run --separate-stderr chzap --vfio --json
 	assert_failure 1
 	run jq -r .error <<< "$output"
-	assert_output "--vfio needs --adapter or --domain"
+	assert_output "--vfio needs --adapter or --domain, or queues (AA.DDDD)"
 	run --separate-stderr chzap --json -V -m "$A" -a 5
 	assert_failure 1
 	run jq -r .error <<< "$output"

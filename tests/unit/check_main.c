@@ -26,6 +26,7 @@ int main(void)
 	srunner_add_suite(runner, config_file_suite());
 	srunner_add_suite(runner, verdict_suite());
 	srunner_add_suite(runner, escape_suite());
+	srunner_add_suite(runner, ownership_suite());
 	srunner_add_suite(runner, libvirt_suite());
 	srunner_add_suite(runner, apply_suite());
 	srunner_run_all(runner, CK_NORMAL);
