@@ -582,7 +582,8 @@ static void parse_command_line(struct chzap *c, struct cmdline *cmd,
 			       int argc, const char **argv)
 {
 	const char *const *rest;
-	poptContext con;
+	/* static: what an exit() on a usage error leaves is still reachable */
+	static poptContext con;
 	char *arg;
 	int rc;
 

@@ -271,14 +271,19 @@ static void set_text(char **dst, char *arg)
 	*dst = arg;
 }
 
-/* Parse argv into @l and @c; --help and --version exit here. */
+/*
+ * Parse argv into @l and @c with the context *@ctx (the caller's static, so
+ * that an exit() on a usage error leaves it reachable); --help and
+ * --version exit here.
+ */
 static poptContext parse_command_line(struct lszap *l, struct cmdline *c,
-				      int argc, const char **argv)
+				      int argc, const char **argv,
+				      poptContext *ctx)
 {
 	poptContext con;
 	int rc;
 
-	con = poptGetContext(PROGRAM, argc, argv, options, 0);
+	con = *ctx = poptGetContext(PROGRAM, argc, argv, options, 0);
 	if (!con)
 		lszap_oom();
 	while ((rc = poptGetNextOpt(con)) > 0) {
@@ -655,7 +660,7 @@ int main(int argc, const char **argv)
 
 	l.view = VIEW_QUEUES;
 	l.watcher.signal_fd = -1;
-	con = parse_command_line(&l, &c, argc, argv);
+	con = parse_command_line(&l, &c, argc, argv, &con);
 	check_combinations(&l, &c);
 	l.columns_text = c.output;
 	if ((!l.json || c.output) && view_is_table(l.view)) {
