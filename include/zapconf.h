@@ -595,8 +595,10 @@ int zap_model_find_mdev(const struct zap_model *model, const char *uuid);
  * @boot: receives the new model; free it with zap_model_free().
  * @err: filled on failure.
  *
- * In *@boot: bus.apmask/aqmask are the masks of 41-ap.rules (the active
- * ones where the file sets none, as the peers read it) and bus.vfio_ap is
+ * In *@boot: bus.apmask/aqmask are the masks of 41-ap.rules where it sets
+ * them, else those of the next boot's kernel command line (read with
+ * ZAP_LOAD_RULES, see zap_boot_masks_read()), else all ones; never the
+ * active masks (interop.md 4). bus.vfio_ap is
  * true when vfio_ap is loaded or 41-ap.rules loads it; the mdevs are the
  * valid autostart definitions only (active, their matrices from the
  * definitions, in_use 0, has_ap_config/has_guest_matrix as the active
@@ -654,6 +656,8 @@ enum zap_problem_kind {
 	ZAP_PROBLEM_PENDING_REQUESTS,      /* queues to move still have requests */
 	ZAP_PROBLEM_GUEST_RUNNING,         /* a running guest uses the mdev */
 	ZAP_PROBLEM_DEFAULT_DOMAIN,        /* the host's default domain moves */
+	ZAP_PROBLEM_BOOT_PARAMETERS,       /* boot entries disagree on ap.apmask/aqmask */
+	ZAP_PROBLEM_NOT_PERSISTENT,        /* lost at reboot (warning) */
 	ZAP_PROBLEM_NR_KINDS
 };
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * persistent.c - the AP configuration as it will be after a reboot, for
- * lszap --persistent: the host masks of 41-ap.rules (the active ones where
- * the file sets none, as the peers read it), the valid autostart mdevctl
+ * lszap --persistent: the host masks of 41-ap.rules, else those of the next
+ * boot's kernel command line, else all ones (never the active masks: the
+ * kernel does not keep them across a reboot), the valid autostart mdevctl
  * definitions started as mdevs, and the cards and queues of today with the
  * drivers and vfio_ap statuses those masks and mdevs give them. The result
  * is an ordinary struct zap_model, freed with zap_model_free().
@@ -15,6 +16,37 @@
 #include <string.h>
 
 #include "internal.h"
+
+/* The next boot's command line masks of @model, NULL when not read. */
+const struct zap_boot_masks *zap_model_boot_cmdline(const struct zap_model *model)
+{
+	const struct zap_model_priv *priv = model->priv;
+
+	return priv && priv->boot_loaded ? &priv->boot : NULL;
+}
+
+/* The host's set after the next boot; see internal.h. */
+struct zap_apqn_set zap_model_boot_host(const struct zap_model *model)
+{
+	const struct zap_boot_masks *cmdline = zap_model_boot_cmdline(model);
+	struct zap_apqn_set host;
+
+	if (cmdline) {
+		zap_boot_masks_final(&host.adapters, &host.domains, cmdline,
+				     model->rules_has_apmask ?
+				     &model->rules_apmask : NULL,
+				     model->rules_has_aqmask ?
+				     &model->rules_aqmask : NULL);
+		return host;
+	}
+	zap_bitmap_fill(&host.adapters);
+	zap_bitmap_fill(&host.domains);
+	if (model->rules_has_apmask)
+		host.adapters = model->rules_apmask;
+	if (model->rules_has_aqmask)
+		host.domains = model->rules_aqmask;
+	return host;
+}
 
 /* calloc() @n elements of @size, a valid pointer even for none. */
 static void *alloc_array(size_t n, size_t size)
@@ -196,6 +228,7 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 {
 	struct zap_model *boot;
 	struct zap_model_priv *priv;
+	struct zap_apqn_set host;
 	int rc;
 
 	*result = NULL;
@@ -220,10 +253,13 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 	       sizeof(boot->rules_problem));
 	/* run/ is empty after a reboot: no change in progress */
 	memset(&boot->journal, 0, sizeof(boot->journal));
-	if (live->rules_has_apmask)
-		boot->bus.apmask = live->rules_apmask;
-	if (live->rules_has_aqmask)
-		boot->bus.aqmask = live->rules_aqmask;
+	host = zap_model_boot_host(live);
+	boot->bus.apmask = host.adapters;
+	boot->bus.aqmask = host.domains;
+	if (zap_model_boot_cmdline(live)) {
+		priv->boot_loaded = true;
+		priv->boot = *zap_model_boot_cmdline(live);
+	}
 	/* 41-ap.rules loads vfio_ap */
 	boot->bus.vfio_ap = live->bus.vfio_ap || live->has_rules;
 	rc = copy_arrays(boot, live);
