@@ -628,7 +628,7 @@ static int add_moving(struct zap_problems *out, struct zap_apqn_list *list,
 		return 0;
 	return zap_problems_add(out, ZAP_PROBLEM_NOT_PERSISTENT, NULL, NULL,
 				NULL, NULL, list,
-				"%zu queue%s go%s to %s at the next boot (the active masks differ from the boot masks; keep them with 'chzap --save')",
+				"%zu queue%s go%s to %s at the next boot (the active masks differ from the boot masks; make the change persistent with 'chzap -P')",
 				list->count, list->count == 1 ? "" : "s",
 				list->count == 1 ? "es" : "", owner);
 }
@@ -676,8 +676,8 @@ static int check_boot(const struct zap_model *model, struct zap_problems *out)
 		    (model->loaded & ZAP_LOAD_DEFINITIONS))
 			rc = zap_problems_add(out, ZAP_PROBLEM_NOT_PERSISTENT,
 					      m->uuid, NULL, NULL, NULL, NULL,
-					      "active mdev %s has no mdevctl definition: it is gone after a reboot (keep it with 'chzap --save -m %s')",
-					      m->uuid, m->uuid);
+					      "active mdev %s has no mdevctl definition: it is gone after a reboot",
+					      m->uuid);
 	}
 	return rc;
 }

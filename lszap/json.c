@@ -323,6 +323,10 @@ static struct json_object *problem_object(const struct zap_problem *p)
 
 	add(obj, "kind", json_object_new_string(zap_problem_kind_name(p->kind)));
 	add(obj, "message", json_object_new_string(p->message));
+	add(obj, "severity",
+	    json_object_new_string(zap_problem_kind_is_error(p->kind) ?
+				   "error" : "warning"));
+	add(obj, "path", p->path[0] ? json_object_new_string(p->path) : NULL);
 	for (i = 0; i < p->nr_apqns; i++) {
 		zap_apqn_print(p->apqns[i] >> 8, p->apqns[i] & 0xff, text);
 		json_object_array_add(apqns, json_object_new_string(text));

@@ -139,8 +139,8 @@ jqz() {
 @test "lszap --json: problems, key for key" {
 	zap_tree - < <(json_machine "mdev 99999999-0000-4000-8000-000000000009 adapters=5 domains=4 control=none")
 	run -0 jqz '.problems[] | select(.kind == "shared-apqn")'
-	assert_output "{\"kind\":\"shared-apqn\",\"message\":\"mdev 99999999-0000-4000-8000-000000000009 and mdev $A share 1 APQN: 05.0004\",\"apqns\":[\"05.0004\"],\"mdevs\":[\"99999999-0000-4000-8000-000000000009\",\"$A\"]}"
-	run -0 jqz '[.problems[].kind]'
+	assert_output "{\"kind\":\"shared-apqn\",\"message\":\"mdev 99999999-0000-4000-8000-000000000009 and mdev $A share 1 APQN: 05.0004\",\"severity\":\"error\",\"path\":null,\"apqns\":[\"05.0004\"],\"mdevs\":[\"99999999-0000-4000-8000-000000000009\",\"$A\"]}"
+	run -0 jqz '[.problems[].kind | select(. != "not-persistent")]'
 	assert_output '["shared-apqn","not-in-config"]'
 }
 

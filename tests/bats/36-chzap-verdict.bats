@@ -35,6 +35,9 @@ kinds() {
 	local out rc=0
 
 	out=$(lszap --check -r -n -o KIND,APQNS,MDEVS) || rc=$?
+	# the not-persistent warnings of mdevs without definition are not
+	# what these tests are about
+	out=$(printf '%s\n' "$out" | grep -v '^not-persistent ' || true)
 	[ -z "$out" ] || printf '%s\n' "$out" | sort
 	return "$rc"
 }
@@ -65,6 +68,7 @@ kinds() {
 	refute_line --partial "host-apqn"
 	# at boot the definition starts: the persistent view has no problem with it
 	run -0 lszap --persistent --check -r -n -o KIND,MDEVS
+	drop_not_persistent
 	refute_output --partial "$D"
 }
 
