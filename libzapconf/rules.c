@@ -322,7 +322,7 @@ static int check_definition_host(const struct zap_mdev *m,
 	if (!rc && later.count) {
 		rc = zap_problems_add(out, ZAP_PROBLEM_DRIFT, m->uuid, NULL,
 				      def->path, NULL, &later,
-				      "%s holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (41-ap.rules gives them to vfio_ap)",
+				      "%s holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (the boot masks give them to vfio_ap)",
 				      zap_mdev_label(label, sizeof(label),
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid));

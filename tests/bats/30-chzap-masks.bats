@@ -170,6 +170,11 @@ bus_attr() {
 	run chzap --host -d 4
 	assert_failure 3
 	assert_line --index 0 "chzap: mdev $A holds APQNs this would give to the host (unassign them first): 05.0004"
+	# a live change leaves the boot masks: $B still starts after a reboot
+	[ "${#lines[@]}" -eq 1 ]
+	run chzap -p --host -d 4
+	assert_failure 3
+	assert_line --index 0 "chzap: mdev $A holds APQNs this would give to the host (unassign them first): 05.0004"
 	assert_line --index 1 "chzap: autostart definition (mdevctl) $B holds APQNs this would give to the host (unassign them first): 06.0004"
 	[ "${#lines[@]}" -eq 2 ]
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"

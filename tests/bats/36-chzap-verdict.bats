@@ -61,7 +61,7 @@ kinds() {
 		"rules apmask=none aqmask=0-4")
 	run chzap -P --create -m "$D" -a 4 -d 5
 	assert_success
-	assert_line "chzap: warning: autostart definition $D holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (41-ap.rules gives them to vfio_ap): 04.0005"
+	assert_line "chzap: warning: autostart definition $D holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (the boot masks give them to vfio_ap): 04.0005"
 	[ -f "$ZAP_ROOT/etc/mdevctl.d/matrix/$D" ]
 	run -3 kinds
 	assert_line "drift 04.0005 $D"
