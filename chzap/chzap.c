@@ -804,6 +804,7 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 			report_nothing_to_do(c, *plan);
 		else
 			report_done(c, *plan);
+		report_not_persistent(c, *plan);
 	} else if (status == ZAP_STATUS_REFUSED) {
 		/* refused on re-validation under the lock: every culprit */
 		report_refusals(*plan);

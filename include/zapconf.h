@@ -827,6 +827,8 @@ struct zap_file_change {
  * @nothing_to_do: the request is already in effect (no writes).
  * @to_vfio, @to_host: APQNs (adapter << 8 | domain) that change owner.
  * @assigned, @unassigned: APQNs the mdev gains or loses.
+ * @persistent: the result is also the configuration after a reboot: the
+ *            change adds no not-persistent or drift problem to the audit.
  */
 struct zap_plan {
 	struct zap_change change;
@@ -839,6 +841,7 @@ struct zap_plan {
 	uint16_t *to_vfio, *to_host, *assigned, *unassigned;
 	size_t nr_files;
 	struct zap_file_change *files;
+	bool persistent;
 };
 
 /**

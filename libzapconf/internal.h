@@ -341,6 +341,16 @@ int zap_plan_rules(struct zap_builder *b);
  */
 struct zap_apqn_set zap_model_boot_host(const struct zap_model *model);
 
+/*
+ * zap_change_persists - whether @after (the what-if of a change of
+ * @before) is also the configuration after a reboot: its audit has no
+ * not-persistent or drift problem that the audit of @before lacks.
+ * Returns: 0; -ENOMEM (@err set).
+ */
+int zap_change_persists(const struct zap_model *before,
+			const struct zap_model *after, bool *persistent,
+			struct zap_error *err);
+
 /* The next boot's command line masks of @model, NULL when not read. */
 const struct zap_boot_masks *zap_model_boot_cmdline(const struct zap_model *model);
 

@@ -6,7 +6,8 @@
  * kernel does not keep them across a reboot), the valid autostart mdevctl
  * definitions started as mdevs, and the cards and queues of today with the
  * drivers and vfio_ap statuses those masks and mdevs give them. The result
- * is an ordinary struct zap_model, freed with zap_model_free().
+ * is an ordinary struct zap_model, freed with zap_model_free(). Also whether
+ * a change's result survives a reboot (zap_change_persists()).
  *
  * Copyright zap developers 2026
  */
@@ -276,5 +277,52 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 		set_statuses(boot);
 	set_guest_matrices(boot);
 	*result = boot;
+	return 0;
+}
+
+/* Whether @p (of the boot side) is among @known: kind, mdevs, APQNs, path. */
+static bool problem_known(const struct zap_problems *known,
+			  const struct zap_problem *p)
+{
+	for (size_t i = 0; i < known->count; i++) {
+		const struct zap_problem *k = &known->items[i];
+
+		if (k->kind == p->kind && k->nr_mdevs == p->nr_mdevs &&
+		    k->nr_apqns == p->nr_apqns &&
+		    strcmp(k->path, p->path) == 0 &&
+		    memcmp(k->mdevs, p->mdevs, sizeof(k->mdevs)) == 0 &&
+		    (!p->nr_apqns || memcmp(k->apqns, p->apqns,
+					    p->nr_apqns * sizeof(*p->apqns)) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a change's result survives a reboot; see internal.h. */
+int zap_change_persists(const struct zap_model *before,
+			const struct zap_model *after, bool *persistent,
+			struct zap_error *err)
+{
+	struct zap_problems old, now;
+	int rc;
+
+	*persistent = true;
+	rc = zap_rules_check(before, &old, err);
+	if (rc)
+		return rc;
+	rc = zap_rules_check(after, &now, err);
+	if (rc) {
+		zap_problems_free(&old);
+		return rc;
+	}
+	for (size_t i = 0; i < now.count && *persistent; i++) {
+		const struct zap_problem *p = &now.items[i];
+
+		if ((p->kind == ZAP_PROBLEM_NOT_PERSISTENT ||
+		     p->kind == ZAP_PROBLEM_DRIFT) && !problem_known(&old, p))
+			*persistent = false;
+	}
+	zap_problems_free(&old);
+	zap_problems_free(&now);
 	return 0;
 }

@@ -483,6 +483,9 @@ static int plan_change(struct zap_builder *b, const struct zap_mdev *mdev)
 		rc = zap_change_verdict(b->model, after, &b->plan->change,
 					&b->plan->refusals, &b->plan->warnings,
 					b->err);
+	if (!rc)
+		rc = zap_change_persists(b->model, after, &b->plan->persistent,
+					 b->err);
 	if (rc) {
 		zap_model_free(after);
 		return rc;
@@ -580,6 +583,7 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 				     "out of memory");
 	plan = b.plan;
 	plan->change = *change;
+	plan->persistent = true;
 	if (mdev)
 		snprintf(plan->change.uuid, sizeof(plan->change.uuid), "%s",
 			 mdev->uuid);

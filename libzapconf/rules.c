@@ -174,8 +174,8 @@ static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
 static const char *boot_source_text(const struct zap_model *model)
 {
 	if (model->rules_has_apmask && model->rules_has_aqmask)
-		return "41-ap.rules";
-	return "the boot masks";
+		return "41-ap.rules gives";
+	return "the boot masks give";
 }
 
 /* Name the holders of the problem just added to @out. */
@@ -426,14 +426,15 @@ static int check_host_and_definitions(const struct zap_model *model,
 		at_boot.count = 0;
 		zap_for_each_set_bit(a, &both.adapters)
 			zap_for_each_set_bit(d, &both.domains)
-				if (!rc && (def || !zap_apqn_set_test(&host, a, d)))
+				/* host-apqn names those the host has now too */
+				if (!rc && !zap_apqn_set_test(&host, a, d))
 					rc = zap_apqn_list_add(&at_boot,
 							       zap_apqn_number(a, d));
 		if (rc || !at_boot.count)
 			continue;
 		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, m->uuid,
 				      NULL, any->path, NULL, &at_boot,
-				      "%s (%s) holds APQNs that %s gives the host: its start fails at boot (EADDRNOTAVAIL)",
+				      "%s (%s) holds APQNs that %s the host: its start fails at boot (EADDRNOTAVAIL)",
 				      zap_mdev_label(label, sizeof(label),
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid), any->path,
