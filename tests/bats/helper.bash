@@ -70,3 +70,19 @@ drop_not_persistent() {
 	lines=()
 	[ -z "$output" ] || mapfile -t lines <<< "$output"
 }
+
+# Drop chzap's note after a live-only change (lost at reboot) from $output,
+# $lines and $stderr: for tests of other things on fixtures whose boot side
+# differs from what the change makes.
+drop_live_note() {
+	local note='^chzap: note: this change is live only'
+
+	output=$(printf '%s\n' "$output" | grep -v "$note" || true)
+	lines=()
+	[ -z "$output" ] || mapfile -t lines <<< "$output"
+	if [ -n "${stderr+x}" ]; then
+		stderr=$(printf '%s\n' "$stderr" | grep -v "$note" || true)
+		stderr_lines=()
+		[ -z "$stderr" ] || mapfile -t stderr_lines <<< "$stderr"
+	fi
+}
