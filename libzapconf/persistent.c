@@ -280,7 +280,22 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 	return 0;
 }
 
-/* Whether @p (of the boot side) is among @known: kind, mdevs, APQNs, path. */
+/* Whether every APQN of @p is one of @k (both sorted). */
+static bool apqns_within(const struct zap_problem *p,
+			 const struct zap_problem *k)
+{
+	for (size_t j = 0; j < p->nr_apqns; j++)
+		if (!k->nr_apqns ||
+		    !bsearch(&p->apqns[j], k->apqns, k->nr_apqns,
+			     sizeof(*k->apqns), zap_apqn_cmp))
+			return false;
+	return true;
+}
+
+/*
+ * Whether @p (of the boot side) was known in @known: a problem of the same
+ * kind, mdevs and path whose APQNs include all of @p's.
+ */
 static bool problem_known(const struct zap_problems *known,
 			  const struct zap_problem *p)
 {
@@ -288,11 +303,9 @@ static bool problem_known(const struct zap_problems *known,
 		const struct zap_problem *k = &known->items[i];
 
 		if (k->kind == p->kind && k->nr_mdevs == p->nr_mdevs &&
-		    k->nr_apqns == p->nr_apqns &&
 		    strcmp(k->path, p->path) == 0 &&
 		    memcmp(k->mdevs, p->mdevs, sizeof(k->mdevs)) == 0 &&
-		    (!p->nr_apqns || memcmp(k->apqns, p->apqns,
-					    p->nr_apqns * sizeof(*p->apqns)) == 0))
+		    apqns_within(p, k))
 			return true;
 	}
 	return false;
@@ -318,8 +331,10 @@ int zap_change_persists(const struct zap_model *before,
 	for (size_t i = 0; i < now.count && *persistent; i++) {
 		const struct zap_problem *p = &now.items[i];
 
+		/* a mask's drift is named per queue by not-persistent */
 		if ((p->kind == ZAP_PROBLEM_NOT_PERSISTENT ||
-		     p->kind == ZAP_PROBLEM_DRIFT) && !problem_known(&old, p))
+		     (p->kind == ZAP_PROBLEM_DRIFT && p->nr_mdevs)) &&
+		    !problem_known(&old, p))
 			*persistent = false;
 	}
 	zap_problems_free(&old);

@@ -426,8 +426,7 @@ static int check_host_and_definitions(const struct zap_model *model,
 		at_boot.count = 0;
 		zap_for_each_set_bit(a, &both.adapters)
 			zap_for_each_set_bit(d, &both.domains)
-				/* host-apqn names those the host has now too */
-				if (!rc && !zap_apqn_set_test(&host, a, d))
+				if (!rc && (def || !zap_apqn_set_test(&host, a, d)))
 					rc = zap_apqn_list_add(&at_boot,
 							       zap_apqn_number(a, d));
 		if (rc || !at_boot.count)
