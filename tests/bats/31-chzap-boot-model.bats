@@ -204,3 +204,19 @@ live_only_host() {
 	assert_output --partial "05.0047"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
+
+@test "lszap --check: an assign attribute holding a list is bad-definition (the kernel refuses it); chzap -P leaves the file alone" {
+	zap_tree - <<-EOF
+	adapter 5 hwtype=14 mode=cca domains=1,2
+	EOF
+	mkdir -p "$ZAP_ROOT/etc/mdevctl.d/matrix"
+	printf '{\n  "mdev_type": "vfio_ap-passthrough",\n  "start": "auto",\n  "attrs": [\n    {\n      "assign_adapter": "5"\n    },\n    {\n      "assign_domain": "1,2"\n    }\n  ]\n}\n' \
+		> "$ZAP_ROOT/etc/mdevctl.d/matrix/$A"
+	run -3 lszap --check -n -o KIND,MESSAGE
+	assert_output --partial "bad-definition"
+	assert_output --partial "assign_domain value '1,2' is a list"
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run -3 chzap -P -m "$A" -d 2
+	assert_output --partial "is a list"
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+}
