@@ -324,5 +324,7 @@ void report_not_persistent(const struct chzap *c, const struct zap_plan *plan)
 	if (c->quiet || plan->persistent || plan->nothing_to_do ||
 	    plan->change.scope != ZAP_SCOPE_LIVE)
 		return;
+	/* after the result on stdout, also when it is a pipe */
+	fflush(stdout);
 	chzap_warn("note: this change is live only and is lost at the next reboot; to keep it, make it with -p, or repeat it with -P");
 }
