@@ -533,6 +533,28 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 	return rc;
 }
 
+/*
+ * The UUID chzap generated for --create is one the user never saw: the
+ * messages of @problems call that mdev "the new mdev".
+ */
+static void name_new_mdev(struct zap_problems *problems, const char *uuid)
+{
+	char label[ZAP_UUID_STRLEN + 8], *at;
+	size_t len;
+
+	snprintf(label, sizeof(label), "mdev %s", uuid);
+	len = strlen(label);
+	for (size_t i = 0; i < problems->count; i++) {
+		char *msg = problems->items[i].message;
+
+		while ((at = strstr(msg, label))) {
+			memmove(at + strlen("the new mdev"), at + len,
+				strlen(at + len) + 1);
+			memcpy(at, "the new mdev", strlen("the new mdev"));
+		}
+	}
+}
+
 /* Turn @change into a validated plan for @model. */
 ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 			      const struct zap_change *change,
@@ -605,6 +627,10 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 				      model->journal.pid, model->paths.journal);
 	if (!rc)
 		rc = plan_change(&b, mdev);
+	if (!rc && change->kind == ZAP_CHANGE_CREATE && !change->uuid[0]) {
+		name_new_mdev(&plan->refusals, plan->change.uuid);
+		name_new_mdev(&plan->warnings, plan->change.uuid);
+	}
 	take_lists(&b);
 	if (rc) {
 		zap_plan_free(plan);

@@ -220,3 +220,17 @@ live_only_host() {
 	assert_output --partial "is a list"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
+
+@test "chzap --create without -m: a refusal names the new mdev, not a UUID the user never saw; with -m, its UUID" {
+	zap_tree - <<-EOF
+	adapter 5 hwtype=14 mode=cca domains=1,4
+	bus aqmask=0-3,5-255
+	mdev $A adapters=5 domains=4 control=none
+	EOF
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run -3 chzap --create -a 5 -d 1
+	assert_output "chzap: the new mdev would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001"
+	run -3 chzap --create -m "$B" -a 5 -d 1
+	assert_output "chzap: mdev $B would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001"
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+}
