@@ -669,6 +669,26 @@ static int check_boot(const struct zap_model *model, struct zap_problems *out)
 		rc = add_moving(out, &to_vfio, "vfio_ap");
 	free(to_host.items);
 	free(to_vfio.items);
+	/* manual definitions ap-check refuses to start after the next boot */
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *def = &model->definitions[i];
+		struct zap_apqn_set both;
+		char label[ZAP_LABEL_LEN];
+
+		if (!def->valid || def->autostart ||
+		    !zap_apqn_set_intersects(&def->matrix, &boot))
+			continue;
+		zap_apqn_set_and(&both, &def->matrix, &boot);
+		rc = zap_problems_add(out, ZAP_PROBLEM_MANUAL_OVERLAP, def->uuid,
+				      NULL, def->path, &both, NULL,
+				      "%s (%s) holds APQNs that %s the host at boot: ap-check refuses its start then",
+				      zap_mdev_label(label, sizeof(label),
+						     ZAP_HOLDER_MANUAL, false,
+						     def->uuid), def->path,
+				      boot_source_text(model));
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_MANUAL, ZAP_HOLDER_NONE);
+	}
 	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
 		const struct zap_mdev *m = &model->mdevs[i];
 

@@ -218,7 +218,11 @@ novfio_machine() {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3,0x47")
 	run -3 lszap --persistent --check -r -n -o KIND,APQNS,MDEVS
 	drop_not_persistent
-	assert_output "host-apqn 06.0047 $D"
+	# E, a manual definition, cannot start once the host has 05.0047
+	assert_output - <<-EOF
+	host-apqn 06.0047 $D
+	manual-overlap 05.0047 $E
+	EOF
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3")
 	run -0 lszap --persistent --check
 	drop_not_persistent
@@ -313,7 +317,10 @@ novfio_machine() {
 	assert_output - <<-EOF
 	boot-conflict 06.0047 $D $(defs_dir)/$D
 	drift - - $(rules_file)
+	manual-overlap 05.0047 $E $(defs_dir)/$E
 	EOF
+	run -3 lszap --check -n -o MESSAGE -m "$E"
+	assert_output "manual definition $E ($(defs_dir)/$E) holds APQNs that 41-ap.rules gives the host at boot: ap-check refuses its start then: 05.0047"
 	run -3 lszap --check -n -o MESSAGE -m "$D"
 	drop_not_persistent
 	assert_output "autostart definition $D ($(defs_dir)/$D) holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL): 06.0047"
@@ -355,6 +362,7 @@ novfio_machine() {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3,0x47")
 	run -0 bash -c "lszap --check --json | jq -c '.problems[] | select(.kind != \"not-persistent\") | keys'"
 	assert_output - <<-EOF
+	["apqns","kind","mdevs","message","path","severity"]
 	["apqns","kind","mdevs","message","path","severity"]
 	["apqns","kind","mdevs","message","path","severity"]
 	EOF

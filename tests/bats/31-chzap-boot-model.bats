@@ -234,3 +234,17 @@ live_only_host() {
 	assert_output "chzap: mdev $B would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
+
+@test "chzap -P --host of an APQN of a manual definition warns that ap-check refuses its start after the next boot" {
+	zap_tree - <<-EOF
+	bus aqmask=0-70,72-255
+	adapter 5 hwtype=14 mode=cca domains=1,0x47
+	define $C start=manual adapters=5 domains=0x47 control=none
+	EOF
+	echo "root=/dev/dasda1 ap.aqmask=$(mask_without 71)" > "$ZAP_ROOT/proc/cmdline"
+	run -0 lszap --check -r -n -o KIND
+	assert_output ""
+	run -0 --separate-stderr chzap -P --host -d 0x47
+	assert_output "1 queue vfio -> host at boot: 05.0047"
+	[ "$stderr" = "chzap: warning: manual definition $C ($ZAP_ROOT/etc/mdevctl.d/matrix/$C) holds APQNs that the boot masks give the host at boot: ap-check refuses its start then: 05.0047" ]
+}
