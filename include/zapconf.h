@@ -853,7 +853,7 @@ struct zap_plan {
  * A persistent change (see zap_change.scope) reads the files it rewrites
  * into @files and is checked first: the definition written, if auto, shares
  * no APQN with another valid auto definition (SHARED_APQN) nor with the
- * persistent host set (41-ap.rules, else the active masks: BOOT_CONFLICT); a
+ * host set at boot (zap_model_persistent()'s masks: BOOT_CONFLICT); a
  * persistent TO_HOST gives the host no APQN of an auto definition
  * (BOOT_CONFLICT); a malformed definition or 41-ap.rules that must be
  * rewritten is refused (BAD_DEFINITION) and left alone. A BOTH change is
