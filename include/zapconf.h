@@ -757,6 +757,7 @@ struct zap_change {
 	bool force;
 	enum zap_scope scope;
 	bool autostart;
+	bool from_definition; /* CREATE: chzap --start, the ids of the definition */
 };
 
 

@@ -534,6 +534,48 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 }
 
 /*
+ * A live CREATE of a UUID with an mdevctl definition starts that
+ * definition: its ids, control domains included. With ids of its own it is
+ * refused (they would differ from the definition); --start
+ * (from_definition) without a definition is not found.
+ * Returns: 0; -errno with @err set.
+ */
+static int start_definition(const struct zap_model *model,
+			    struct zap_change *c, struct zap_error *err)
+{
+	int i = c->uuid[0] ? zap_model_find_mdev(model, c->uuid) : -1;
+	const struct zap_definition *def;
+
+	if (i < 0 || model->mdevs[i].definition < 0) {
+		if (c->from_definition)
+			return zap_error_set(err, ENODEV, ZAP_STATUS_NOT_FOUND,
+					     "no mdevctl definition of mdev %s to start",
+					     c->uuid);
+		return 0;
+	}
+	if (model->mdevs[i].active || c->scope != ZAP_SCOPE_LIVE)
+		return 0;
+	def = &model->definitions[model->mdevs[i].definition];
+	/* the executor re-judges the plan's change: the definition's ids */
+	if (zap_bitmap_equal(&c->adapters, &def->matrix.adapters) &&
+	    zap_bitmap_equal(&c->domains, &def->matrix.domains) &&
+	    zap_bitmap_equal(&c->control_domains, &def->control_domains) &&
+	    !nothing_named(c))
+		return 0;
+	if (!nothing_named(c))
+		return zap_error_set(err, EINVAL, ZAP_STATUS_REFUSED,
+				     "mdev %s is defined (%s): its ids come from the definition; start it with 'chzap --start -m %s', or change both with -p",
+				     c->uuid, def->path, c->uuid);
+	if (!def->valid)
+		return zap_error_set(err, EINVAL, ZAP_STATUS_REFUSED,
+				     "%s: %s", def->path, def->problem);
+	c->adapters = def->matrix.adapters;
+	c->domains = def->matrix.domains;
+	c->control_domains = def->control_domains;
+	return 0;
+}
+
+/*
  * The UUID chzap generated for --create is one the user never saw: the
  * messages of @problems call that mdev "the new mdev".
  */
@@ -611,6 +653,13 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 			 mdev->uuid);
 	if (change->kind == ZAP_CHANGE_CREATE && !plan->change.uuid[0])
 		zap_uuid_generate(plan->change.uuid);
+	if (change->kind == ZAP_CHANGE_CREATE) {
+		rc = start_definition(model, &plan->change, err);
+		if (rc) {
+			zap_plan_free(plan);
+			return rc;
+		}
+	}
 	/*
 	 * An unfinished change of a dead chzap comes first: a dry run says
 	 * so. A live one is a change in progress, which the lock serialises.

@@ -207,12 +207,12 @@ pool_machine() {
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
-@test "chzap --create of an mdev only defined in mdevctl: created, its UUID printed" {
+@test "chzap --create of an mdev only defined in mdevctl: created from its definition (issue 14: as --start)" {
 	zap_tree - < <(pool_machine "define $C start=manual adapters=5 domains=4 control=none")
-	run chzap --create -m "$C"
-	drop_live_note
+	run chzap -n --create -m "$C"
 	assert_success
-	assert_output "$C"
+	assert_line --index 0 "echo $C > $SYSFS_ROOT/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create"
+	assert_line --index 1 --partial "/$C/ap_config"
 }
 
 @test "chzap --create with ids on a plain-file tree: the assignment fails, the create is undone (exit 4)" {

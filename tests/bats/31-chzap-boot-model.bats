@@ -248,3 +248,36 @@ live_only_host() {
 	assert_output "1 queue vfio -> host at boot: 05.0047"
 	[ "$stderr" = "chzap: warning: manual definition $C ($ZAP_ROOT/etc/mdevctl.d/matrix/$C) holds APQNs that the boot masks give the host at boot: ap-check refuses its start then: 05.0047" ]
 }
+
+@test "chzap --start -m UUID: the create and the definition's ids, control domains included; exit 2 without a definition" {
+	zap_tree - <<-EOF
+	adapter 5 hwtype=14 mode=cca domains=1,4
+	bus aqmask=0-3,5-255
+	define $C start=manual adapters=5 domains=4 control=4
+	EOF
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run -0 chzap -n --start -m "$C"
+	assert_output - <<-EOF
+	echo $C > $SYSFS_ROOT/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create
+	echo $(mask 5),$(mask 4),$(mask 4) > $SYSFS_ROOT/devices/vfio_ap/matrix/$C/ap_config
+	EOF
+	run -2 chzap --start -m "$A"
+	assert_output "chzap: no mdevctl definition of mdev $A to start"
+	run -1 chzap --start -m "$C" -a 5
+	assert_output --partial "chzap: --start needs --mdev UUID and takes no --adapter"
+	run -1 chzap --start
+	run -1 chzap -p --start -m "$C"
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+}
+
+@test "chzap --create -m of a defined UUID with ids: refused (exit 3), the message says to use --start or -p; nothing written" {
+	zap_tree - <<-EOF
+	adapter 5 hwtype=14 mode=cca domains=1,4
+	bus aqmask=0-3,5-255
+	define $C start=manual adapters=5 domains=4 control=4
+	EOF
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run -3 chzap --create -m "$C" -a 5 -d 4
+	assert_output "chzap: mdev $C is defined ($ZAP_ROOT/etc/mdevctl.d/matrix/$C): its ids come from the definition; start it with 'chzap --start -m $C', or change both with -p"
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+}
