@@ -611,7 +611,7 @@ no_final_newline() {
 	assert_line --index 0 "chzap: --autostart takes no --adapter, --domain or --control-domain"
 	run chzap --autostart no --create -m "$A"
 	assert_failure 1
-	assert_line --index 0 "chzap: Only one of --create, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified"
+	assert_line --index 0 "chzap: Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified"
 	run chzap --autostart
 	assert_failure 1
 	assert_line --index 0 "chzap: --autostart: missing argument"
