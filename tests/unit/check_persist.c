@@ -1300,7 +1300,7 @@ START_TEST(test_model_persistent_without_rules)
 	fixture_tree(desc, &paths);
 	live = fixture_model(&paths);
 	ck_assert_int_eq(zap_model_persistent(live, &boot, &err), 0);
-	/* the active masks; nothing loads vfio_ap */
+	/* the boot command line's masks (here the active ones); no vfio_ap */
 	ck_assert(zap_bitmap_equal(&boot->bus.aqmask, &live->bus.aqmask));
 	ck_assert(!boot->bus.vfio_ap);
 	ck_assert_int_eq(zap_model_queue(boot, 5, 1)->driver,
@@ -1310,6 +1310,66 @@ START_TEST(test_model_persistent_without_rules)
 	ck_assert(!boot->mdevs[0].has_ap_config);
 	zap_model_free(boot);
 	zap_model_free(live);
+}
+END_TEST
+
+/*
+ * Masks changed live only: the boot model keeps the command line's, the
+ * audit names each queue not-persistent, a live change says it does not
+ * persist and -p writes only the aqmask.
+ */
+START_TEST(test_model_persistent_boot_command_line)
+{
+	static const char desc[] =
+		"adapter 5 hwtype=14 mode=cca domains=1,4\n"
+		"define " UUID_A " start=auto adapters=5 domains=4 control=none\n";
+	struct zap_change c = change(ZAP_CHANGE_TO_VFIO, ZAP_SCOPE_LIVE, "", "",
+				     "4", "");
+	struct zap_paths paths;
+	struct zap_model *live, *boot;
+	struct zap_problems p;
+	struct zap_plan *plan;
+	struct zap_error err;
+	char path[800];
+	size_t n = 0;
+
+	fixture_tree(desc, &paths);
+	/* the boot masks: all ones from proc/cmdline; the live aqmask not */
+	snprintf(path, sizeof(path), "%s/proc/cmdline", paths.root);
+	chmod(path, 0644);
+	put_file(path, "root=/dev/dasda1\n");
+	snprintf(path, sizeof(path), "%s/bus/ap/aqmask", paths.sysfs);
+	put_file(path, "0xf7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n");
+	live = fixture_model(&paths);
+	ck_assert_int_eq(zap_model_persistent(live, &boot, &err), 0);
+	ck_assert(zap_bitmap_full(&boot->bus.aqmask));
+	ck_assert_int_eq(zap_model_queue(boot, 5, 4)->driver,
+			 ZAP_DRIVER_CEX4QUEUE);
+	zap_model_free(boot);
+	ck_assert_int_eq(zap_rules_check(live, &p, NULL), 0);
+	for (size_t i = 0; i < p.count; i++) {
+		if (p.items[i].kind != ZAP_PROBLEM_NOT_PERSISTENT)
+			continue;
+		n++;
+		ck_assert_uint_eq(p.items[i].nr_apqns, 1);
+		ck_assert_uint_eq(p.items[i].apqns[0], 0x0504);
+	}
+	ck_assert_uint_eq(n, 1);
+	zap_problems_free(&p);
+	zap_model_free(live);
+	/* a live change the boot side does not have */
+	c = change(ZAP_CHANGE_TO_VFIO, ZAP_SCOPE_LIVE, "", "", "1", "");
+	plan = plan_on(&paths, &c);
+	ck_assert(!plan->persistent);
+	zap_plan_free(plan);
+	/* -p: 41-ap.rules with only the aqmask, from the boot masks */
+	c.scope = ZAP_SCOPE_BOTH;
+	plan = plan_on(&paths, &c);
+	ck_assert(plan->persistent);
+	ck_assert_uint_eq(plan->nr_files, 1);
+	ck_assert_str_eq(plan->files[0].content,
+			 CHZDEV_RULES_AQ("0xbfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"));
+	zap_plan_free(plan);
 }
 END_TEST
 
@@ -1354,6 +1414,7 @@ Suite *persist_suite(void)
 	tcase_add_test(a, test_write_files_restores_in_reverse);
 	tcase_add_test(m, test_model_persistent);
 	tcase_add_test(m, test_model_persistent_without_rules);
+	tcase_add_test(m, test_model_persistent_boot_command_line);
 	suite_add_tcase(s, w);
 	suite_add_tcase(s, b);
 	suite_add_tcase(s, r);
