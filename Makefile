@@ -62,7 +62,7 @@ ALL_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR) -D_GNU_SOURCE \
 # ------------------------------------------------------------- libzapconf
 LIB_SRCS := $(sort $(wildcard libzapconf/*.c))
 LIB_OBJS := $(LIB_SRCS:.c=.o)
-LIB_PKGS := json-c uuid
+LIB_PKGS := json-c uuid libxml-2.0
 LIB_SONAME := libzapconf.so.0
 LIB_SO := libzapconf/$(LIB_SONAME)
 LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden $(call pc,--cflags,$(LIB_PKGS))
@@ -93,9 +93,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 DEPS_DEBIAN := gcc make pkg-config uuid-dev libudev-dev libpopt-dev \
 	libjson-c-dev libsmartcols-dev check bats bats-assert bats-support \
 	libfuse3-dev fuse3 jq valgrind strace python3 python3-yaml \
-	python3-jsonschema ansible-core libsystemd-dev
+	python3-jsonschema ansible-core libsystemd-dev libxml2-dev libvirt-clients
 DEPS_RPM := gcc make pkgconf libuuid-devel systemd-devel popt-devel \
-	json-c-devel libsmartcols-devel check-devel bats fuse3-devel fuse3 valgrind
+	json-c-devel libsmartcols-devel check-devel bats fuse3-devel fuse3 valgrind \
+	libxml2-devel libvirt-client
 
 .PHONY: all deps demo check check-build unit unit-asan unit-valgrind bats \
 	bats-asan bench install \

@@ -6,9 +6,13 @@
  * unfinished change...), then zap_free_apqns() (on the configuration after
  * a reboot for -P: zap_model_persistent()) and zap_free_block_find() pick
  * a fresh block (--create --auto NxM) or the growth of an mdev (-m UUID
- * --auto 0xM / Nx0), and the block becomes the change's adapters and
- * domains. When there is none, the message names the largest blocks the
- * library found. No ownership rule is decided here.
+ * --auto domains+M / adapters+N; the old 0xM / Nx0, which an admin reads
+ * as a hex number, still work with a note), and the block becomes the
+ * change's adapters and domains. When there is none, the message names
+ * the largest blocks the library found. Under the lock, zap_plan_apply()
+ * calls auto_rechoose() on the configuration it re-loaded, so that
+ * parallel runs never pick the same block (issue 19). No ownership rule is
+ * decided here.
  *
  * Copyright zap developers 2026
  */
@@ -18,6 +22,73 @@
 #include <string.h>
 
 #include "chzap.h"
+
+/* Parse one decimal count from @s up to @end: 0 to ZAP_IDS, no leading 0. */
+static bool parse_count(const char *s, const char *end, unsigned int *count)
+{
+	unsigned int value = 0;
+
+	if (s == end || end - s > 3 || (s[0] == '0' && end - s > 1))
+		return false;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		value = value * 10 + (unsigned int)(*s - '0');
+	}
+	if (value > ZAP_IDS)
+		return false;
+	*count = value;
+	return true;
+}
+
+/* The count after @word ("domains+") in @arg, or false. */
+static bool parse_growth(const char *arg, const char *word,
+			 unsigned int *count)
+{
+	size_t len = strlen(word);
+
+	return !strncmp(arg, word, len) &&
+	       parse_count(arg + len, arg + strlen(arg), count);
+}
+
+/* The --auto argument: NxM, domains+M, adapters+N, or the old 0xM, Nx0. */
+bool auto_parse(struct chzap_auto *a, const char *arg)
+{
+	const char *x = strchr(arg, 'x');
+	unsigned int n = 0, m = 0;
+
+	if (parse_growth(arg, "domains+", &m) ||
+	    parse_growth(arg, "domain+", &m)) {
+		snprintf(a->text, sizeof(a->text), "domains+%u", m);
+	} else if (parse_growth(arg, "adapters+", &n) ||
+		   parse_growth(arg, "adapter+", &n)) {
+		snprintf(a->text, sizeof(a->text), "adapters+%u", n);
+	} else if (x && parse_count(arg, x, &n) &&
+		   parse_count(x + 1, x + strlen(x), &m)) {
+		snprintf(a->text, sizeof(a->text), "%ux%u", n, m);
+		a->old_growth = !n != !m;
+	} else {
+		return false;
+	}
+	a->nr_adapters = n;
+	a->nr_domains = m;
+	a->given = true;
+	return true;
+}
+
+/* The note on an old growth form: how it was read, how to write it now. */
+static void note_old_growth(const struct chzap *c)
+{
+	const struct chzap_auto *a = &c->autoalloc;
+	bool domains = a->nr_domains;
+	unsigned int n = domains ? a->nr_domains : a->nr_adapters;
+
+	if (!a->old_growth || c->quiet || c->json)
+		return;
+	chzap_warn("note: --auto %s read as %u more %s%s (decimal, not hex); write --auto %s+%u",
+		   a->text, n, domains ? "usage domain" : "adapter",
+		   n == 1 ? "" : "s", domains ? "domains" : "adapters", n);
+}
 
 /* Append to err->message (a long id list is cut at the end). */
 static void __attribute__((format(printf, 2, 3)))
@@ -166,9 +237,12 @@ static int no_growth(const struct chzap *c, const struct zap_block *largest,
 	return rc;
 }
 
-/* Choose the ids of --auto and put them into c->change. */
-int auto_choose(struct chzap *c, const struct zap_model *model,
-		struct zap_plan **refused, struct zap_error *err)
+/*
+ * Find the block of --auto in @model (its filter taken) and put it into
+ * c->change; print the choice when it is a new one (@report).
+ */
+static int choose_block(struct chzap *c, const struct zap_model *model,
+			bool report, struct zap_error *err)
 {
 	struct chzap_auto *a = &c->autoalloc;
 	bool grow = c->change.kind != ZAP_CHANGE_CREATE;
@@ -178,14 +252,6 @@ int auto_choose(struct chzap *c, const struct zap_model *model,
 	const struct zap_model *search = model;
 	int rc;
 
-	/* -a and -d only narrow the search */
-	a->filter.adapters = c->change.adapters;
-	a->filter.domains = c->change.domains;
-	zap_bitmap_zero(&c->change.adapters);
-	zap_bitmap_zero(&c->change.domains);
-	rc = check_target(c, model, refused, err);
-	if (rc)
-		return rc;
 	/* -P: the queues free after a reboot */
 	if (c->change.scope == ZAP_SCOPE_PERSISTENT) {
 		rc = zap_model_persistent(model, &boot, err);
@@ -202,8 +268,55 @@ int auto_choose(struct chzap *c, const struct zap_model *model,
 	if (rc)
 		return grow ? no_growth(c, &largest, rc, err) :
 		       no_block(c, &largest, err);
-	report_auto_choice(c, &block);
+	if (report)
+		report_auto_choice(c, &block);
 	c->change.adapters = block.adapters;
 	c->change.domains = block.domains;
+	return 0;
+}
+
+/* Choose the ids of --auto and put them into c->change. */
+int auto_choose(struct chzap *c, const struct zap_model *model,
+		struct zap_plan **refused, struct zap_error *err)
+{
+	struct chzap_auto *a = &c->autoalloc;
+	int rc;
+
+	note_old_growth(c);
+	/* -a and -d only narrow the search */
+	a->filter.adapters = c->change.adapters;
+	a->filter.domains = c->change.domains;
+	zap_bitmap_zero(&c->change.adapters);
+	zap_bitmap_zero(&c->change.domains);
+	rc = check_target(c, model, refused, err);
+	if (rc)
+		return rc;
+	return choose_block(c, model, true, err);
+}
+
+/* Choose again under the lock (zap_apply_options.choose); see chzap.h. */
+int auto_rechoose(struct zap_change *change, const struct zap_model *model,
+		  void *data, struct zap_error *err)
+{
+	struct chzap *c = data;
+	struct zap_bitmap adapters = c->change.adapters;
+	struct zap_bitmap domains = c->change.domains;
+	int rc;
+
+	rc = choose_block(c, model, false, err);
+	if (rc)
+		return rc;
+	if (!zap_bitmap_equal(&adapters, &c->change.adapters) ||
+	    !zap_bitmap_equal(&domains, &c->change.domains)) {
+		struct zap_block block = {
+			.adapters = c->change.adapters,
+			.domains = c->change.domains,
+		};
+
+		/* another run took the first choice meanwhile */
+		report_auto_choice(c, &block);
+	}
+	change->adapters = c->change.adapters;
+	change->domains = c->change.domains;
 	return 0;
 }

@@ -9,6 +9,8 @@
  * plan (printed by --dry-run), apply it (lock, re-read, re-validate, write,
  * roll back) or recover a dead chzap's change from its journal, and exit
  * with the error's status; --json reports each outcome as one object.
+ * --apply FILE takes the same path with the plan of a whole document
+ * (apply.c).
  *
  * Copyright zap developers 2026
  */
@@ -40,7 +42,9 @@ enum {
 	OPT_AUTO = 0x107,
 	OPT_TYPE = 0x108,
 	OPT_MODE = 0x109,
-	OPT_START = 0x10a,
+	OPT_APPLY = 0x10a,
+	OPT_PRUNE = 0x10b,
+	OPT_START = 0x10c,
 	OPT_ADAPTER = 'a',
 	OPT_DOMAIN = 'd',
 	OPT_CONTROL_DOMAIN = 'c',
@@ -76,6 +80,9 @@ static struct poptOption mode_options[] = {
 	{ "recover", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL,
 	  OPT_RECOVER, "undo (or complete) a dead chzap's change",
 	  "complete" },
+	{ "apply", '\0', POPT_ARG_STRING, NULL, OPT_APPLY,
+	  "make the configuration equal FILE, - for stdin",
+	  "FILE" },
 	POPT_TABLEEND
 };
 
@@ -112,6 +119,8 @@ static struct poptOption common_options[] = {
 	  "print the planned writes, write nothing", NULL },
 	{ "force", 'f', POPT_ARG_NONE, NULL, OPT_FORCE,
 	  "remove an mdev in use; move queues with requests", NULL },
+	{ "prune", '\0', POPT_ARG_NONE, NULL, OPT_PRUNE,
+	  "with --apply: remove the mdevs the file omits", NULL },
 	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET,
 	  "no warnings, notes or owner changes", NULL },
 	{ "verbose", 'V', POPT_ARG_NONE, NULL, OPT_VERBOSE,
@@ -259,12 +268,14 @@ static void print_help(void)
 	       "       " PROGRAM " -u -m UUID [-a LIST] [-d LIST] [-c LIST]\n"
 	       "       " PROGRAM " --create [-m UUID] [-a LIST] [-d LIST] [-c LIST]\n"
 	       "       " PROGRAM " --create --auto NxM [--type TYPE] [--mode MODE]\n"
-	       "       " PROGRAM " -m UUID --auto 0xM|Nx0 [--type TYPE] [--mode MODE]\n"
+	       "       " PROGRAM " -m UUID --auto domains+M|adapters+N [--type TYPE]\n"
+	       "             [--mode MODE]\n"
 	       "       " PROGRAM " --remove -m UUID\n"
 	       "       " PROGRAM " --vfio [-a LIST] [-d LIST]\n"
 	       "       " PROGRAM " --host [-a LIST] [-d LIST]\n"
 	       "       " PROGRAM " --autostart yes|no -m UUID\n"
-	       "       " PROGRAM " --recover[=complete]\n\n"
+	       "       " PROGRAM " --recover[=complete]\n"
+	       "       " PROGRAM " --apply FILE|- [--prune] [-p|-P]\n\n"
 	       "Change which AP (crypto) queues of an IBM Z host belong to the "
 	       "host's zcrypt\ndrivers, to the vfio_ap pool and to each vfio_ap "
 	       "mediated device (mdev).\nThe whole change is checked first, "
@@ -276,7 +287,7 @@ static void print_help(void)
 	printf("\nA LIST is decimal or 0x hex ids, ',' lists and '-' ranges "
 	       "(1-3,0x47);\nleading zeros are refused as ambiguous. A UUID is "
 	       "8-4-4-4-12 hex digits.\nNxM is N adapters by M usage domains "
-	       "(2x4); 0xM and Nx0 grow the mdev of -m.\n\n"
+	       "(2x4); domains+M and adapters+N grow\nthe mdev of -m by M usage domains or N adapters.\n\n"
 	       "Exit codes: 0 done, 1 usage error, 2 not found, 3 refused, "
 	       "4 a write failed\n(rolled back), 5 lock not obtained, 6 a write "
 	       "and its rollback failed.\nSee chzap(8).\n");
@@ -286,7 +297,7 @@ static void print_help(void)
 static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 {
 	if (cmd->mode && cmd->mode != mode)
-		usage_error(c, "Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified");
+		usage_error(c, "Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified");
 	cmd->mode = mode;
 	switch (mode) {
 	case OPT_UNASSIGN:
@@ -315,6 +326,20 @@ static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 		c->recover = true;
 		break;
 	}
+}
+
+/* Record --apply FILE; a second, different FILE is a usage error. */
+static void set_apply(struct chzap *c, struct cmdline *cmd, const char *arg)
+{
+	static char file[4096];
+
+	set_mode(c, cmd, OPT_APPLY);
+	if (!arg[0])
+		usage_error(c, "--apply needs a file name, or - for the standard input");
+	if (c->apply_file && strcmp(c->apply_file, arg))
+		usage_error(c, "Only one --apply file can be specified");
+	snprintf(file, sizeof(file), "%s", arg);
+	c->apply_file = file;
 }
 
 /* Record -p or -P; the two together are a usage error. */
@@ -397,34 +422,12 @@ static void parse_recover(struct chzap *c, const char *arg)
 			    arg);
 }
 
-/* Parse one count of NxM from @s up to @end: 0 to ZAP_IDS, no leading 0. */
-static bool parse_count(const char *s, const char *end, unsigned int *count)
-{
-	unsigned int value = 0;
-
-	if (s == end || end - s > 3 || (s[0] == '0' && end - s > 1))
-		return false;
-	for (; s < end; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		value = value * 10 + (unsigned int)(*s - '0');
-	}
-	if (value > ZAP_IDS)
-		return false;
-	*count = value;
-	return true;
-}
-
-/* Parse --auto NxM into c->autoalloc. */
+/* Parse --auto NxM, domains+M or adapters+N into c->autoalloc. */
 static void parse_auto(struct chzap *c, const char *arg)
 {
-	const char *x = strchr(arg, 'x');
-
-	if (!x || !parse_count(arg, x, &c->autoalloc.nr_adapters) ||
-	    !parse_count(x + 1, x + strlen(x), &c->autoalloc.nr_domains))
-		usage_error(c, "invalid --auto '%s': give NxM, N adapters by M usage domains (2x4), each 0 to %u",
+	if (!auto_parse(&c->autoalloc, arg))
+		usage_error(c, "invalid --auto '%s': give NxM, N adapters by M usage domains (2x4), or domains+M or adapters+N to grow an mdev, each 0 to %u",
 			    arg, ZAP_IDS);
-	c->autoalloc.given = true;
 }
 
 /* Parse --type TYPE: a card type as zcrypt names it, letters and digits. */
@@ -480,6 +483,12 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 	case OPT_RECOVER:
 		set_mode(c, cmd, rc);
 		parse_recover(c, arg);
+		break;
+	case OPT_APPLY:
+		set_apply(c, cmd, arg);
+		break;
+	case OPT_PRUNE:
+		c->prune = true;
 		break;
 	case OPT_ADAPTER:
 		add_ids(c, &c->change.adapters, &cmd->adapters, arg, "adapter");
@@ -584,7 +593,7 @@ static void check_recover(const struct chzap *c, const struct cmdline *cmd)
 		usage_error(c, "--recover takes no other options than --quiet, --verbose, --json and --lock-timeout");
 }
 
-/* --auto: with --create (NxM) or with -m alone (0xM or Nx0), no -c. */
+/* --auto: with --create (NxM) or with -m alone (domains+M, adapters+N). */
 static void check_auto(const struct chzap *c, const struct cmdline *cmd)
 {
 	const struct chzap_auto *a = &c->autoalloc;
@@ -598,7 +607,7 @@ static void check_auto(const struct chzap *c, const struct cmdline *cmd)
 		if (!cmd->mdev)
 			usage_error(c, "--auto needs --create, or --mdev UUID to grow an mdev");
 		if (!a->nr_adapters == !a->nr_domains)
-			usage_error(c, "--mdev --auto grows an mdev one way: 0xM adds M usage domains, Nx0 adds N adapters");
+			usage_error(c, "--mdev --auto grows an mdev one way: domains+M adds M usage domains, adapters+N adds N adapters");
 		break;
 	default:
 		usage_error(c, "--auto goes only with --create, or with --mdev UUID to grow an mdev");
@@ -617,8 +626,14 @@ static void check_combinations(const struct chzap *c,
 		usage_error(c, "Only one of --quiet or --verbose can be specified");
 	if (c->json && c->verbose)
 		usage_error(c, "Only one of --json or --verbose can be specified");
-	if (c->json && c->dry_run)
-		usage_error(c, "Only one of --json or --dry-run can be specified");
+	if (c->prune && cmd->mode != OPT_APPLY)
+		usage_error(c, "--prune goes only with --apply");
+	if (cmd->mode == OPT_APPLY) {
+		if (cmd->mdev || ids || c->autoalloc.given || cmd->type ||
+		    cmd->card_mode)
+			usage_error(c, "--apply takes no --mdev, --adapter, --domain, --control-domain or --auto: the file says it all");
+		return;
+	}
 	if (cmd->mode == OPT_RECOVER) {
 		check_recover(c, cmd);
 		return;
@@ -765,38 +780,60 @@ static int nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 		report_json(c, plan, ZAP_STATUS_OK, NULL);
 	} else {
 		report_warnings(c, plan);
-		report_nothing_to_do(c, plan);
+		if (c->apply_file)
+			apply_report_nothing(c);
+		else
+			report_nothing_to_do(c, plan);
 	}
 	return ZAP_STATUS_OK;
 }
 
-/* --dry-run: print the planned writes; 0 if accepted, 3 if refused. */
+/*
+ * --dry-run: print the planned writes, 0; a refused plan prints only its
+ * refusals, no line to apply it (3).
+ */
 static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 {
-	if (plan->nothing_to_do)
+	if (c->json) {
+		report_json(c, plan, plan->refusals.count ? ZAP_STATUS_REFUSED :
+			    ZAP_STATUS_OK, NULL);
+		return plan->refusals.count ? ZAP_STATUS_REFUSED : ZAP_STATUS_OK;
+	}
+	if (plan->refusals.count) {
+		report_refusals(plan);
+		return ZAP_STATUS_REFUSED;
+	}
+	if (plan->nothing_to_do && c->apply_file)
+		apply_report_nothing(c);
+	else if (plan->nothing_to_do)
 		report_nothing_to_do(c, plan);
 	else
-		report_dry_run(plan);
-	report_refusals(plan);
+		report_dry_run(c, plan);
 	report_warnings(c, plan);
-	return plan->refusals.count ? ZAP_STATUS_REFUSED : ZAP_STATUS_OK;
+	return ZAP_STATUS_OK;
 }
 
 /* Apply @plan (the library locks, re-reads, re-validates, writes). */
-static int apply(const struct chzap *c, struct zap_plan **plan,
+static int apply(struct chzap *c, struct zap_plan **plan,
 		 const struct zap_paths *paths)
 {
 	struct zap_apply_options how = {
 		.lock_timeout_ms = c->lock_timeout_s * 1000,
 		.on_write = c->verbose ? report_write : NULL,
 		.data = NULL,
+		/* --auto: the choice is made again under the lock */
+		.choose = c->autoalloc.given ? auto_rechoose : NULL,
+		.choose_data = c,
+		.choose_load = CHZAP_AUTO_LOAD,
 	};
 	struct zap_error err;
 	int rc, status;
+	bool refusals;
 
 	zap_error_clear(&err);
 	start_change(c);
-	rc = zap_plan_apply(plan, paths, &how, &err);
+	rc = c->apply_file ? apply_write(c, plan, paths, &how, &err) :
+	     zap_plan_apply(plan, paths, &how, &err);
 	if (c->verbose)
 		report_files(*plan);
 	if (rc == 0)
@@ -805,18 +842,22 @@ static int apply(const struct chzap *c, struct zap_plan **plan,
 		status = ZAP_STATUS_REFUSED; /* re-validated under the lock */
 	else
 		status = error_status(&err);
+	refusals = status == ZAP_STATUS_REFUSED && (*plan)->refusals.count;
 	if (c->json) {
 		report_json(c, *plan, status,
-			    rc == 0 || status == ZAP_STATUS_REFUSED ? NULL :
-			    err.message);
+			    rc == 0 || refusals ? NULL : err.message);
 	} else if (rc == 0) {
 		report_warnings(c, *plan);
-		if ((*plan)->nothing_to_do)
+		if ((*plan)->nothing_to_do && c->apply_file)
+			apply_report_nothing(c);
+		else if ((*plan)->nothing_to_do)
 			report_nothing_to_do(c, *plan);
+		else if (c->apply_file)
+			apply_report_done(c, *plan);
 		else
 			report_done(c, *plan);
 		report_not_persistent(c, *plan);
-	} else if (status == ZAP_STATUS_REFUSED) {
+	} else if (refusals) {
 		/* refused on re-validation under the lock: every culprit */
 		report_refusals(*plan);
 	} else {
@@ -884,7 +925,11 @@ static int run(struct chzap *c)
 		fail(c, &err);
 	if (c->recover)
 		return recover(c, &paths);
-	load = zap_change_load_flags(c->change.kind);
+	if (c->apply_file && apply_read(c, &err))
+		fail(c, &err);
+	/* the VMs of the mdevs, to name them in refusals */
+	load = (c->apply_file ? zap_config_load_flags() :
+		zap_change_load_flags(c->change.kind)) | ZAP_LOAD_VMS;
 	if (c->autoalloc.given)
 		load |= CHZAP_AUTO_LOAD;
 	if (zap_model_load(&model, &paths, load, &err))
@@ -900,7 +945,11 @@ static int run(struct chzap *c)
 			return rc;
 		}
 	}
-	rc = zap_plan_build(model, &c->change, &plan, &err);
+	rc = c->apply_file ? apply_build(c, model, &plan, &err) :
+	     zap_plan_build(model, &c->change, &plan, &err);
+	if (!rc && !c->apply_file && plan->nothing_to_do &&
+	    !plan->refusals.count)
+		report_queues_staying(c, model, plan);
 	zap_model_free(model);
 	if (rc)
 		fail(c, &err);
@@ -913,6 +962,7 @@ static int run(struct chzap *c)
 	else
 		rc = apply(c, &plan, &paths);
 	zap_plan_free(plan);
+	zap_config_free(c->config);
 	return rc;
 }
 

@@ -27,14 +27,18 @@
 			 ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS)
 
 /*
- * struct chzap_auto - --auto NxM and its filters.
+ * struct chzap_auto - --auto NxM, domains+M or adapters+N, and its filters.
  * @given: --auto was given.
+ * @old_growth: the growth was written the old way, 0xM or Nx0 (a note says
+ *              how it was read).
  * @nr_adapters, @nr_domains: N and M (one of them 0 to grow an mdev).
+ * @text: the argument in its canonical form ("2x4", "domains+4").
  * @filter: -a, -d, --type and --mode (the ids only restrict the search).
  */
 struct chzap_auto {
-	bool given;
+	bool given, old_growth;
 	unsigned int nr_adapters, nr_domains;
+	char text[32];
 	struct zap_free_filter filter;
 };
 
@@ -46,6 +50,9 @@ struct chzap_auto {
  * @lock_timeout_s: --lock-timeout.
  * @recover: --recover was given; @recover_mode: undo or complete.
  * @autoalloc: --auto.
+ * @apply_file: --apply FILE ("-": stdin), NULL without; @config: the
+ *          document read from it; @prune: --prune.
+ * @staying: --host found nothing to write, but named queues stay vfio's.
  */
 struct chzap {
 	struct zap_change change;
@@ -57,6 +64,10 @@ struct chzap {
 	bool recover;
 	enum zap_recover_mode recover_mode;
 	struct chzap_auto autoalloc;
+	const char *apply_file;
+	struct zap_config *config;
+	bool prune;
+	bool staying;
 };
 
 /* ------------------------------------------------------------- chzap.c */
@@ -68,9 +79,10 @@ void chzap_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Print each write of @plan as a shell line "echo VALUE > PATH", then each
- * file change as "printf '%s' 'TEXT' > PATH" or "rm -f PATH" (stdout).
+ * file change as "printf '%s' 'TEXT' > PATH" or "rm -f PATH" (stdout); for
+ * --vfio / --host then "# N queues FROM -> TO: AA.DDDD ..." (unless -q).
  */
-void report_dry_run(const struct zap_plan *plan);
+void report_dry_run(const struct chzap *c, const struct zap_plan *plan);
 /* Print every refusal of @plan as "chzap: <message>" (stderr). */
 void report_refusals(const struct zap_plan *plan);
 /* Print each warning as "chzap: warning: <message>", unless -q or refused. */
@@ -91,10 +103,24 @@ void report_files(const struct zap_plan *plan);
 /* --recover: the writes made, as shell lines (stdout), and a note. */
 void report_recovered(const struct chzap *c, const struct zap_plan *plan,
 		      const struct zap_journal_info *journal, bool done);
+/*
+ * --host with nothing to write: name the queues of the ids given (-a and
+ * -d) that stay vfio's in @model, and the mask bit that keeps them there
+ * (sets c->staying), unless -q or --json; "already" is then not said.
+ */
+void report_queues_staying(struct chzap *c, const struct zap_model *model,
+			   const struct zap_plan *plan);
+/*
+ * In each refusal of @plan, "mdev UUID" of an mdev a libvirt domain uses
+ * becomes "VM NAME (mdev UUID)" (@model loaded with ZAP_LOAD_VMS).
+ */
 /* --auto: the chosen block and its APQNs on stderr, unless -q. */
 void report_auto_choice(const struct chzap *c, const struct zap_block *block);
 
 /* -------------------------------------------------------------- json.c */
+
+/* The "version" of chzap's JSON object (chzap(8), JSON OUTPUT). */
+#define CHZAP_JSON_VERSION 1
 
 /*
  * Print the one JSON object of --json on stdout: the outcome of @plan (may
@@ -107,6 +133,14 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 /* -------------------------------------------------------------- auto.c */
 
 /*
+ * Parse the argument of --auto into @a: "NxM" (a block of N adapters by M
+ * usage domains), "domains+M" or "adapters+N" (grow an mdev; singular too),
+ * or the old growth forms "0xM" and "Nx0". Counts are decimal, 0 to
+ * ZAP_IDS, without leading zeros. Returns: false when @arg is none of them.
+ */
+bool auto_parse(struct chzap_auto *a, const char *arg);
+
+/*
  * Replace the ids of c->change by the block --auto chooses in @model.
  * Returns: 0; -errno with @err filled (no block: status REFUSED, message
  * naming the largest blocks); 1 when the target's own plan is refused
@@ -114,5 +148,33 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
  */
 int auto_choose(struct chzap *c, const struct zap_model *model,
 		struct zap_plan **refused, struct zap_error *err);
+
+/*
+ * auto_rechoose - zap_apply_options.choose of --auto (@data: the struct
+ * chzap): choose the block again in the configuration re-loaded under the
+ * lock, print the choice if it changed, put it into @change.
+ * Returns: 0; -ENOSPC (REFUSED, the message names the largest blocks).
+ */
+int auto_rechoose(struct zap_change *change, const struct zap_model *model,
+		  void *data, struct zap_error *err);
+
+/* ------------------------------------------------------------- apply.c */
+
+/*
+ * --apply: read the document c->apply_file into c->config.
+ * Returns: 0; -errno with @err filled (status USAGE: bad document).
+ */
+int apply_read(struct chzap *c, struct zap_error *err);
+/* --apply: the plan that makes @model equal c->config (zap_config_plan). */
+int apply_build(const struct chzap *c, const struct zap_model *model,
+		struct zap_plan **plan, struct zap_error *err);
+/* --apply: lock, re-plan, write, roll back (zap_config_apply). */
+int apply_write(const struct chzap *c, struct zap_plan **plan,
+		const struct zap_paths *paths,
+		const struct zap_apply_options *how, struct zap_error *err);
+/* --apply: the note that the host equals the document already, unless -q. */
+void apply_report_nothing(const struct chzap *c);
+/* --apply: after the writes, the queues that changed owner, unless -q. */
+void apply_report_done(const struct chzap *c, const struct zap_plan *plan);
 
 #endif

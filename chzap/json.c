@@ -4,7 +4,8 @@
  * every outcome (done, already in effect, refused, failed, bad input), with
  * the keys of the contract (chzap(8), JSON OUTPUT): changed, uuid, writes,
  * apqns_moved, assigned, unassigned, refused, error. Built with json-c from
- * struct zap_plan; nothing is decided here.
+ * struct zap_plan; nothing is decided here. With --dry-run it says what
+ * the change would do: "changed" if it would write, the planned writes.
  *
  * Copyright zap developers 2026
  */
@@ -80,6 +81,9 @@ static struct json_object *result_string(enum zap_write_result result,
 	switch (result) {
 	case ZAP_WRITE_UNDONE:
 		return checked(json_object_new_string("undone"));
+	case ZAP_WRITE_PENDING:
+		/* only --dry-run lists writes never attempted */
+		return checked(json_object_new_string("planned"));
 	case ZAP_WRITE_FAILED:
 		name = strerrorname_np(errnum);
 		if (!name) {
@@ -108,23 +112,25 @@ static struct json_object *write_object(const char *path, const char *value,
 /*
  * "writes": the sysfs writes attempted, in order, then the persistent
  * files (the value is the file's whole new text, "" for a deletion);
- * writes never attempted (after a failure) are left out.
+ * writes never attempted (after a failure) are left out, except with
+ * @planned (--dry-run): then every write is listed, "result": "planned".
  */
-static struct json_object *writes_array(const struct zap_plan *plan)
+static struct json_object *writes_array(const struct zap_plan *plan,
+					bool planned)
 {
 	struct json_object *array = checked(json_object_new_array());
 
 	for (size_t i = 0; plan && i < plan->nr_writes; i++) {
 		const struct zap_write *w = &plan->writes[i];
 
-		if (w->result != ZAP_WRITE_PENDING)
+		if (planned || w->result != ZAP_WRITE_PENDING)
 			append(array, write_object(w->path, w->value,
 						   w->result, w->errnum));
 	}
 	for (size_t i = 0; plan && i < plan->nr_files; i++) {
 		const struct zap_file_change *f = &plan->files[i];
 
-		if (f->result != ZAP_WRITE_PENDING)
+		if (planned || f->result != ZAP_WRITE_PENDING)
 			append(array, write_object(f->path, f->content ?
 						   f->content : "", f->result,
 						   f->errnum));
@@ -195,12 +201,16 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 	struct json_object *moved = checked(json_object_new_object());
 	struct json_object *refusals = checked(json_object_new_array());
 	bool done = plan && status == ZAP_STATUS_OK;
+	/* --dry-run: what an apply would do (Ansible's check mode) */
+	bool planned = c->dry_run && done;
+	bool changed = plan && planned ? !plan->nothing_to_do :
+		       plan_changed(plan);
 
-	add(root, "changed",
-	    checked(json_object_new_boolean(plan_changed(plan))));
+	add(root, "version", checked(json_object_new_int(CHZAP_JSON_VERSION)));
+	add(root, "changed", checked(json_object_new_boolean(changed)));
 	add(root, "uuid", string_or_null(plan ? plan->change.uuid :
 					 c->change.uuid));
-	add(root, "writes", writes_array(plan));
+	add(root, "writes", writes_array(plan, planned));
 	/* what moved, was assigned, unassigned: only a change that was made */
 	add(moved, "host_to_vfio", apqn_array(done ? plan->nr_to_vfio : 0,
 					      done ? plan->to_vfio : NULL));

@@ -86,7 +86,8 @@ static int send_to_file(const struct log_record *r, const char *path)
 		free(text);
 		return -ENOMEM;
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
 	if (fd < 0) {
 		rc = -errno;
 	} else {

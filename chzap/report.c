@@ -74,15 +74,36 @@ static void print_file_change(const struct zap_file_change *f)
 	fputc('\n', stdout);
 }
 
-/* Print each planned write, then each file change, as shell lines. */
-void report_dry_run(const struct zap_plan *plan)
+/* Print "N queues FROM -> TO[ at boot]: AA.DDDD ..." on stdout. */
+static void print_owner_change(size_t count, const uint16_t *apqns,
+			       const char *from, const char *to, bool boot);
+
+/*
+ * Print each planned write, then each file change, as shell lines; for a
+ * mask change then the queues that change owner, as a shell comment ("# 2
+ * queues host -> vfio: 05.0047 06.0047"), so that the lines still paste.
+ */
+void report_dry_run(const struct chzap *c, const struct zap_plan *plan)
 {
+	bool boot = plan->change.scope == ZAP_SCOPE_PERSISTENT;
+
 	for (size_t i = 0; i < plan->nr_writes; i++) {
 		print_echo(stdout, plan->writes[i].value, plan->writes[i].path);
 		fputc('\n', stdout);
 	}
 	for (size_t i = 0; i < plan->nr_files; i++)
 		print_file_change(&plan->files[i]);
+	if (c->quiet)
+		return;
+	if (plan->change.kind == ZAP_CHANGE_TO_VFIO) {
+		fputs("# ", stdout);
+		print_owner_change(plan->nr_to_vfio, plan->to_vfio, "host",
+				   "vfio", boot);
+	} else if (plan->change.kind == ZAP_CHANGE_TO_HOST) {
+		fputs("# ", stdout);
+		print_owner_change(plan->nr_to_host, plan->to_host, "vfio",
+				   "host", boot);
+	}
 }
 
 /* Print every refusal: each message names its APQNs and mdevs. */
@@ -119,6 +140,9 @@ void report_nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 		break;
 	case ZAP_CHANGE_TO_VFIO:
 	case ZAP_CHANGE_TO_HOST:
+		/* report_queues_staying() said why it is not in effect */
+		if (c->staying)
+			return;
 		chzap_warn("already in the requested state: %s give these queues to %s already; nothing written",
 			   boot ? "the persistent masks (41-ap.rules)" :
 			   "apmask/aqmask",
@@ -294,7 +318,7 @@ void report_recovered(const struct chzap *c, const struct zap_plan *plan,
 }
 
 /*
- * --auto, unless -q: "chzap: --auto NxM chose adapters LIST x domains
+ * --auto, unless -q: "chzap: --auto ARG chose adapters LIST x domains
  * LIST: AA.DDDD ..." (the lists as -a and -d take them; the APQNs the
  * block adds).
  */
@@ -307,9 +331,8 @@ void report_auto_choice(const struct chzap *c, const struct zap_block *block)
 		return;
 	zap_ids_print(&block->adapters, adapters, sizeof(adapters));
 	zap_ids_print(&block->domains, domains, sizeof(domains));
-	fprintf(stderr, PROGRAM ": --auto %ux%u chose adapters %s x domains %s:",
-		c->autoalloc.nr_adapters, c->autoalloc.nr_domains, adapters,
-		domains);
+	fprintf(stderr, PROGRAM ": --auto %s chose adapters %s x domains %s:",
+		c->autoalloc.text, adapters, domains);
 	zap_for_each_set_bit(a, &block->adapters)
 		zap_for_each_set_bit(d, &block->domains) {
 			zap_apqn_print(a, d, apqn);
@@ -328,3 +351,50 @@ void report_not_persistent(const struct chzap *c, const struct zap_plan *plan)
 	fflush(stdout);
 	chzap_warn("note: this change is live only and is lost at the next reboot; to keep it, make it with -p, or repeat it with -P");
 }
+
+/* --host, nothing written: the named queues that stay vfio's, and why. */
+void report_queues_staying(struct chzap *c, const struct zap_model *model,
+			   const struct zap_plan *plan)
+{
+	const struct zap_change *change = &plan->change;
+	struct zap_bitmap adapters, domains;
+	char apqn[ZAP_APQN_STRLEN], a_list[1024], d_list[1024];
+	size_t i, count = 0;
+
+	if (change->kind != ZAP_CHANGE_TO_HOST ||
+	    change->scope != ZAP_SCOPE_LIVE || c->quiet || c->json)
+		return;
+	zap_bitmap_zero(&adapters);
+	zap_bitmap_zero(&domains);
+	for (i = 0; i < model->nr_queues; i++) {
+		const struct zap_queue *q = &model->queues[i];
+
+		if ((!zap_bitmap_empty(&change->adapters) &&
+		     !zap_bitmap_test(&change->adapters, q->adapter)) ||
+		    (!zap_bitmap_empty(&change->domains) &&
+		     !zap_bitmap_test(&change->domains, q->domain)) ||
+		    zap_model_host_owned(model, q->adapter, q->domain))
+			continue;
+		/* the bit of the other mask keeps it in the vfio_ap pool */
+		if (!zap_bitmap_test(&model->bus.apmask, q->adapter))
+			zap_bitmap_set(&adapters, q->adapter);
+		if (!zap_bitmap_test(&model->bus.aqmask, q->domain))
+			zap_bitmap_set(&domains, q->domain);
+		if (!count++)
+			fprintf(stderr, PROGRAM ": not in effect for every queue named: apmask and aqmask already have the ids given, but these queues stay vfio's:");
+		zap_apqn_print(q->adapter, q->domain, apqn);
+		fprintf(stderr, " %s", apqn);
+	}
+	if (!count)
+		return;
+	zap_ids_print(&adapters, a_list, sizeof(a_list));
+	zap_ids_print(&domains, d_list, sizeof(d_list));
+	fprintf(stderr, " (the other mask: %s%s%s%s%s; 'chzap --host%s%s%s%s' gives them to the host); nothing written\n",
+		a_list[0] ? "apmask lacks adapters " : "", a_list,
+		a_list[0] && d_list[0] ? ", " : "",
+		d_list[0] ? "aqmask lacks domains " : "", d_list,
+		a_list[0] ? " -a " : "", a_list,
+		d_list[0] ? " -d " : "", d_list);
+	c->staying = true;
+}
+

@@ -51,7 +51,7 @@
  * Ids from users, APQNs, UUIDs
  *   zap_id_parse(text, max, what, &id)       "71" or "0x47"; "047" refused
  *   zap_ids_parse(dst, text, max, what)      "0-3,5,0x47"
- *   zap_ids_print(src, buf, size)            "0-3,5,71"
+ *   zap_ids_print(src, buf, size)            "0x0-0x3,0x5,0x47"
  *   zap_apqn_parse(text, &a, &d)             "05.0047"
  *   zap_apqn_print(a, d, buf)                "05.0047"
  *   zap_uuid_parse(text, buf)                canonical, lower case
@@ -72,6 +72,8 @@
  *   zap_config_from_model(model, uuid, &cfg, err)  a model's state as a document
  *   zap_config_format(cfg, &text, err)             the document's JSON text
  *   zap_config_free(cfg)
+ *   zap_config_plan(m, cfg, &req, &plan, err)   the plan making m equal cfg
+ *   zap_config_apply(cfg, &req, paths, &opt, &plan, err)  it, applied locked
  * Workflow: load, judge, plan, apply, audit
  *   zap_paths_from_env(&paths, err)          where sysfs, etc/ and run/ are
  *   zap_model_load(&m, &paths, what, err)    read what enum zap_load asks;
@@ -305,8 +307,10 @@ int zap_ids_parse(struct zap_bitmap *dst, const char *text, unsigned int max,
 		  const char *what, struct zap_error *err);
 
 /**
- * zap_ids_print - print @src as "0-3,5,71" (decimal, ranges of three or
- * more ids joined with '-'; "" when empty) into @buf of @size bytes.
+ * zap_ids_print - print @src as "0x0-0x3,0x5,0x47" ("0x" hex, the one
+ * notation of every id zap prints, which zap_ids_parse() reads back; ranges
+ * of three or more ids joined with '-'; "" when empty) into @buf of @size
+ * bytes.
  * Returns: the length the full text needs (as snprintf).
  */
 int zap_ids_print(const struct zap_bitmap *src, char *buf, size_t size);
@@ -374,7 +378,8 @@ enum zap_load {
 	ZAP_LOAD_RULES = 1 << 7,        /* 41-ap.rules persistent masks */
 	ZAP_LOAD_JOURNAL = 1 << 8,      /* chzap's journal of an unfinished change */
 	ZAP_LOAD_QUEUE_COUNTERS = 1 << 9, /* the queues' request and pending counters */
-	ZAP_LOAD_ALL = 0x3ff,
+	ZAP_LOAD_VMS = 1 << 10,         /* libvirt domains using the mdevs (vm) */
+	ZAP_LOAD_ALL = 0x7ff,
 };
 
 /* A yes/no that may be unknown (attribute absent on this kernel). */
@@ -474,6 +479,8 @@ struct zap_queue {
  * @in_use: a running guest has it (a queue of it reads "in use"); ZAP_UNKNOWN
  *            when no status could be read.
  * @definition: index into zap_model.definitions, -1 when not defined.
+ * @vm: the name of the libvirt domain that uses it (ZAP_LOAD_VMS: running
+ *            domains first, then defined ones), "" when none.
  */
 struct zap_mdev {
 	char uuid[ZAP_UUID_STRLEN];
@@ -485,6 +492,7 @@ struct zap_mdev {
 	struct zap_apqn_set guest;
 	int in_use;
 	int definition;
+	char vm[256];
 };
 
 /**
@@ -530,6 +538,8 @@ struct zap_journal_info {
  *            sets that mask (else the active value applies at boot).
  * @unreadable: lines naming what could not be read (a vanished or
  *            malformed file); the listing is incomplete when non-zero.
+ * @nr_stale_temps: temp files of dead runs beside the definitions and
+ *            41-ap.rules (ZAP_LOAD_JOURNAL); @stale_temp: the first.
  */
 struct zap_model {
 	struct zap_paths paths;
@@ -551,6 +561,8 @@ struct zap_model {
 	char **unreadable;
 	void *priv; /* lookup tables, owned by the library */
 	struct zap_journal_info journal;
+	size_t nr_stale_temps;
+	char stale_temp[600];
 };
 
 /**
@@ -919,11 +931,20 @@ unsigned int zap_change_load_flags(enum zap_change_kind kind);
  * struct zap_apply_options - how zap_plan_apply() works.
  * @lock_timeout_ms: how long to wait for the AP configuration lock.
  * @on_write: called after each write attempt (for -V), may be NULL.
+ * @choose: may be NULL; called under the lock with the configuration just
+ *          re-loaded (with @choose_load's bits too), before the plan is
+ *          rebuilt: it may choose the change's ids afresh (chzap --auto,
+ *          so that parallel runs never pick the same ids). A nonzero
+ *          return stops the apply with @err as it filled it.
  */
 struct zap_apply_options {
 	unsigned int lock_timeout_ms;
 	void (*on_write)(const struct zap_write *write, void *data);
 	void *data;
+	int (*choose)(struct zap_change *change, const struct zap_model *model,
+		      void *choose_data, struct zap_error *err);
+	void *choose_data;
+	unsigned int choose_load;
 };
 
 /**
@@ -1019,6 +1040,10 @@ enum zap_event_kind {
 	ZAP_EVENT_MDEV_UNASSIGNED, /* APQNs or control domains removed */
 	ZAP_EVENT_GUEST_ATTACHED,
 	ZAP_EVENT_GUEST_DETACHED,
+	ZAP_EVENT_QUEUE_ONLINE,  /* a queue went online / offline */
+	ZAP_EVENT_QUEUE_CONFIG,  /* a queue configured / deconfigured */
+	ZAP_EVENT_QUEUE_CHKSTOP, /* a queue checkstopped / recovered */
+	ZAP_EVENT_CARD_CHKSTOP,  /* a card checkstopped / recovered */
 	ZAP_EVENT_NR_KINDS
 };
 
@@ -1298,6 +1323,56 @@ int zap_config_format(const struct zap_config *config, char **text,
 
 /* Free a configuration of zap_config_parse/read/from_model (NULL: nothing). */
 void zap_config_free(struct zap_config *config);
+
+/**
+ * struct zap_config_request - how chzap --apply makes a host equal a document.
+ * @scope: live (sysfs), both (-p) or persistent only (-P).
+ * @prune: remove the mdevs (of the scope) the document does not mention.
+ * @force: as zap_change.force, for every step (an mdev in use, pending
+ *	requests).
+ */
+struct zap_config_request {
+	enum zap_scope scope;
+	bool prune;
+	bool force;
+};
+
+/* The enum zap_load bits zap_config_plan() needs. */
+unsigned int zap_config_load_flags(void);
+
+/**
+ * zap_config_plan - the plan that makes @model equal @config: the changes
+ * that differ, in an order in which no intermediate state breaks a rule
+ * (with --prune the omitted mdevs removed, then ids unassigned, ids given
+ * back to the host, ids taken from the host, mdevs created, ids assigned,
+ * then, unless live, each definition's "start"), each built with
+ * zap_plan_build() on the what-if model of those before it (so each is
+ * judged by the audit); their writes, files, refusals and warnings joined.
+ * With ZAP_SCOPE_BOTH the steps follow the live side, then the same steps
+ * at ZAP_SCOPE_PERSISTENT mend the definitions and 41-ap.rules where they
+ * differed from it (pruning an mdev that exists on one side only changes
+ * that side). A document without host part leaves the masks alone; mdevs
+ * it omits are kept unless @request->prune.
+ * Returns: 0 with *@plan set, refused or not (see its refusals;
+ * nothing_to_do when nothing differs); -EOPNOTSUPP (ownership "overrides":
+ * USAGE); the errors of zap_plan_build(); -ENOMEM.
+ */
+int zap_config_plan(const struct zap_model *model,
+		    const struct zap_config *config,
+		    const struct zap_config_request *request,
+		    struct zap_plan **plan, struct zap_error *err);
+
+/**
+ * zap_config_apply - zap_plan_apply() for a document: take the lock, load,
+ * zap_config_plan() again (*@plan is replaced by it), refuse or write it
+ * (sysfs journaled, then the files), read back, roll back on failure.
+ * Returns: as zap_plan_apply().
+ */
+int zap_config_apply(const struct zap_config *config,
+		     const struct zap_config_request *request,
+		     const struct zap_paths *paths,
+		     const struct zap_apply_options *options,
+		     struct zap_plan **plan, struct zap_error *err);
 /* ------------------------------------------------------------------ escape */
 
 /**

@@ -672,12 +672,13 @@ ZAP_EXPORT int zap_config_read(const char *path, struct zap_config **config,
 			       struct zap_error *err)
 {
 	bool is_stdin = !strcmp(path, "-");
-	char quoted[200], *text;
+	char quoted[1024], *text;
 	size_t len = 0;
 	int fd, rc, error;
 
 	*config = NULL;
-	zap_quote(path, strlen(path), quoted, sizeof(quoted));
+	/* the whole name, escaped (a path is no value to cut short) */
+	zap_escape(quoted, sizeof(quoted), path);
 	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return zap_error_set(err, errno, ZAP_STATUS_USAGE,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * diff.c - the difference of two models as a list of events (masks, cards
- * configured or online, queues appearing, changing owner or driver, mdevs
+ * and queues configured, online or checkstopped, queues appearing,
+ * changing owner or driver, mdevs
  * created, removed, assigned, unassigned, guests attached and detached),
  * for lszap --watch and for scripts that want to know what a change did.
  *
@@ -31,6 +32,10 @@ static const char *const event_names[ZAP_EVENT_NR_KINDS] = {
 	[ZAP_EVENT_MDEV_UNASSIGNED] = "mdev-unassigned",
 	[ZAP_EVENT_GUEST_ATTACHED] = "guest-attached",
 	[ZAP_EVENT_GUEST_DETACHED] = "guest-detached",
+	[ZAP_EVENT_QUEUE_ONLINE] = "queue-online",
+	[ZAP_EVENT_QUEUE_CONFIG] = "queue-config",
+	[ZAP_EVENT_QUEUE_CHKSTOP] = "queue-chkstop",
+	[ZAP_EVENT_CARD_CHKSTOP] = "card-chkstop",
 };
 
 /* The name lszap --watch -j prints for @kind. */
@@ -119,7 +124,7 @@ static int diff_cards(const struct zap_model *x, const struct zap_model *y,
 		if (!a || !b) {
 			rc = add_event(ev, a ? ZAP_EVENT_CARD_REMOVED :
 				       ZAP_EVENT_CARD_ADDED, (int)id, -1, NULL,
-				       NULL, NULL, "card %02x %s", id,
+				       NULL, NULL, "card 0x%x %s", id,
 				       a ? "removed" : "added");
 			continue;
 		}
@@ -128,15 +133,49 @@ static int diff_cards(const struct zap_model *x, const struct zap_model *y,
 				       NULL,
 				       state_word(a->config, "configured", "deconfigured"),
 				       state_word(b->config, "configured", "deconfigured"),
-				       "card %02x %s", id,
+				       "card 0x%x %s", id,
 				       state_word(b->config, "configured", "deconfigured"));
 		if (!rc && a->online != b->online)
 			rc = add_event(ev, ZAP_EVENT_CARD_ONLINE, (int)id, -1,
 				       NULL, state_word(a->online, "online", "offline"),
 				       state_word(b->online, "online", "offline"),
-				       "card %02x %s", id,
+				       "card 0x%x %s", id,
 				       state_word(b->online, "online", "offline"));
+		if (!rc && a->chkstop != b->chkstop)
+			rc = add_event(ev, ZAP_EVENT_CARD_CHKSTOP, (int)id, -1,
+				       NULL, state_word(a->chkstop, "checkstopped", "running"),
+				       state_word(b->chkstop, "checkstopped", "running"),
+				       "card 0x%x %s", id,
+				       state_word(b->chkstop, "checkstopped", "running"));
 	}
+	return rc;
+}
+
+/* A queue's config, online and chkstop changes. */
+static int diff_queue_state(const struct zap_queue *p,
+			    const struct zap_queue *q, const char *apqn,
+			    struct zap_events *ev)
+{
+	int a = (int)q->adapter, d = (int)q->domain, rc = 0;
+
+	if (p->config != q->config)
+		rc = add_event(ev, ZAP_EVENT_QUEUE_CONFIG, a, d, NULL,
+			       state_word(p->config, "configured", "deconfigured"),
+			       state_word(q->config, "configured", "deconfigured"),
+			       "queue %s %s", apqn,
+			       state_word(q->config, "configured", "deconfigured"));
+	if (!rc && p->online != q->online)
+		rc = add_event(ev, ZAP_EVENT_QUEUE_ONLINE, a, d, NULL,
+			       state_word(p->online, "online", "offline"),
+			       state_word(q->online, "online", "offline"),
+			       "queue %s %s", apqn,
+			       state_word(q->online, "online", "offline"));
+	if (!rc && p->chkstop != q->chkstop)
+		rc = add_event(ev, ZAP_EVENT_QUEUE_CHKSTOP, a, d, NULL,
+			       state_word(p->chkstop, "checkstopped", "running"),
+			       state_word(q->chkstop, "checkstopped", "running"),
+			       "queue %s %s", apqn,
+			       state_word(q->chkstop, "checkstopped", "running"));
 	return rc;
 }
 
@@ -187,6 +226,8 @@ static int diff_queues(const struct zap_model *x, const struct zap_model *y,
 					       "queue %s driver %s -> %s", apqn,
 					       d1 ? d1 : "-", d2 ? d2 : "-");
 			}
+			if (!rc)
+				rc = diff_queue_state(p, q, apqn, ev);
 		}
 	}
 	return rc;
@@ -246,8 +287,9 @@ static int diff_mdev(const struct zap_mdev *a, const struct zap_mdev *b,
 	    a->in_use != ZAP_UNKNOWN)
 		rc = add_event(ev, b->in_use ? ZAP_EVENT_GUEST_ATTACHED :
 			       ZAP_EVENT_GUEST_DETACHED, -1, -1, b->uuid, NULL,
-			       NULL, "mdev %s guest %s", b->uuid,
-			       b->in_use ? "attached" : "detached");
+			       NULL, "mdev %s guest %s%s%s", b->uuid,
+			       b->in_use ? "attached" : "detached",
+			       b->vm[0] ? ": VM " : "", b->vm);
 	return rc;
 }
 

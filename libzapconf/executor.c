@@ -57,6 +57,8 @@ ZAP_EXPORT enum zap_write_kind zap_write_undo_kind(enum zap_write_kind kind)
 		return ZAP_WRITE_ASSIGN;
 	case ZAP_WRITE_CREATE:
 		return ZAP_WRITE_REMOVE;
+	case ZAP_WRITE_REMOVE:
+		return ZAP_WRITE_CREATE;
 	default:
 		return kind;
 	}
@@ -94,6 +96,36 @@ static int read_back(enum zap_write_kind kind, const char *path,
 	    zap_sysfs_parse_mask(value, strlen(value), &want))
 		return 1;
 	return zap_bitmap_equal(&got, &want) ? 0 : 1;
+}
+
+/*
+ * Lost update (issue 19): an ap_config write replaces the whole matrix, so
+ * it would revert what an unlocked writer (a hot-unplug) assigned since
+ * the plan was built. Read the matrix right before the write: 0 it is
+ * still what the plan's undo holds (or the write has no undo), 1 it
+ * changed, its current ids in @now. A window of one read remains.
+ */
+static int matrix_changed(const struct zap_write *w, char *now, size_t size)
+{
+	struct zap_apqn_set got;
+	struct zap_bitmap got_c;
+	char buf[512], a[200], d[200], c[200];
+	size_t len;
+
+	if (w->kind != ZAP_WRITE_AP_CONFIG || !w->undo_path[0] ||
+	    read_back(w->kind, w->path, w->undo_value) != 1)
+		return 0;
+	if (zap_sysfs_read_at(AT_FDCWD, w->path, buf, sizeof(buf), &len) ||
+	    zap_ap_config_parse(buf, len, &got, &got_c)) {
+		snprintf(now, size, "unreadable");
+		return 1;
+	}
+	zap_ids_print(&got.adapters, a, sizeof(a));
+	zap_ids_print(&got.domains, d, sizeof(d));
+	zap_ids_print(&got_c, c, sizeof(c));
+	snprintf(now, size, "adapters '%s', domains '%s', control domains '%s'",
+		 a, d, c);
+	return 1;
 }
 
 /* Make one write of @kind and read it back; see internal.h. */
@@ -251,7 +283,7 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 {
 	size_t failed = 0;
 	bool restored, mismatch;
-	char left[400];
+	char left[400], now[700];
 	int rc;
 
 	if (plan->nr_writes) {
@@ -262,6 +294,18 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 	for (size_t i = 0; i < plan->nr_writes; i++) {
 		struct zap_write *w = &plan->writes[i];
 
+		if (matrix_changed(w, now, sizeof(now))) {
+			if (roll_back(plan, i, options)) {
+				describe_left(plan, left, sizeof(left));
+				return zap_error_set(err, ESTALE, ZAP_STATUS_ROLLBACK,
+						     "another writer changed %s since it was read (now %s): not written; the rollback failed: %s",
+						     w->path, now, left);
+			}
+			zap_journal_end(paths);
+			return zap_error_set(err, ESTALE, ZAP_STATUS_WRITE,
+					     "another writer changed %s since it was read (now %s): not written, %zu earlier write%s undone",
+					     w->path, now, i, i == 1 ? "" : "s");
+		}
 		rc = zap_write_one(w->kind, w->path, w->value);
 		mismatch = rc > 0;
 		if (mismatch)
@@ -274,26 +318,35 @@ static int write_plan(struct zap_plan *plan, const struct zap_paths *paths,
 			options->on_write(w, options->data);
 		if (rc == 0)
 			continue;
-		if (roll_back(plan, i, options)) {
-			/* the journal stays: chzap --recover can try again */
-			describe_left(plan, left, sizeof(left));
-			return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
-					     "writing '%s' to %s failed: %s (%s); the rollback failed too: %s",
+		/* a write that reads back different is in effect: undo it too */
+		if (mismatch) {
+			w->result = ZAP_WRITE_OK;
+			if (roll_back(plan, i + 1, options) == 0) {
+				zap_journal_end(paths);
+				return zap_error_set(err, EIO, ZAP_STATUS_WRITE,
+						     "writing '%s' to %s read back a different value (EIO); it and %zu earlier write%s undone",
+						     w->value, w->path, i,
+						     i == 1 ? "" : "s");
+			}
+		} else if (roll_back(plan, i, options) == 0) {
+			zap_journal_end(paths);
+			return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
+					     "writing '%s' to %s failed: %s (%s); %zu earlier write%s undone",
 					     w->value, w->path,
-					     mismatch ? "read back a different value" :
 					     zap_write_errno_text(-rc),
 					     strerrorname_np(-rc) ?
-					     strerrorname_np(-rc) : "?", left);
+					     strerrorname_np(-rc) : "?", i,
+					     i == 1 ? "" : "s");
 		}
-		zap_journal_end(paths);
-		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
-				     "writing '%s' to %s failed: %s (%s); %zu earlier write%s undone",
+		/* the journal stays: chzap --recover can try again */
+		describe_left(plan, left, sizeof(left));
+		return zap_error_set(err, -rc, ZAP_STATUS_ROLLBACK,
+				     "writing '%s' to %s failed: %s (%s); the rollback failed too: %s",
 				     w->value, w->path,
 				     mismatch ? "read back a different value" :
 				     zap_write_errno_text(-rc),
 				     strerrorname_np(-rc) ?
-				     strerrorname_np(-rc) : "?", i,
-				     i == 1 ? "" : "s");
+				     strerrorname_np(-rc) : "?", left);
 	}
 	rc = zap_plan_write_files(plan, &failed, &restored);
 	if (rc)
@@ -320,11 +373,24 @@ ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
 	rc = zap_lock_acquire(&lock, paths, timeout, err);
 	if (rc)
 		return rc;
-	rc = zap_model_load(&model, paths, zap_change_load_flags(change.kind),
-			    err);
-	if (!rc)
-		rc = zap_plan_build(model, &change, &fresh, err);
-	if (!rc) {
+	/* no live run has a temp file now: those there are dead runs' */
+	zap_store_remove_dead_temps(paths);
+	/* a foreign change of a matrix (-ESTALE, all undone): rebuild once */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		zap_model_free(model);
+		model = NULL;
+		rc = zap_model_load(&model, paths,
+				    zap_change_load_flags(change.kind) |
+				    (options && options->choose ?
+				     options->choose_load : 0), err);
+		/* ids chosen by the caller: choose them again, under the lock */
+		if (!rc && options && options->choose)
+			rc = options->choose(&change, model,
+					     options->choose_data, err);
+		if (!rc)
+			rc = zap_plan_build(model, &change, &fresh, err);
+		if (rc)
+			break;
 		zap_plan_free(*plan);
 		*plan = fresh;
 		// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): zap_plan_build() sets *result when it returns 0
@@ -333,8 +399,18 @@ ZAP_EXPORT int zap_plan_apply(struct zap_plan **plan,
 					   fresh->refusals.items[0].message);
 		else if (!fresh->nothing_to_do)
 			rc = write_plan(fresh, paths, options, err);
+		if (rc != -ESTALE || (err && err->status != ZAP_STATUS_WRITE))
+			break;
 	}
 	zap_model_free(model);
 	zap_lock_release(&lock);
 	return rc;
+}
+
+/* Write a plan built and judged under the caller's lock; see internal.h. */
+int zap_plan_write(struct zap_plan *plan, const struct zap_paths *paths,
+		   const struct zap_apply_options *options,
+		   struct zap_error *err)
+{
+	return write_plan(plan, paths, options, err);
 }

@@ -3,6 +3,8 @@
  * ids.c - ids, id lists, APQNs and UUIDs as admins type them: decimal or
  * "0x" hex, "," lists and "-" ranges, no ambiguous leading zeros; APQNs in
  * the kernel's "AA.DDDD" hex; UUIDs checked by libuuid, printed lower case.
+ * Every id zap prints is "0x" hex ("0x5,0x47-0x49"), so that whatever it
+ * prints can be typed back and means the same id.
  *
  * Copyright zap developers 2026
  */
@@ -69,7 +71,7 @@ static int parse_one(const char *s, const char *end, unsigned int max,
 	}
 	if (v > max)
 		return zap_error_set(err, ERANGE, ZAP_STATUS_NOT_FOUND,
-				     "%s id '%s' is above the maximum %u",
+				     "%s id '%s' is above the maximum 0x%x",
 				     what, text, max);
 	*id = (unsigned int)v;
 	return 0;
@@ -129,7 +131,7 @@ ZAP_EXPORT int zap_ids_parse(struct zap_bitmap *dst, const char *text,
 	return 0;
 }
 
-/* Print @src as "0-3,5,71"; returns the length the whole text needs. */
+/* Print @src as "0x0-0x3,0x5,0x47"; returns the length the text needs. */
 ZAP_EXPORT int zap_ids_print(const struct zap_bitmap *src, char *buf,
 			     size_t size)
 {
@@ -145,11 +147,11 @@ ZAP_EXPORT int zap_ids_print(const struct zap_bitmap *src, char *buf,
 			last++;
 		if (last >= id + 2)
 			n = snprintf(buf + (used < size ? used : size),
-				     used < size ? size - used : 0, "%s%u-%u",
+				     used < size ? size - used : 0, "%s0x%x-0x%x",
 				     used ? "," : "", id, last);
 		else
 			n = snprintf(buf + (used < size ? used : size),
-				     used < size ? size - used : 0, "%s%u",
+				     used < size ? size - used : 0, "%s0x%x",
 				     used ? "," : "", id);
 		used += (size_t)n;
 		if (last >= id + 2)

@@ -146,15 +146,16 @@ void zap_apqns_format(char *buf, size_t size, const uint16_t *apqns,
 int zap_model_copy(const struct zap_model *src, struct zap_model **copy);
 
 /* Room for any label zap_mdev_label() writes. */
-#define ZAP_LABEL_LEN 96
+#define ZAP_LABEL_LEN 192
 
 /*
- * zap_mdev_label - how every message names an mdev: "mdev UUID",
- * "autostart definition UUID" (@mdevctl: "autostart definition (mdevctl)
- * UUID"), "manual definition UUID", into @buf. Returns: @buf.
+ * zap_mdev_label - how every message names an mdev: "mdev UUID" (an active
+ * mdev of @model, may be NULL, that a libvirt VM uses: "VM NAME (mdev
+ * UUID)"), "autostart definition UUID" (@mdevctl: "autostart definition
+ * (mdevctl) UUID"), "manual definition UUID", into @buf. Returns: @buf.
  */
-char *zap_mdev_label(char *buf, size_t size, enum zap_holder holder,
-		     bool mdevctl, const char *uuid);
+char *zap_mdev_label(const struct zap_model *model, char *buf, size_t size,
+		     enum zap_holder holder, bool mdevctl, const char *uuid);
 
 /* --------------------------------------------------------------- journal.c */
 
@@ -272,6 +273,34 @@ int zap_store_mkdir_parents(const char *path, mode_t mode);
 void zap_store_sync_parent(const char *path);
 
 /*
+ * zap_store_check_own_dir - is the directory holding @path zap's own: a
+ * directory (not a symlink) owned by this user (root) and not group- or
+ * world-writable? 0 yes; -EPERM no, with the reason in @why.
+ */
+int zap_store_check_own_dir(const char *path, char *why, size_t size);
+
+/*
+ * zap_store_remove_temps - remove the temp files zap_store_replace() left
+ * in the directory of @path when its process died (".NAME.XXXXXX" where
+ * NAME is a UUID, an mdevctl definition, or @path's own name). Only under
+ * the lock: then no live run has one (@remove false: only count them).
+ * Returns: how many could not be removed (were found), the first one's
+ * path in @left ("" when none).
+ */
+size_t zap_store_remove_temps(const char *path, bool remove, char *left,
+			      size_t size);
+
+/* Under the lock: zap_store_remove_temps() of the definitions and rules. */
+void zap_store_remove_dead_temps(const struct zap_paths *paths);
+
+/* How many such temps there are (not removed); the first one in @first. */
+size_t zap_store_find_dead_temps(const struct zap_paths *paths, char *first,
+				 size_t size);
+
+/* The start time of process @pid (/proc/PID/stat field 22), 0 if unknown. */
+unsigned long long zap_process_start(pid_t pid);
+
+/*
  * zap_store_replace - replace @path by @content atomically: mkdir -p, temp
  * file ".NAME.XXXXXX" in the same directory, mode 0644, fsync, rename,
  * fsync of the directory. Returns: 0; -errno (nothing replaced).
@@ -354,6 +383,16 @@ int zap_change_persists(const struct zap_model *before,
 /* The next boot's command line masks of @model, NULL when not read. */
 const struct zap_boot_masks *zap_model_boot_cmdline(const struct zap_model *model);
 
+/* ----------------------------------------------------------- libvirt_xml.c */
+
+/*
+ * zap_libvirt_vms_load - set each mdev's vm from libvirt's domain XML under
+ * the model's root (etc/libvirt/qemu, then run/libvirt/qemu, which wins);
+ * unreadable files are skipped.
+ */
+void zap_libvirt_vms_load(struct zap_model *model);
+
+/* ------------------------------------------------- executor.c (files) */
 
 /*
  * zap_plan_write_files - write plan->files in order, each atomically (temp
@@ -366,5 +405,14 @@ const struct zap_boot_masks *zap_model_boot_cmdline(const struct zap_model *mode
  */
 int zap_plan_write_files(struct zap_plan *plan, size_t *failed,
 			 bool *restored);
+
+/*
+ * zap_plan_write - write @plan (sysfs journaled, then the files) and undo
+ * on failure, as zap_plan_apply() does after its re-validation; the caller
+ * holds the lock and has judged the plan. Returns: as zap_plan_apply().
+ */
+int zap_plan_write(struct zap_plan *plan, const struct zap_paths *paths,
+		   const struct zap_apply_options *options,
+		   struct zap_error *err);
 
 #endif

@@ -9,8 +9,10 @@
  * Format (one line each, fields of "write" separated by tabs):
  *   zap-journal 1
  *   pid 1234
+ *   start 56789          (the process's start time, /proc/PID/stat field 22)
  *   change assign 11111111-1111-4111-8111-111111111111
  *   write PATH VALUE UNDO-PATH UNDO-VALUE
+ *   undo KIND PATH VALUE   (a remove's undo, in order: create, the matrix)
  *   done 0
  *
  * Copyright zap developers 2026
@@ -94,11 +96,81 @@ static void remove_stale_temps(const char *journal)
 	closedir(dh);
 }
 
-/* Record @plan before its first write: temp file, fsync, rename. */
+/* Read the attribute @name of the mdev directory @dir into @buf. */
+static int read_mdev_attr(const char *dir, const char *name, char *buf,
+			  size_t size, size_t *len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return zap_sysfs_read_at(AT_FDCWD, path, buf, size, len);
+}
+
+/*
+ * The undo of a remove (its mdev is still there: we hold the lock), as
+ * "undo" lines after its write: create with the same UUID, then its
+ * matrix and control domains (ap_config, else assign_* writes). Nothing
+ * when the mdev cannot be read (its undo then stays none).
+ */
+static void remove_undo(const struct zap_paths *paths,
+			const struct zap_write *w, FILE *f)
+{
+	static const char *const attrs[] = {
+		"assign_adapter", "assign_domain", "assign_control_domain",
+	};
+	const char *formats[] = { "0x%02x", "0x%04x", "0x%04x" };
+	char dir[sizeof(w->path)], buf[4096];
+	struct zap_bitmap control, *lists[3];
+	struct zap_apqn_set set;
+	const char *uuid;
+	char *slash;
+	size_t len;
+	unsigned int id;
+
+	snprintf(dir, sizeof(dir), "%s", w->path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	uuid = strrchr(dir, '/');
+	if (!uuid)
+		return;
+	uuid++;
+	if (read_mdev_attr(dir, "ap_config", buf, sizeof(buf), &len) == 0 &&
+	    zap_ap_config_parse(buf, len, &set, &control) == 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		fprintf(f, "undo create\t%s/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create\t%s\n",
+			paths->sysfs, uuid);
+		fprintf(f, "undo ap_config\t%s/ap_config\t%s\n", dir, buf);
+		return;
+	}
+	if (read_mdev_attr(dir, "matrix", buf, sizeof(buf), &len) ||
+	    zap_matrix_parse(buf, len, &set) ||
+	    read_mdev_attr(dir, "control_domains", buf, sizeof(buf), &len) ||
+	    zap_control_domains_parse(buf, len, &control))
+		return;
+	fprintf(f, "undo create\t%s/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create\t%s\n",
+		paths->sysfs, uuid);
+	lists[0] = &set.adapters;
+	lists[1] = &set.domains;
+	lists[2] = &control;
+	for (int a = 0; a < 3; a++)
+		zap_for_each_set_bit(id, lists[a]) {
+			fprintf(f, "undo assign\t%s/%s\t", dir, attrs[a]);
+			fprintf(f, formats[a], id);
+			fputc('\n', f);
+		}
+}
+
+/*
+ * Record @plan before its first write: a new temp file (never through a
+ * symlink, in a directory only root can write), fsync, then a rename to
+ * the journal's name that never replaces an existing journal.
+ */
 int zap_journal_begin(const struct zap_paths *paths,
 		      const struct zap_plan *plan, struct zap_error *err)
 {
-	char tmp[sizeof(paths->journal) + 32];
+	char tmp[sizeof(paths->journal) + 32], why[PATH_MAX + 80];
 	FILE *f = NULL;
 	int rc, fd;
 
@@ -107,9 +179,15 @@ int zap_journal_begin(const struct zap_paths *paths,
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot create the directory of %s: %s",
 				     paths->journal, strerror(-rc));
+	if (zap_store_check_own_dir(paths->journal, why, sizeof(why)))
+		return zap_error_set(err, EPERM, ZAP_STATUS_REFUSED,
+				     "refusing to write the journal: %s", why);
 	remove_stale_temps(paths->journal);
 	snprintf(tmp, sizeof(tmp), "%s.%d", paths->journal, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* a file of our PID is a dead run's or planted: unlink, not follow */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		rc = -errno;
 		if (fd >= 0)
@@ -117,7 +195,10 @@ int zap_journal_begin(const struct zap_paths *paths,
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot write %s: %s", tmp, strerror(-rc));
 	}
-	fprintf(f, "zap-journal 2\npid %d\nchange %s %s\n", (int)getpid(),
+	fprintf(f, "zap-journal 2\npid %d\n", (int)getpid());
+	if (zap_process_start(getpid()))
+		fprintf(f, "start %llu\n", zap_process_start(getpid()));
+	fprintf(f, "change %s %s\n",
 		change_names[plan->change.kind], plan->change.uuid[0] ?
 		plan->change.uuid : "-");
 	for (size_t i = 0; i < plan->nr_writes; i++) {
@@ -133,18 +214,29 @@ int zap_journal_begin(const struct zap_paths *paths,
 		}
 		fprintf(f, "write %s\t%s\t%s\t%s\t%s\n", kind_names[w->kind],
 			w->path, w->value, w->undo_path, w->undo_value);
+		if (w->kind == ZAP_WRITE_REMOVE)
+			remove_undo(paths, w, f);
 	}
 	rc = fflush(f) || fsync(fileno(f)) ? -errno : 0;
 	if (fclose(f) && !rc)
 		rc = -errno;
-	if (!rc && rename(tmp, paths->journal))
+	/* never replace a journal: RENAME_NOREPLACE, else link() */
+	if (!rc && renameat2(AT_FDCWD, tmp, AT_FDCWD, paths->journal,
+			     RENAME_NOREPLACE)) {
 		rc = -errno;
-	if (rc) {
-		unlink(tmp);
+		if (rc == -EINVAL)
+			rc = link(tmp, paths->journal) ? -errno : 0;
+	}
+	unlink(tmp);
+	if (rc == -EEXIST)
+		return zap_error_set(err, EEXIST, ZAP_STATUS_REFUSED,
+				     "%s exists: an unfinished change (lszap --check, chzap --recover)",
+				     paths->journal);
+	if (rc)
 		return zap_error_set(err, -rc, ZAP_STATUS_WRITE,
 				     "cannot write the journal %s: %s",
 				     paths->journal, strerror(-rc));
-	}
+	zap_store_sync_parent(paths->journal);
 	return 0;
 }
 
@@ -154,7 +246,7 @@ int zap_journal_done(const struct zap_paths *paths, size_t index)
 	char line[32];
 	int fd, n, rc = 0;
 
-	fd = open(paths->journal, O_WRONLY | O_APPEND | O_CLOEXEC);
+	fd = open(paths->journal, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = snprintf(line, sizeof(line), "done %zu\n", index);
@@ -170,11 +262,15 @@ void zap_journal_end(const struct zap_paths *paths)
 	unlink(paths->journal);
 }
 
-/* A parsed journal: the info and its writes. */
+/* A parsed journal: the info, its writer's start time and its writes. */
 struct journal {
 	struct zap_journal_info info;
+	unsigned long long start;
 	struct zap_write *writes;
 	bool *done;
+	struct zap_write *undos; /* "undo" lines: a remove's undo */
+	size_t *undo_of;         /* the index of the write each undoes */
+	size_t nr_undos;
 };
 
 /*
@@ -236,6 +332,94 @@ static int parse_write(char *fields, int version, struct zap_write *w)
 	return -EINVAL;
 }
 
+/*
+ * Can a plan contain a write of @kind to @path? Only the AP attributes
+ * under the current SYSFS_ROOT: the bus masks, the create file of
+ * vfio_ap-passthrough, and the attributes of an mdev (UUID) of the matrix
+ * device, whose name must be @kind's (legacy_kind()).
+ */
+static bool plan_path(const struct zap_paths *paths, const char *path,
+		      enum zap_write_kind kind)
+{
+	static const char *const fixed[] = {
+		"bus/ap/apmask",
+		"bus/ap/aqmask",
+		"devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+	};
+	static const char mdev_dir[] = "devices/vfio_ap/matrix/";
+	size_t root_len = strlen(paths->sysfs);
+	char uuid[ZAP_UUID_STRLEN + 1];
+	enum zap_write_kind named;
+	const char *rel, *slash;
+
+	if (strncmp(path, paths->sysfs, root_len) || path[root_len] != '/' ||
+	    legacy_kind(path, &named) || named != kind)
+		return false;
+	rel = path + root_len + 1;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strcmp(rel, fixed[i]))
+			return true;
+	if (strncmp(rel, mdev_dir, strlen(mdev_dir)))
+		return false;
+	rel += strlen(mdev_dir);
+	slash = strchr(rel, '/');
+	if (!slash || (size_t)(slash - rel) >= sizeof(uuid) ||
+	    strchr(slash + 1, '/') || !strcmp(slash + 1, "create"))
+		return false;
+	snprintf(uuid, sizeof(uuid), "%.*s", (int)(slash - rel), rel);
+	return zap_uuid_parse(uuid, uuid, NULL) == 0 &&
+	       !strncmp(uuid, rel, (size_t)(slash - rel));
+}
+
+/* Are all the paths of @j ones a plan can contain (plan_path())? */
+static bool plan_paths(const struct zap_paths *paths, const struct journal *j)
+{
+	for (size_t i = 0; i < j->info.nr_writes; i++) {
+		const struct zap_write *w = &j->writes[i];
+
+		if (!plan_path(paths, w->path, w->kind) ||
+		    (w->undo_path[0] &&
+		     !plan_path(paths, w->undo_path,
+				zap_write_undo_kind(w->kind))))
+			return false;
+	}
+	for (size_t i = 0; i < j->nr_undos; i++)
+		if (!plan_path(paths, j->undos[i].path, j->undos[i].kind))
+			return false;
+	return true;
+}
+
+/* Parse an "undo KIND\tPATH\tVALUE" line of the write @of into @j. */
+static int parse_undo(char *fields, size_t of, struct journal *j)
+{
+	char *kind = strsep(&fields, "\t"), *path = strsep(&fields, "\t");
+	struct zap_write *u, *w;
+	size_t *o;
+
+	if (!kind || !path || !fields || strchr(fields, '\t') || !*fields)
+		return -EINVAL;
+	w = realloc(j->undos, (j->nr_undos + 1) * sizeof(*w));
+	if (w)
+		j->undos = w;
+	o = realloc(j->undo_of, (j->nr_undos + 1) * sizeof(*o));
+	if (o)
+		j->undo_of = o;
+	if (!w || !o)
+		return -ENOMEM;
+	u = &j->undos[j->nr_undos];
+	memset(u, 0, sizeof(*u));
+	if (zap_path_format(u->path, sizeof(u->path), "%s", path) ||
+	    zap_path_format(u->value, sizeof(u->value), "%s", fields))
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (kind_names[i] && strcmp(kind, kind_names[i]) == 0) {
+			u->kind = (enum zap_write_kind)i;
+			j->undo_of[j->nr_undos++] = of;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 /* Parse the journal text @buf (modified in place). */
 static int parse_journal(char *buf, struct journal *j)
 {
@@ -259,6 +443,10 @@ static int parse_journal(char *buf, struct journal *j)
 			if (*end || v == 0 || v > INT_MAX)
 				return -EINVAL;
 			j->info.pid = (int)v;
+		} else if (strncmp(line, "start ", 6) == 0) {
+			j->start = strtoull(line + 6, &end, 10);
+			if (*end || !j->start)
+				return -EINVAL;
 		} else if (strncmp(line, "change ", 7) == 0) {
 			snprintf(j->info.change, sizeof(j->info.change), "%s",
 				 line + 7);
@@ -280,6 +468,9 @@ static int parse_journal(char *buf, struct journal *j)
 			if (parse_write(line + 6, version, &j->writes[nr]))
 				return -EINVAL;
 			j->done[nr++] = false;
+		} else if (strncmp(line, "undo ", 5) == 0) {
+			if (!nr || parse_undo(line + 5, nr - 1, j))
+				return -EINVAL;
 		} else if (strncmp(line, "done ", 5) == 0) {
 			v = strtoul(line + 5, &end, 10);
 			if (*end || v >= nr)
@@ -318,6 +509,9 @@ static int load_journal(const struct zap_paths *paths, struct journal *j,
 	j->info.present = true;
 	if (rc == 0)
 		rc = parse_journal(buf, j);
+	/* recovery writes nothing but what a plan can contain */
+	if (rc == 0 && !plan_paths(paths, j))
+		rc = -EINVAL;
 	free(buf);
 	if (rc) {
 		snprintf(j->info.problem, sizeof(j->info.problem), "%s",
@@ -326,6 +520,12 @@ static int load_journal(const struct zap_paths *paths, struct journal *j,
 				     paths->journal, j->info.problem);
 	}
 	j->info.alive = kill(j->info.pid, 0) == 0 || errno == EPERM;
+	/* a PID now naming a process started at another time: reused */
+	if (j->info.alive && j->start) {
+		unsigned long long now = zap_process_start(j->info.pid);
+
+		j->info.alive = !now || now == j->start;
+	}
 	return 0;
 }
 
@@ -340,6 +540,8 @@ ZAP_EXPORT int zap_journal_read(const struct zap_paths *paths,
 	*info = j.info;
 	free(j.writes);
 	free(j.done);
+	free(j.undos);
+	free(j.undo_of);
 	return rc;
 }
 
@@ -360,13 +562,29 @@ static bool created_already(const struct zap_write *w)
 	return stat(dir, &st) == 0;
 }
 
+/* Is the mdev a remove write would remove gone already (made)? */
+static bool removed_already(const struct zap_write *w)
+{
+	char dir[sizeof(w->path)], *slash;
+	struct stat st;
+
+	if (w->kind != ZAP_WRITE_REMOVE)
+		return false;
+	snprintf(dir, sizeof(dir), "%s", w->path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	return stat(dir, &st) && errno == ENOENT;
+}
+
 /* Build the recovery writes of @j into @plan. */
 static int recovery_writes(const struct journal *j, enum zap_recover_mode mode,
 			   struct zap_plan *plan)
 {
 	size_t n = j->info.nr_writes, first_not_done = n;
 
-	plan->writes = calloc(n ? n : 1, sizeof(*plan->writes));
+	plan->writes = calloc(n + j->nr_undos + 1, sizeof(*plan->writes));
 	if (!plan->writes)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
@@ -376,7 +594,8 @@ static int recovery_writes(const struct journal *j, enum zap_recover_mode mode,
 		}
 	if (mode == ZAP_RECOVER_COMPLETE) {
 		for (size_t i = first_not_done; i < n; i++) {
-			if (j->done[i] || created_already(&j->writes[i]))
+			if (j->done[i] || created_already(&j->writes[i]) ||
+			    removed_already(&j->writes[i]))
 				continue;
 			plan->writes[plan->nr_writes++] = j->writes[i];
 		}
@@ -391,8 +610,15 @@ static int recovery_writes(const struct journal *j, enum zap_recover_mode mode,
 	for (size_t i = first_not_done < n ? first_not_done + 1 : n; i-- > 0;) {
 		const struct zap_write *w = &j->writes[i];
 		struct zap_write *u;
+		bool listed = false;
 
-		if (!w->undo_path[0])
+		/* a remove's undo: create, then the matrix, in order */
+		for (size_t k = 0; k < j->nr_undos; k++)
+			if (j->undo_of[k] == i) {
+				plan->writes[plan->nr_writes++] = j->undos[k];
+				listed = true;
+			}
+		if (listed || !w->undo_path[0])
 			continue;
 		u = &plan->writes[plan->nr_writes++];
 		memset(u, 0, sizeof(*u));
@@ -441,6 +667,7 @@ ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 	if (rc)
 		goto out;
 	remove_stale_temps(paths->journal);
+	zap_store_remove_dead_temps(paths);
 	rc = load_journal(paths, &j, err);
 	if (rc)
 		goto out;
@@ -468,6 +695,10 @@ ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 		/* a device that is gone needs no undo */
 		if (wrc == -ENOENT && mode == ZAP_RECOVER_UNDO)
 			wrc = 0;
+		/* an mdev there still: its remove was not made */
+		if (wrc == -EEXIST && w->kind == ZAP_WRITE_CREATE &&
+		    mode == ZAP_RECOVER_UNDO)
+			wrc = 0;
 		if (wrc > 0)
 			wrc = -EIO;
 		w->result = wrc ? ZAP_WRITE_FAILED : ZAP_WRITE_OK;
@@ -487,6 +718,8 @@ ZAP_EXPORT int zap_journal_recover(const struct zap_paths *paths,
 out:
 	free(j.writes);
 	free(j.done);
+	free(j.undos);
+	free(j.undo_of);
 	zap_lock_release(&lock);
 	if (result)
 		*result = plan;

@@ -109,7 +109,7 @@ static pid_t parse_pid(const char *buf, size_t len)
  * The start time of process @pid in clock ticks after boot (field 22 of
  * /proc/PID/stat), 0 when it cannot be read.
  */
-static unsigned long long process_start(pid_t pid)
+unsigned long long zap_process_start(pid_t pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long start;
@@ -194,7 +194,7 @@ static bool writer_gone(pid_t pid, const char *buf, size_t len, bool *reused)
 	recorded = parse_start(buf, len);
 	if (!recorded)
 		return false; /* util_lockfile's rule: the PID is live */
-	now = process_start(pid);
+	now = zap_process_start(pid);
 	*reused = now && now != recorded;
 	return *reused;
 }
@@ -534,7 +534,7 @@ static int acquire_blocked(const char *path, const sigset_t *caller,
 	uint64_t start = now_us(), deadline = start + timeout_ms * 1000ull;
 	uint64_t now, pause;
 	pid_t pid = getpid();
-	unsigned long long started = process_start(pid);
+	unsigned long long started = zap_process_start(pid);
 	uint32_t seed = ((uint32_t)pid ^ (uint32_t)start) | 1;
 	unsigned int quick = 0;
 	char what[256], waited[32];

@@ -692,14 +692,21 @@ static int load_once(struct zap_model **result, const struct zap_paths *paths,
 	if (!rc && (what & ZAP_LOAD_RULES))
 		rc = zap_chzdev_load(model, err);
 	/* a malformed journal is reported by the rules, not a load failure */
-	if (!rc && (what & ZAP_LOAD_JOURNAL))
+	if (!rc && (what & ZAP_LOAD_JOURNAL)) {
 		zap_journal_read(&model->paths, &model->journal, NULL);
+		model->nr_stale_temps =
+			zap_store_find_dead_temps(&model->paths,
+						  model->stale_temp,
+						  sizeof(model->stale_temp));
+	}
 	if (rc) {
 		zap_model_free(model);
 		return rc;
 	}
 	if (what & ZAP_LOAD_MDEVS)
 		zap_set_in_use(model);
+	if (what & ZAP_LOAD_VMS)
+		zap_libvirt_vms_load(model);
 	zap_ownership_build(model);
 	/* anything unreadable may be a race: a device going, a torn read */
 	*vanished = priv->vanished != 0 || model->nr_unreadable != 0;

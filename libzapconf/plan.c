@@ -142,7 +142,7 @@ static int check_maxima(struct zap_builder *b, const struct zap_change *c)
 			continue;
 		zap_ids_print(&over, list, sizeof(list));
 		return zap_error_set(b->err, ERANGE, ZAP_STATUS_NOT_FOUND,
-				     "%s %s above the maximum %u (%s)",
+				     "%s %s above the maximum 0x%x (%s)",
 				     sets[i].what, list, sets[i].max,
 				     sets[i].file);
 	}
@@ -228,7 +228,7 @@ static int plan_assignment(struct zap_builder *b, const struct zap_mdev *mdev,
 	struct zap_apqn_set old = { { { 0 } }, { { 0 } } }, new;
 	struct zap_bitmap old_c = { { 0 } }, new_c;
 	bool ap_config = false, creating = c->kind == ZAP_CHANGE_CREATE;
-	char dir[700];
+	char dir[700], label[ZAP_LABEL_LEN];
 	int rc;
 
 	if (mdev) {
@@ -263,8 +263,10 @@ static int plan_assignment(struct zap_builder *b, const struct zap_mdev *mdev,
 		rc = zap_problems_add(&b->plan->warnings,
 				      ZAP_PROBLEM_GUEST_RUNNING, uuid, NULL,
 				      NULL, NULL, NULL,
-				      "mdev %s is in use by a running guest: the change is hot-%s",
-				      uuid, c->kind == ZAP_CHANGE_UNASSIGN ?
+				      "%s is in use by a running guest: the change is hot-%s",
+				      zap_mdev_label(model, label, sizeof(label),
+						     ZAP_HOLDER_MDEV, false,
+						     uuid), c->kind == ZAP_CHANGE_UNASSIGN ?
 				      "unplugged" : "plugged where the queues are bound to vfio_ap");
 	if (rc)
 		return rc;
@@ -313,7 +315,7 @@ static int plan_remove(struct zap_builder *b, const struct zap_mdev *mdev)
 	struct zap_problems *where = plan->change.force ? &plan->warnings :
 				     &plan->refusals;
 	const struct zap_definition *def = NULL;
-	char path[760];
+	char path[760], label[ZAP_LABEL_LEN];
 	int rc = 0;
 
 	// NOLINTNEXTLINE(clang-analyzer-core.NullDereference): REMOVE always has an mdev (analyzer forgets change.kind)
@@ -321,9 +323,12 @@ static int plan_remove(struct zap_builder *b, const struct zap_mdev *mdev)
 		rc = zap_problems_add(where, ZAP_PROBLEM_GUEST_RUNNING,
 				      mdev->uuid, NULL, NULL, NULL, NULL,
 				      plan->change.force ?
-				      "mdev %s is in use by a running guest: the remove waits until the guest releases it" :
-				      "mdev %s is in use by a running guest (stop the guest, or use --force: the remove then waits until the guest releases it)",
-				      mdev->uuid);
+				      "%s is in use by a running guest: the remove waits until the guest releases it" :
+				      "%s is in use by a running guest (stop the guest, or use --force: the remove then waits until the guest releases it)",
+				      zap_mdev_label(b->model, label,
+						     sizeof(label),
+						     ZAP_HOLDER_MDEV, false,
+						     mdev->uuid));
 	if (mdev->definition >= 0)
 		def = &b->model->definitions[mdev->definition];
 	if (!rc && def && def->valid && def->autostart && !b->persistent)
@@ -372,7 +377,7 @@ static int check_to_vfio(struct zap_builder *b)
 	if (!rc && default_domain)
 		rc = zap_problems_add(&plan->warnings, ZAP_PROBLEM_DEFAULT_DOMAIN,
 				      NULL, NULL, NULL, NULL, NULL,
-				      "the host's default domain %d (ap_domain) moves to vfio_ap on some adapters",
+				      "the host's default domain 0x%x (ap_domain) moves to vfio_ap on some adapters",
 				      model->bus.ap_domain);
 	free(busy.items);
 	return rc;
@@ -621,7 +626,7 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 				     model->unreadable[0]);
 	if (mdev_change && b.live && !model->bus.vfio_ap)
 		return zap_error_set(err, ENODEV, ZAP_STATUS_NOT_FOUND,
-				     "vfio_ap is not loaded (no %s/devices/vfio_ap/matrix)",
+				     "vfio_ap is not loaded (no %s/devices/vfio_ap/matrix): modprobe vfio_ap",
 				     model->paths.sysfs);
 	if ((change->kind == ZAP_CHANGE_ASSIGN ||
 	     change->kind == ZAP_CHANGE_UNASSIGN) && nothing_named(change))

@@ -264,9 +264,9 @@ static int check_sharing(const struct zap_model *model,
 			rc = zap_problems_add(out, ZAP_PROBLEM_SHARED_APQN,
 					      h[i].uuid, h[j].uuid, NULL, &both,
 					      NULL, "%s and %s share %u APQN%s",
-					      zap_mdev_label(x, sizeof(x), h[i].kind,
+					      zap_mdev_label(model, x, sizeof(x), h[i].kind,
 							     false, h[i].uuid),
-					      zap_mdev_label(y, sizeof(y), h[j].kind,
+					      zap_mdev_label(model, y, sizeof(y), h[j].kind,
 							     false, h[j].uuid),
 					      zap_apqn_set_weight(&both),
 					      zap_apqn_set_weight(&both) == 1 ?
@@ -308,7 +308,7 @@ static int check_definition_host(const struct zap_mdev *m,
 		rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid, NULL,
 				      def->path, &both, NULL,
 				      "%s holds APQNs that apmask/aqmask give to the host",
-				      zap_mdev_label(label, sizeof(label),
+				      zap_mdev_label(NULL, label, sizeof(label),
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid));
 		if (!rc)
@@ -323,7 +323,7 @@ static int check_definition_host(const struct zap_mdev *m,
 		rc = zap_problems_add(out, ZAP_PROBLEM_DRIFT, m->uuid, NULL,
 				      def->path, NULL, &later,
 				      "%s holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (the boot masks give them to vfio_ap)",
-				      zap_mdev_label(label, sizeof(label),
+				      zap_mdev_label(NULL, label, sizeof(label),
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid));
 		if (!rc)
@@ -365,10 +365,10 @@ static int check_manual(const struct zap_model *model, struct zap_problems *out)
 					      x->uuid, h[j].uuid, x->path, &both,
 					      NULL,
 					      "%s and %s share APQNs: starting both fails",
-					      zap_mdev_label(xl, sizeof(xl),
+					      zap_mdev_label(model, xl, sizeof(xl),
 							     ZAP_HOLDER_MANUAL,
 							     false, x->uuid),
-					      zap_mdev_label(yl, sizeof(yl),
+					      zap_mdev_label(model, yl, sizeof(yl),
 							     h[j].kind, false,
 							     h[j].uuid));
 			if (!rc)
@@ -405,7 +405,7 @@ static int check_host_and_definitions(const struct zap_model *model,
 			rc = zap_problems_add(out, ZAP_PROBLEM_HOST_APQN, m->uuid,
 					      NULL, NULL, &both, NULL,
 					      "%s holds APQNs that apmask/aqmask give to the host",
-					      zap_mdev_label(label, sizeof(label),
+					      zap_mdev_label(model, label, sizeof(label),
 							     ZAP_HOLDER_MDEV,
 							     false, m->uuid));
 			if (!rc)
@@ -434,7 +434,7 @@ static int check_host_and_definitions(const struct zap_model *model,
 		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, m->uuid,
 				      NULL, any->path, NULL, &at_boot,
 				      "%s (%s) holds APQNs that %s the host: its start fails at boot (EADDRNOTAVAIL)",
-				      zap_mdev_label(label, sizeof(label),
+				      zap_mdev_label(model, label, sizeof(label),
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid), any->path,
 				      boot_source_text(model));
@@ -464,12 +464,12 @@ static int check_shape(const struct zap_model *model,
 	if (zap_bitmap_empty(&over_a) && zap_bitmap_empty(&over_d) &&
 	    (zap_bitmap_empty(control) || !zap_bitmap_empty(&set->domains)))
 		return 0;
-	zap_mdev_label(label, sizeof(label), holder, false, uuid);
+	zap_mdev_label(model, label, sizeof(label), holder, false, uuid);
 	if (!zap_bitmap_empty(&over_a)) {
 		zap_ids_print(&over_a, list, sizeof(list));
 		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
 				      path, NULL, NULL,
-				      "%s has adapters %s above ap_max_adapter_id %u",
+				      "%s has adapters %s above ap_max_adapter_id 0x%x",
 				      label, list,
 				      model->bus.max_adapter_id);
 		if (!rc)
@@ -479,7 +479,7 @@ static int check_shape(const struct zap_model *model,
 		zap_ids_print(&over_d, list, sizeof(list));
 		rc = zap_problems_add(out, ZAP_PROBLEM_ID_ABOVE_MAX, uuid, NULL,
 				      path, NULL, NULL,
-				      "%s has domains %s above ap_max_domain_id %u",
+				      "%s has domains %s above ap_max_domain_id 0x%x",
 				      label, list, model->bus.max_domain_id);
 		if (!rc)
 			set_holders(out, holder, ZAP_HOLDER_NONE);
@@ -682,7 +682,7 @@ static int check_boot(const struct zap_model *model, struct zap_problems *out)
 		rc = zap_problems_add(out, ZAP_PROBLEM_MANUAL_OVERLAP, def->uuid,
 				      NULL, def->path, &both, NULL,
 				      "%s (%s) holds APQNs that %s the host at boot: ap-check refuses its start then",
-				      zap_mdev_label(label, sizeof(label),
+				      zap_mdev_label(model, label, sizeof(label),
 						     ZAP_HOLDER_MANUAL, false,
 						     def->uuid), def->path,
 				      boot_source_text(model));
@@ -733,6 +733,11 @@ static int check_files(const struct zap_model *model, struct zap_problems *out)
 				      model->journal.pid, model->journal.change,
 				      model->journal.nr_done,
 				      model->journal.nr_writes);
+	if (!rc && model->nr_stale_temps)
+		rc = zap_problems_add(out, ZAP_PROBLEM_BAD_DEFINITION, NULL, NULL,
+				      model->stale_temp, NULL, NULL,
+				      "%s: a temporary file of a dead run (%zu in all), which the next chzap change removes",
+				      model->stale_temp, model->nr_stale_temps);
 	for (size_t i = 0; i < model->nr_unreadable && !rc; i++)
 		rc = zap_problems_add(out, ZAP_PROBLEM_UNREADABLE, NULL, NULL,
 				      NULL, NULL, NULL, "%s",

@@ -8,6 +8,7 @@
  *
  * Copyright zap developers 2026
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -135,6 +136,107 @@ void zap_store_sync_parent(const char *path)
 		return;
 	fsync(fd);
 	close(fd);
+}
+
+/* Is the directory holding @path a root-owned, private one? internal.h. */
+int zap_store_check_own_dir(const char *path, char *why, size_t size)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? path : ".");
+	if (lstat(dir, &st)) {
+		snprintf(why, size, "%s: %s", dir, strerror(errno));
+		return -EPERM;
+	}
+	if (!S_ISDIR(st.st_mode))
+		snprintf(why, size, "%s is not a directory (a symlink?)", dir);
+	else if (st.st_mode & 022)
+		snprintf(why, size, "%s is group- or world-writable (mode %04o)",
+			 dir, (unsigned int)(st.st_mode & 07777));
+	else if (st.st_uid != geteuid())
+		snprintf(why, size, "%s is owned by uid %u, not %u", dir,
+			 (unsigned int)st.st_uid, (unsigned int)geteuid());
+	else
+		return 0;
+	return -EPERM;
+}
+
+/* Is @name ".NAME.XXXXXX" of a UUID or of @own (zap_store_replace())? */
+static bool store_temp_name(const char *name, const char *own)
+{
+	size_t len = strlen(name);
+	char middle[PATH_MAX], uuid[ZAP_UUID_STRLEN];
+
+	if (len < 9 || name[0] != '.' || name[len - 7] != '.')
+		return false;
+	for (size_t i = len - 6; i < len; i++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+			    name[i]))
+			return false;
+	snprintf(middle, sizeof(middle), "%.*s", (int)(len - 8), name + 1);
+	return !strcmp(middle, own) ||
+	       (strlen(middle) == ZAP_UUID_STRLEN - 1 &&
+		zap_uuid_parse(middle, uuid, NULL) == 0);
+}
+
+/* Remove the temps of dead runs beside @path; see internal.h. */
+size_t zap_store_remove_temps(const char *path, bool remove, char *left,
+			      size_t size)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 256];
+	const char *slash = strrchr(path, '/');
+	struct dirent *de;
+	size_t failed = 0;
+	DIR *dh;
+
+	left[0] = '\0';
+	if (!slash)
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	dh = opendir(dir);
+	if (!dh)
+		return 0;
+	while ((de = readdir(dh))) {
+		if (!store_temp_name(de->d_name, slash + 1))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		if (remove && (unlink(file) == 0 || errno == ENOENT))
+			continue;
+		if (!failed++)
+			snprintf(left, size, "%s", file);
+	}
+	closedir(dh);
+	if (remove)
+		zap_store_sync_parent(path);
+	return failed;
+}
+
+/* Remove the temps of dead runs of the definitions and 41-ap.rules. */
+void zap_store_remove_dead_temps(const struct zap_paths *paths)
+{
+	char defs[sizeof(paths->mdevctl) + 2], left[PATH_MAX];
+
+	snprintf(defs, sizeof(defs), "%s/", paths->mdevctl);
+	zap_store_remove_temps(defs, true, left, sizeof(left));
+	zap_store_remove_temps(paths->rules, true, left, sizeof(left));
+}
+
+/* Count the temps of dead runs (lszap --check); see internal.h. */
+size_t zap_store_find_dead_temps(const struct zap_paths *paths, char *first,
+				 size_t size)
+{
+	char defs[sizeof(paths->mdevctl) + 2], other[PATH_MAX];
+	size_t n;
+
+	snprintf(defs, sizeof(defs), "%s/", paths->mdevctl);
+	n = zap_store_remove_temps(defs, false, first, size);
+	n += zap_store_remove_temps(paths->rules, false, other, sizeof(other));
+	if (!first[0])
+		snprintf(first, size, "%s", other);
+	return n;
 }
 
 /* Replace @path by @content: temp file, fsync, rename; mode 0644. */

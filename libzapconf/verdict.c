@@ -38,10 +38,11 @@ static const struct {
 };
 
 /* How every message names an mdev. */
-char *zap_mdev_label(char *buf, size_t size, enum zap_holder holder,
-		     bool mdevctl, const char *uuid)
+char *zap_mdev_label(const struct zap_model *model, char *buf, size_t size,
+		     enum zap_holder holder, bool mdevctl, const char *uuid)
 {
 	const char *what;
+	int index;
 
 	switch (holder) {
 	case ZAP_HOLDER_AUTOSTART:
@@ -52,6 +53,12 @@ char *zap_mdev_label(char *buf, size_t size, enum zap_holder holder,
 		what = "manual definition";
 		break;
 	default:
+		index = model ? zap_model_find_mdev(model, uuid) : -1;
+		if (index >= 0 && model->mdevs[index].vm[0]) {
+			snprintf(buf, size, "VM %s (mdev %s)",
+				 model->mdevs[index].vm, uuid);
+			return buf;
+		}
 		what = "mdev";
 		break;
 	}
@@ -170,9 +177,9 @@ static void word(const struct added *a, const struct zap_model *before,
 	char sl[ZAP_LABEL_LEN], ol[ZAP_LABEL_LEN], domains[1024];
 	struct zap_bitmap ids;
 
-	zap_mdev_label(sl, sizeof(sl), hs, !own, p->mdevs[s]);
+	zap_mdev_label(before, sl, sizeof(sl), hs, !own, p->mdevs[s]);
 	if (p->nr_mdevs > 1)
-		zap_mdev_label(ol, sizeof(ol), ho, hs == ZAP_HOLDER_MDEV,
+		zap_mdev_label(before, ol, sizeof(ol), ho, hs == ZAP_HOLDER_MDEV,
 			       p->mdevs[o]);
 	switch (p->kind) {
 	case ZAP_PROBLEM_SHARED_APQN:
@@ -196,7 +203,7 @@ static void word(const struct added *a, const struct zap_model *before,
 				 "%s would hold APQNs the host gets at boot (%s): its start would fail (give them to vfio_ap first with 'chzap --vfio -P')",
 				 sl, boot_source(before));
 		} else if (p->kind == ZAP_PROBLEM_BOOT_CONFLICT) {
-			zap_mdev_label(sl, sizeof(sl), hs, false, p->mdevs[s]);
+			zap_mdev_label(before, sl, sizeof(sl), hs, false, p->mdevs[s]);
 			snprintf(buf, size,
 				 "%s holds APQNs this would give to the host at boot (unassign them from the definition first)",
 				 sl);

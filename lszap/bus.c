@@ -34,10 +34,10 @@ int bus_print(const struct lszap *l)
 	print_mask("usage_domain_mask", bus->has_qci, &bus->usage_domain_mask);
 	print_mask("control_domain_mask", bus->has_qci,
 		   &bus->control_domain_mask);
-	printf("max_adapter_id: %u\n", bus->max_adapter_id);
-	printf("max_domain_id: %u\n", bus->max_domain_id);
+	printf("max_adapter_id: 0x%x\n", bus->max_adapter_id);
+	printf("max_domain_id: 0x%x\n", bus->max_domain_id);
 	if (bus->ap_domain >= 0)
-		printf("ap_domain: %d\n", bus->ap_domain);
+		printf("ap_domain: 0x%x\n", bus->ap_domain);
 	else
 		printf("ap_domain: -\n");
 	printf("features: %s\n", bus->has_features && bus->features[0] ?

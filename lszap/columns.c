@@ -4,16 +4,20 @@
  * domains, mdevs, problems, free APQNs) declared as data, the -o selection
  * (a list replaces the defaults, "+LIST" adds to them, "help" lists them),
  * the model bits the chosen columns need, and the rows, printed by
- * libsmartcols (alignment, -n, -r).
+ * libsmartcols (alignment, -n, -r), or with -j -o as JSON (the chosen
+ * columns as keys, as lsblk -J -o; each column's type gives the value's).
  *
  * Copyright zap developers 2026
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include <json.h>
 #include <libsmartcols.h>
 
 #include "lszap.h"
@@ -27,14 +31,25 @@ struct row {
 	const struct zap_problem *problem;
 };
 
-/* What a getter can use besides its row. */
+/* What a getter can use besides its row; @path_shown: PATH is selected. */
 struct table_ctx {
 	struct lszap *l;
 	unsigned int per_adapter[ZAP_IDS], per_domain[ZAP_IDS];
+	bool path_shown;
 };
 
 /* A cell's text, malloc()ed, or NULL for "-" (unknown, absent). */
 typedef char *(*col_getter)(const struct table_ctx *ctx, const struct row *r);
+
+/* The JSON type of a column's value (-j -o); "-" is always null. */
+enum col_json {
+	COLJ_STRING,
+	COLJ_NUMBER,	/* decimal */
+	COLJ_BOOL,	/* yes / no */
+	COLJ_ID,	/* one 0x id, an integer in JSON */
+	COLJ_IDS,	/* an id list, an array of integers */
+	COLJ_LIST,	/* a comma list, an array of strings */
+};
 
 /* Where a column is shown without -o. */
 enum col_set {
@@ -44,9 +59,11 @@ enum col_set {
 };
 
 /*
- * struct colinfo - one column: its name (also its heading), libsmartcols
- * width hint and flags, help text, the zap_load bits it needs, and its set.
+ * struct colinfo - one column: its name (also its heading, and its JSON key
+ * in lower case), libsmartcols width hint and flags, help text, the
+ * zap_load bits it needs, its set, its getter and its JSON type.
  */
+/* NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding): in table order */
 struct colinfo {
 	const char *name;
 	double whint;
@@ -55,6 +72,7 @@ struct colinfo {
 	unsigned int load;
 	enum col_set set;
 	col_getter get;
+	enum col_json json;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -131,7 +149,7 @@ static char *list_take(struct list *list)
 	return list->buf;
 }
 
-/* An id list as zap_ids_print() writes it ("0-3,5,71"), NULL if empty. */
+/* An id list as zap_ids_print() writes it ("0x0-0x3,0x47"), NULL if empty. */
 static char *ids_text(const struct zap_bitmap *ids)
 {
 	int len = zap_ids_print(ids, NULL, 0);
@@ -146,7 +164,11 @@ static char *ids_text(const struct zap_bitmap *ids)
 	return s;
 }
 
-/* lszcrypt's FUNCTIONS letters of an ap_functions value ("S--D--N--"). */
+/*
+ * lszcrypt's FUNCTIONS letters of an ap_functions value, ten of them as
+ * lszcrypt prints them ("S--D--N-F-"): a letter per function bit, '-' when
+ * clear, each in its fixed position (H: stateless filtering by hardware).
+ */
 static char *functions_text(const struct zap_card *card)
 {
 	static const struct {
@@ -155,7 +177,8 @@ static char *functions_text(const struct zap_card *card)
 	} letters[] = {
 		{ 0x80000000, 'S' }, { 0x40000000, 'M' }, { 0x20000000, 'C' },
 		{ 0x10000000, 'D' }, { 0x08000000, 'A' }, { 0x04000000, 'X' },
-		{ 0x02000000, 'N' }, { 0x00800000, 'F' }, { 0x00400000, 'R' },
+		{ 0x02000000, 'N' }, { 0x01000000, 'H' }, { 0x00800000, 'F' },
+		{ 0x00400000, 'R' },
 	};
 	char text[sizeof(letters) / sizeof(letters[0]) + 1];
 	size_t i;
@@ -195,18 +218,18 @@ static char *get_apqn(const struct table_ctx *ctx, const struct row *r)
 	return xstrdup(text);
 }
 
-/* ADAPTER / ID of an adapter: "05". */
+/* ADAPTER / ID of an adapter: "0x5", as -a takes it back. */
 static char *get_adapter(const struct table_ctx *ctx, const struct row *r)
 {
 	(void)ctx;
-	return xasprintf("%02x", r->adapter);
+	return xasprintf("0x%x", r->adapter);
 }
 
-/* DOMAIN / ID of a domain: "0047". */
+/* DOMAIN / ID of a domain: "0x47", as -d takes it back. */
 static char *get_domain(const struct table_ctx *ctx, const struct row *r)
 {
 	(void)ctx;
-	return xasprintf("%04x", r->domain);
+	return xasprintf("0x%x", r->domain);
 }
 
 /* TYPE: the card's type attribute ("CEX8C"). */
@@ -274,20 +297,28 @@ static char *get_mdev(const struct table_ctx *ctx, const struct row *r)
 	return mdev ? xstrdup(mdev->uuid) : NULL;
 }
 
-/* REQUESTS of a queue. */
+/* REQUESTS of a queue; '-' for a deconfigured one, as lszcrypt. */
 static char *get_queue_requests(const struct table_ctx *ctx,
 				const struct row *r)
 {
 	(void)ctx;
+	if (r->queue->config == 0 || (r->card && r->card->config == 0))
+		return NULL;
 	return number(r->queue->request_count);
 }
 
-/* PENDING of a queue: requestq + pendingq, as lszcrypt sums them. */
+/*
+ * PENDING of a queue: requestq + pendingq, as lszcrypt sums them; '-' as
+ * lszcrypt prints it for a queue no cexN driver drives and for the queues
+ * of a deconfigured card.
+ */
 static char *get_queue_pending(const struct table_ctx *ctx,
 			       const struct row *r)
 {
 	(void)ctx;
-	if (r->queue->requestq_count < 0 || r->queue->pendingq_count < 0)
+	if (r->queue->driver != ZAP_DRIVER_CEX4QUEUE ||
+	    (r->card && r->card->config == 0) ||
+	    r->queue->requestq_count < 0 || r->queue->pendingq_count < 0)
 		return NULL;
 	return number((long long)r->queue->requestq_count +
 		      r->queue->pendingq_count);
@@ -319,65 +350,66 @@ static char *get_queue_chkstop(const struct table_ctx *ctx,
 
 static const struct colinfo queue_columns[] = {
 	{ "APQN", 4, 0, "queue: adapter.domain in hex (05.0047)",
-	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_apqn },
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_apqn, COLJ_STRING },
 	{ "ADAPTER", 7, SCOLS_FL_RIGHT, "adapter id in hex",
-	  ZAP_LOAD_QUEUES, COL_OPTIONAL, get_adapter },
+	  ZAP_LOAD_QUEUES, COL_OPTIONAL, get_adapter, COLJ_ID },
 	{ "DOMAIN", 6, SCOLS_FL_RIGHT, "domain id in hex",
-	  ZAP_LOAD_QUEUES, COL_OPTIONAL, get_domain },
+	  ZAP_LOAD_QUEUES, COL_OPTIONAL, get_domain, COLJ_ID },
 	{ "TYPE", 4, 0, "card type as zcrypt names it (CEX8C)",
-	  ZAP_LOAD_CARDS, COL_DEFAULT, get_type },
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_type, COLJ_STRING },
 	{ "MODE", 4, 0, "CCA-Coproc, EP11-Coproc, Accelerator or Unknown",
-	  ZAP_LOAD_CARDS, COL_DEFAULT, get_mode },
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_mode, COLJ_STRING },
 	{ "STATUS", 6, 0,
 	  "online, offline, deconfig, chkstop; vfio_ap queues: in use, assigned, unassigned",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_QUEUE_STATUS,
-	  COL_DEFAULT, get_queue_status },
+	  COL_DEFAULT, get_queue_status, COLJ_STRING },
 	{ "DRIVER", 6, 0, "cex4queue, vfio_ap, or - when unbound",
-	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_driver },
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_driver, COLJ_STRING },
 	{ "OWNER", 5, 0, "host (apmask x aqmask) or vfio",
-	  0, COL_DEFAULT, get_owner },
-	{ "MDEV", 4, 0, "UUID of the active mdev the queue is assigned to",
-	  ZAP_LOAD_MDEVS, COL_DEFAULT, get_mdev },
+	  0, COL_DEFAULT, get_owner, COLJ_STRING },
+	{ "MDEV", 0.3, SCOLS_FL_WRAP,
+	  "UUID of the active mdev the queue is assigned to",
+	  ZAP_LOAD_MDEVS, COL_DEFAULT, get_mdev, COLJ_STRING },
 	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type of the card",
-	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype },
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype, COLJ_NUMBER },
 	{ "RAWTYPE", 7, SCOLS_FL_RIGHT, "hardware type the card reports",
-	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype },
-	{ "FUNCTIONS", 9, 0, "card functions as lszcrypt -V shows them",
-	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions },
+	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype, COLJ_NUMBER },
+	{ "FUNCTIONS", 10, 0, "the 10 function letters of lszcrypt -V (SMCDAXNHFR)",
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions, COLJ_STRING },
 	{ "REQUESTS", 8, SCOLS_FL_RIGHT, "requests processed",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_COUNTERS, COL_VERBOSE,
-	  get_queue_requests },
+	  get_queue_requests, COLJ_NUMBER },
 	{ "PENDING", 7, SCOLS_FL_RIGHT, "requests queued or pending",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_COUNTERS, COL_VERBOSE,
-	  get_queue_pending },
+	  get_queue_pending, COLJ_NUMBER },
 	{ "ONLINE", 6, 0, "zcrypt online state (yes, no, - if not cex4queue)",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
-	  get_queue_online },
+	  get_queue_online, COLJ_BOOL },
 	{ "CONFIG", 6, 0, "configured in the LPAR",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
-	  get_queue_config },
+	  get_queue_config, COLJ_BOOL },
 	{ "CHKSTOP", 7, 0, "checkstopped",
 	  ZAP_LOAD_QUEUES | ZAP_LOAD_QUEUE_STATE, COL_OPTIONAL,
-	  get_queue_chkstop },
+	  get_queue_chkstop, COLJ_BOOL },
 };
 
 /* ------------------------------------------------------- free columns */
 
 static const struct colinfo free_columns[] = {
 	{ "APQN", 4, 0, "free queue: adapter.domain in hex (05.0047)", 0,
-	  COL_DEFAULT, get_apqn },
+	  COL_DEFAULT, get_apqn, COLJ_STRING },
 	{ "ADAPTER", 7, SCOLS_FL_RIGHT, "adapter id in hex", 0, COL_OPTIONAL,
-	  get_adapter },
+	  get_adapter, COLJ_ID },
 	{ "DOMAIN", 6, SCOLS_FL_RIGHT, "domain id in hex", 0, COL_OPTIONAL,
-	  get_domain },
+	  get_domain, COLJ_ID },
 	{ "TYPE", 4, 0, "card type as zcrypt names it (CEX8C)", 0, COL_DEFAULT,
-	  get_type },
+	  get_type, COLJ_STRING },
 	{ "MODE", 4, 0, "CCA-Coproc, EP11-Coproc, Accelerator or Unknown", 0,
-	  COL_DEFAULT, get_mode },
+	  COL_DEFAULT, get_mode, COLJ_STRING },
 	{ "DRIVER", 6, 0, "vfio_ap, or - when unbound", 0, COL_OPTIONAL,
-	  get_driver },
+	  get_driver, COLJ_STRING },
 	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type of the card", 0,
-	  COL_VERBOSE, get_hwtype },
+	  COL_VERBOSE, get_hwtype, COLJ_NUMBER },
 };
 
 /* ---------------------------------------------------- adapter columns */
@@ -409,20 +441,22 @@ static char *get_adapter_mdevs(const struct table_ctx *ctx,
 	return mdevs_of_id(ctx->l->model, true, r->adapter);
 }
 
-/* REQUESTS of a card. */
+/* REQUESTS of a card; '-' for a deconfigured card, as lszcrypt. */
 static char *get_card_requests(const struct table_ctx *ctx,
 			       const struct row *r)
 {
 	(void)ctx;
-	return r->card ? number(r->card->request_count) : NULL;
+	if (!r->card || r->card->config == 0)
+		return NULL;
+	return number(r->card->request_count);
 }
 
-/* PENDING of a card: requestq + pendingq. */
+/* PENDING of a card: requestq + pendingq; '-' when deconfigured. */
 static char *get_card_pending(const struct table_ctx *ctx,
 			      const struct row *r)
 {
 	(void)ctx;
-	if (!r->card || r->card->requestq_count < 0 ||
+	if (!r->card || r->card->config == 0 || r->card->requestq_count < 0 ||
 	    r->card->pendingq_count < 0)
 		return NULL;
 	return number((long long)r->card->requestq_count +
@@ -454,36 +488,39 @@ static char *get_card_chkstop(const struct table_ctx *ctx,
 }
 
 static const struct colinfo adapter_columns[] = {
-	{ "ID", 2, 0, "adapter id in hex", 0, COL_DEFAULT, get_adapter },
+	{ "ID", 2, 0, "adapter id in hex", 0, COL_DEFAULT, get_adapter, COLJ_ID },
 	{ "TYPE", 4, 0, "card type as zcrypt names it (CEX8C)",
-	  ZAP_LOAD_CARDS, COL_DEFAULT, get_type },
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_type, COLJ_STRING },
 	{ "MODE", 4, 0, "CCA-Coproc, EP11-Coproc, Accelerator or Unknown",
-	  ZAP_LOAD_CARDS, COL_DEFAULT, get_mode },
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_mode, COLJ_STRING },
 	{ "STATUS", 6, 0, "online, offline, deconfig or chkstop",
-	  ZAP_LOAD_CARDS, COL_DEFAULT, get_card_status },
+	  ZAP_LOAD_CARDS, COL_DEFAULT, get_card_status, COLJ_STRING },
 	{ "APMASK", 6, 0, "the adapter's bit in apmask (yes: host adapter)",
-	  0, COL_DEFAULT, get_apmask },
+	  0, COL_DEFAULT, get_apmask, COLJ_BOOL },
 	{ "QUEUES", 6, SCOLS_FL_RIGHT, "number of queue devices",
-	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_adapter_queues },
-	{ "MDEVS", 5, 0, "mdevs (active or defined) the adapter is assigned to",
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_adapter_queues, COLJ_NUMBER },
+	{ "MDEVS", 0.3, SCOLS_FL_WRAP,
+	  "mdevs (active or defined) the adapter is assigned to",
 	  ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS, COL_DEFAULT,
-	  get_adapter_mdevs },
+	  get_adapter_mdevs, COLJ_LIST },
 	{ "HWTYPE", 6, SCOLS_FL_RIGHT, "compatible hardware type",
-	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype },
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_hwtype, COLJ_NUMBER },
 	{ "RAWTYPE", 7, SCOLS_FL_RIGHT, "hardware type the card reports",
-	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype },
-	{ "FUNCTIONS", 9, 0, "card functions as lszcrypt -V shows them",
-	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions },
+	  ZAP_LOAD_CARDS, COL_OPTIONAL, get_rawtype, COLJ_NUMBER },
+	{ "FUNCTIONS", 10, 0, "the 10 function letters of lszcrypt -V (SMCDAXNHFR)",
+	  ZAP_LOAD_CARDS, COL_VERBOSE, get_functions, COLJ_STRING },
 	{ "REQUESTS", 8, SCOLS_FL_RIGHT, "requests processed",
-	  ZAP_LOAD_CARDS | ZAP_LOAD_COUNTERS, COL_VERBOSE, get_card_requests },
+	  ZAP_LOAD_CARDS | ZAP_LOAD_COUNTERS, COL_VERBOSE, get_card_requests,
+	  COLJ_NUMBER },
 	{ "PENDING", 7, SCOLS_FL_RIGHT, "requests queued or pending",
-	  ZAP_LOAD_CARDS | ZAP_LOAD_COUNTERS, COL_VERBOSE, get_card_pending },
+	  ZAP_LOAD_CARDS | ZAP_LOAD_COUNTERS, COL_VERBOSE, get_card_pending,
+	  COLJ_NUMBER },
 	{ "ONLINE", 6, 0, "zcrypt online state", ZAP_LOAD_CARDS, COL_OPTIONAL,
-	  get_card_online },
+	  get_card_online, COLJ_BOOL },
 	{ "CONFIG", 6, 0, "configured in the LPAR", ZAP_LOAD_CARDS,
-	  COL_OPTIONAL, get_card_config },
+	  COL_OPTIONAL, get_card_config, COLJ_BOOL },
 	{ "CHKSTOP", 7, 0, "checkstopped", ZAP_LOAD_CARDS, COL_OPTIONAL,
-	  get_card_chkstop },
+	  get_card_chkstop, COLJ_BOOL },
 };
 
 /* ----------------------------------------------------- domain columns */
@@ -536,21 +573,21 @@ static char *get_default_domain(const struct table_ctx *ctx,
 }
 
 static const struct colinfo domain_columns[] = {
-	{ "ID", 2, 0, "domain id in hex", 0, COL_DEFAULT, get_domain },
+	{ "ID", 2, 0, "domain id in hex", 0, COL_DEFAULT, get_domain, COLJ_ID },
 	{ "USAGE", 5, 0, "a usage domain of the LPAR (QCI)", 0, COL_DEFAULT,
-	  get_usage },
+	  get_usage, COLJ_BOOL },
 	{ "CONTROL", 7, 0, "a control domain of the LPAR (QCI)", 0,
-	  COL_DEFAULT, get_control },
+	  COL_DEFAULT, get_control, COLJ_BOOL },
 	{ "AQMASK", 6, 0, "the domain's bit in aqmask (yes: host domain)", 0,
-	  COL_DEFAULT, get_aqmask },
+	  COL_DEFAULT, get_aqmask, COLJ_BOOL },
 	{ "QUEUES", 6, SCOLS_FL_RIGHT, "number of queue devices",
-	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_domain_queues },
-	{ "MDEVS", 5, 0,
+	  ZAP_LOAD_QUEUES, COL_DEFAULT, get_domain_queues, COLJ_NUMBER },
+	{ "MDEVS", 0.3, SCOLS_FL_WRAP,
 	  "mdevs (active or defined) with this usage or control domain",
 	  ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS, COL_DEFAULT,
-	  get_domain_mdevs },
+	  get_domain_mdevs, COLJ_LIST },
 	{ "DEFAULT", 7, 0, "the AP bus's default domain (ap_domain)", 0,
-	  COL_OPTIONAL, get_default_domain },
+	  COL_OPTIONAL, get_default_domain, COLJ_BOOL },
 };
 
 /* ------------------------------------------------------- mdev columns */
@@ -633,26 +670,41 @@ static char *get_mdev_guest(const struct table_ctx *ctx, const struct row *r)
 	return number(zap_apqn_set_weight(&r->mdev->guest));
 }
 
+/* VM: the libvirt domain that uses the mdev. */
+static char *get_mdev_vm(const struct table_ctx *ctx, const struct row *r)
+{
+	(void)ctx;
+	return r->mdev->vm[0] ? xstrdup(r->mdev->vm) : NULL;
+}
+
 static const struct colinfo mdev_columns[] = {
-	{ "UUID", 4, 0, "the mdev's UUID", 0, COL_DEFAULT, get_uuid },
-	{ "ADAPTERS", 8, 0, "assigned adapters (decimal list)", 0,
-	  COL_DEFAULT, get_mdev_adapters },
-	{ "DOMAINS", 7, 0, "assigned usage domains (decimal list)", 0,
-	  COL_DEFAULT, get_mdev_domains },
-	{ "CONTROL", 7, 0, "assigned control domains (decimal list)", 0,
-	  COL_DEFAULT, get_mdev_control },
+	{ "UUID", 36, SCOLS_FL_WRAP, "the mdev's UUID", 0, COL_DEFAULT,
+	  get_uuid, COLJ_STRING },
+	{ "ADAPTERS", 0.1, SCOLS_FL_WRAP,
+	  "assigned adapters (hex list, 0x5,0x6)", 0,
+	  COL_DEFAULT, get_mdev_adapters, COLJ_IDS },
+	{ "DOMAINS", 0.1, SCOLS_FL_WRAP,
+	  "assigned usage domains (hex list, 0x47,0xff)", 0,
+	  COL_DEFAULT, get_mdev_domains, COLJ_IDS },
+	{ "CONTROL", 0.1, SCOLS_FL_WRAP, "assigned control domains (hex list)",
+	  0,
+	  COL_DEFAULT, get_mdev_control, COLJ_IDS },
 	{ "APQNS", 5, SCOLS_FL_RIGHT, "number of APQNs assigned", 0,
-	  COL_DEFAULT, get_mdev_apqns },
-	{ "ACTIVE", 6, 0, "exists in sysfs", 0, COL_DEFAULT, get_mdev_active },
+	  COL_DEFAULT, get_mdev_apqns, COLJ_NUMBER },
+	{ "ACTIVE", 6, 0, "exists in sysfs", 0, COL_DEFAULT, get_mdev_active,
+	  COLJ_BOOL },
 	{ "DEFINED", 7, 0, "has an mdevctl definition", 0, COL_DEFAULT,
-	  get_mdev_defined },
+	  get_mdev_defined, COLJ_BOOL },
 	{ "AUTOSTART", 9, 0, "the definition starts at boot (start: auto)", 0,
-	  COL_DEFAULT, get_mdev_autostart },
+	  COL_DEFAULT, get_mdev_autostart, COLJ_BOOL },
 	{ "INUSE", 5, 0, "a running guest uses it", 0, COL_DEFAULT,
-	  get_mdev_in_use },
+	  get_mdev_in_use, COLJ_BOOL },
+	{ "VM", 0.15, SCOLS_FL_WRAP,
+	  "the libvirt domain (guest) that uses it, running or defined",
+	  ZAP_LOAD_VMS, COL_DEFAULT, get_mdev_vm, COLJ_STRING },
 	{ "GUEST", 5, SCOLS_FL_RIGHT,
 	  "number of APQNs the guest gets (guest_matrix)", 0, COL_VERBOSE,
-	  get_mdev_guest },
+	  get_mdev_guest, COLJ_NUMBER },
 };
 
 /* ---------------------------------------------------- problem columns */
@@ -702,13 +754,6 @@ static char *get_problem_mdevs(const struct table_ctx *ctx,
 	return list_take(&list);
 }
 
-/* MESSAGE of a problem. */
-static char *get_message(const struct table_ctx *ctx, const struct row *r)
-{
-	(void)ctx;
-	return xstrdup(r->problem->message);
-}
-
 /* PATH: the file a problem involves. */
 static char *get_path(const struct table_ctx *ctx, const struct row *r)
 {
@@ -716,18 +761,36 @@ static char *get_path(const struct table_ctx *ctx, const struct row *r)
 	return r->problem->path[0] ? xstrdup(r->problem->path) : NULL;
 }
 
+/*
+ * MESSAGE of a problem; when the PATH column is shown, without the
+ * "PATH: " it starts with (the path only in its column).
+ */
+static char *get_message(const struct table_ctx *ctx, const struct row *r)
+{
+	const char *msg = r->problem->message, *path = r->problem->path;
+	size_t len = strlen(path);
+
+	if (ctx->path_shown && len && !strncmp(msg, path, len) &&
+	    !strncmp(msg + len, ": ", 2))
+		msg += len + 2;
+	return xstrdup(msg);
+}
+
 static const struct colinfo problem_columns[] = {
 	{ "KIND", 4, 0, "shared-apqn, host-apqn, unbound, ... (see lszap(8))",
-	  0, COL_DEFAULT, get_kind },
+	  0, COL_DEFAULT, get_kind, COLJ_STRING },
 	{ "APQNS", 5, 0, "the APQNs involved", 0, COL_DEFAULT,
-	  get_problem_apqns },
-	{ "MDEVS", 5, 0, "the mdevs or definitions involved", 0, COL_DEFAULT,
-	  get_problem_mdevs },
-	{ "PATH", 4, 0, "the file involved (definition, 41-ap.rules)", 0,
-	  COL_DEFAULT, get_path },
-	{ "MESSAGE", 7, 0, "what is wrong", 0, COL_DEFAULT, get_message },
+	  get_problem_apqns, COLJ_LIST },
+	{ "MDEVS", 0.2, SCOLS_FL_WRAP, "the mdevs or definitions involved", 0,
+	  COL_DEFAULT,
+	  get_problem_mdevs, COLJ_LIST },
+	{ "PATH", 0.2, SCOLS_FL_WRAP,
+	  "the file involved (definition, 41-ap.rules)", 0,
+	  COL_DEFAULT, get_path, COLJ_STRING },
+	{ "MESSAGE", 0.3, SCOLS_FL_WRAP, "what is wrong", 0, COL_DEFAULT,
+	  get_message, COLJ_STRING },
 	{ "SEVERITY", 8, 0, "error, or info for informational kinds", 0,
-	  COL_OPTIONAL, get_severity },
+	  COL_OPTIONAL, get_severity, COLJ_STRING },
 };
 
 /* ----------------------------------------------------------- selection */
@@ -1004,6 +1067,127 @@ static void add_problem_rows(struct table_ctx *ctx, struct libscols_table *tb,
 	}
 }
 
+/* ---------------------------------------------------------- -j with -o */
+
+/* Add @value (NULL = null) to @obj under @key; exit on failure. */
+static void json_add(struct json_object *obj, const char *key,
+		     struct json_object *value)
+{
+	if (json_object_object_add(obj, key, value))
+		lszap_oom();
+}
+
+/* The comma list @text as an array of strings, or of integers (@ids). */
+static struct json_object *json_list(const char *text, bool ids)
+{
+	struct json_object *arr = json_object_new_array();
+	const char *p, *end;
+	struct zap_bitmap set;
+	unsigned int id;
+
+	if (!arr)
+		lszap_oom();
+	if (ids) {
+		/* the list zap_ids_print() wrote reads back as the same ids */
+		if (!zap_ids_parse(&set, text, ZAP_MAX_ID, "id", NULL))
+			zap_for_each_set_bit(id, &set)
+				json_object_array_add(arr,
+					json_object_new_int((int)id));
+		return arr;
+	}
+	for (p = text; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		json_object_array_add(arr, json_object_new_string_len(p,
+							(int)(end - p)));
+	}
+	return arr;
+}
+
+/* A cell's text as the JSON value of its column's type; "-" is null. */
+static struct json_object *cell_json(const struct colinfo *col,
+				     const char *text)
+{
+	if (!text || !strcmp(text, "-"))
+		return NULL;
+	switch (col->json) {
+	case COLJ_NUMBER:
+		return json_object_new_int64(strtoll(text, NULL, 10));
+	case COLJ_BOOL:
+		return json_object_new_boolean(!strcmp(text, "yes"));
+	case COLJ_ID:
+		return json_object_new_int((int)strtoul(text, NULL, 0));
+	case COLJ_IDS:
+	case COLJ_LIST:
+		return json_list(text, col->json == COLJ_IDS);
+	case COLJ_STRING:
+	default:
+		return json_object_new_string(text);
+	}
+}
+
+/* The JSON key of a view's rows. */
+static const char *view_json_key(enum lszap_view view)
+{
+	switch (view) {
+	case VIEW_ADAPTERS:
+		return "adapters";
+	case VIEW_DOMAINS:
+		return "domains";
+	case VIEW_MDEVS:
+		return "mdevs";
+	case VIEW_CHECK:
+		return "problems";
+	case VIEW_FREE:
+		return "free";
+	case VIEW_QUEUES:
+	default:
+		return "queues";
+	}
+}
+
+/*
+ * -j -o: print the rows of @tb as {"version": 1, "<view>": [{"<column>":
+ * value, ...}, ...]}, the chosen columns as keys in lower case.
+ */
+static void print_table_json(const struct lszap *l,
+			     const struct colinfo *cols,
+			     struct libscols_table *tb)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *rows = json_object_new_array();
+	struct libscols_iter *itr = scols_new_iter(SCOLS_ITER_FORWARD);
+	struct libscols_line *ln;
+	struct json_object *row;
+	char key[32];
+	size_t i, k;
+
+	if (!root || !rows || !itr)
+		lszap_oom();
+	json_add(root, "version", json_object_new_int(LSZAP_JSON_VERSION));
+	while (scols_table_next_line(tb, itr, &ln) == 0) {
+		row = json_object_new_object();
+		if (!row)
+			lszap_oom();
+		for (i = 0; i < l->ncolumns; i++) {
+			const struct colinfo *col = &cols[l->columns[i]];
+
+			for (k = 0; col->name[k] && k + 1 < sizeof(key); k++)
+				key[k] = (char)tolower((unsigned char)col->name[k]);
+			key[k] = '\0';
+			json_add(row, key, cell_json(col,
+				scols_cell_get_data(scols_line_get_cell(ln, i))));
+		}
+		json_object_array_add(rows, row);
+	}
+	json_add(root, view_json_key(l->view), rows);
+	puts(json_object_to_json_string_ext(root, l->json_lines ?
+		JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE :
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	scols_free_iter(itr);
+}
+
 /* Print the table of l->view (queues, adapters, domains, mdevs, problems). */
 int columns_print_table(struct lszap *l)
 {
@@ -1019,6 +1203,9 @@ int columns_print_table(struct lszap *l)
 	describe_queue_counts(l->model, ctx->per_adapter, ctx->per_domain);
 	cols = view_columns(l->view, &n);
 	tb = new_table(l);
+	for (i = 0; i < l->ncolumns; i++)
+		if (cols[l->columns[i]].get == get_path)
+			ctx->path_shown = true;
 	for (i = 0; i < l->ncolumns; i++)
 		if (!scols_table_new_column(tb, cols[l->columns[i]].name,
 					    cols[l->columns[i]].whint,
@@ -1044,8 +1231,17 @@ int columns_print_table(struct lszap *l)
 		add_queue_rows(ctx, tb, cols, false);
 		break;
 	}
-	if (scols_table_get_nlines(tb))
+	if (l->json)
+		print_table_json(l, cols, tb);
+	else if (scols_table_get_nlines(tb))
 		scols_print_table(tb);
+	else if (l->view == VIEW_CHECK && isatty(STDOUT_FILENO))
+		puts("no problems found");
+	else if (isatty(STDOUT_FILENO) && !(l->outflags & LSZAP_NOHEADINGS))
+		/* on a terminal, an empty listing still says what it lists */
+		for (i = 0; i < l->ncolumns; i++)
+			printf("%s%s", cols[l->columns[i]].name,
+			       i + 1 < l->ncolumns ? " " : "\n");
 	scols_unref_table(tb);
 	free(ctx);
 	return 0;

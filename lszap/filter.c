@@ -124,7 +124,7 @@ static int resolve_mdev(const struct lszap *l, const char *uuid)
 	if (index < 0) {
 		lszap_warn("unknown mdev %s: neither active nor defined%s", uuid,
 			   l->model->bus.vfio_ap ? "" :
-			   " (vfio_ap is not loaded)");
+			   " (vfio_ap is not loaded: modprobe vfio_ap)");
 		exit(ZAP_STATUS_NOT_FOUND);
 	}
 	return index;
@@ -139,12 +139,12 @@ static void check_apqn_max(const struct lszap *l, uint16_t apqn)
 
 	zap_apqn_print(a, d, text);
 	if (a > bus->max_adapter_id) {
-		lszap_warn("APQN '%s': adapter id 0x%02x is above the maximum %u",
+		lszap_warn("APQN '%s': adapter id 0x%x is above the maximum 0x%x",
 			   text, a, bus->max_adapter_id);
 		exit(ZAP_STATUS_NOT_FOUND);
 	}
 	if (d > bus->max_domain_id) {
-		lszap_warn("APQN '%s': domain id 0x%04x is above the maximum %u",
+		lszap_warn("APQN '%s': domain id 0x%x is above the maximum 0x%x",
 			   text, d, bus->max_domain_id);
 		exit(ZAP_STATUS_NOT_FOUND);
 	}

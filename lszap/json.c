@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * json.c - lszap's JSON contract (see lszap(8), section JSON): one object
- * with the keys bus, adapters, domains, queues, mdevs and problems, or only
- * the chosen view's key (free for --free). Each value is built with
+ * with the keys version, bus, adapters, domains, queues, mdevs and
+ * problems, or version and only the chosen view's key (free for --free). Each value is built with
  * json-c; array elements are printed one per line as they are made, so
  * that 65,536 queues never sit in memory as JSON objects at once. With
  * --watch the listing is one line, and each event one object a line.
@@ -274,6 +274,7 @@ static struct json_object *queue_object(const struct zap_model *m,
 {
 	const struct zap_mdev *mdev = describe_owner_mdev(m, q->adapter,
 							  q->domain);
+	const struct zap_card *card = zap_model_card(m, q->adapter);
 	struct json_object *obj = new_object();
 	char apqn[ZAP_APQN_STRLEN];
 
@@ -281,6 +282,10 @@ static struct json_object *queue_object(const struct zap_model *m,
 	add(obj, "apqn", json_object_new_string(apqn));
 	add(obj, "adapter", json_object_new_int((int)q->adapter));
 	add(obj, "domain", json_object_new_int((int)q->domain));
+	add(obj, "type", string_or_null(card ? card->type : NULL));
+	add(obj, "mode", json_object_new_string(zap_mode_name(card ? card->mode :
+							      ZAP_MODE_UNKNOWN)));
+	add(obj, "hwtype", card ? int_or_null(card->hwtype) : NULL);
 	add(obj, "owner", json_object_new_string(describe_owner(m, q->adapter,
 								q->domain)));
 	add(obj, "driver", string_or_null(zap_driver_name(q->driver)));
@@ -304,6 +309,9 @@ static struct json_object *mdev_object(const struct zap_model *m,
 	add(obj, "defined", json_object_new_boolean(mdev->definition >= 0));
 	add(obj, "autostart",
 	    json_object_new_boolean(describe_mdev_autostart(m, mdev)));
+	add(obj, "in_use", mdev->active ? bool_or_null(mdev->in_use) :
+	    json_object_new_boolean(false));
+	add(obj, "vm", string_or_null(mdev->vm));
 	add(obj, "adapters", id_array(&mdev->matrix.adapters));
 	add(obj, "domains", id_array(&mdev->matrix.domains));
 	add(obj, "control_domains", id_array(&mdev->control_domains));
@@ -322,11 +330,11 @@ static struct json_object *problem_object(const struct zap_problem *p)
 	size_t i;
 
 	add(obj, "kind", json_object_new_string(zap_problem_kind_name(p->kind)));
+	add(obj, "severity", json_object_new_string(
+		zap_problem_kind_is_error(p->kind) ? "error" :
+		p->kind == ZAP_PROBLEM_NOT_PERSISTENT ? "warning" : "info"));
 	add(obj, "message", json_object_new_string(p->message));
-	add(obj, "severity",
-	    json_object_new_string(zap_problem_kind_is_error(p->kind) ?
-				   "error" : "warning"));
-	add(obj, "path", p->path[0] ? json_object_new_string(p->path) : NULL);
+	add(obj, "path", string_or_null(p->path));
 	for (i = 0; i < p->nr_apqns; i++) {
 		zap_apqn_print(p->apqns[i] >> 8, p->apqns[i] & 0xff, text);
 		json_object_array_add(apqns, json_object_new_string(text));
@@ -432,6 +440,8 @@ int json_print(struct lszap *l)
 
 	out.one_line = l->json_lines;
 	putchar('{');
+	member_start(&out, "version");
+	printf("%d", LSZAP_JSON_VERSION);
 	if (l->view == VIEW_FREE)
 		print_free(&out, l);
 	if (l->view == VIEW_QUEUES || l->view == VIEW_BUS)
@@ -450,12 +460,14 @@ int json_print(struct lszap *l)
 	return 0;
 }
 
-/* Print one zap_event as a JSON object on one line (--watch -j). */
-void json_print_event(const struct zap_event *e)
+/* Print one zap_event seen at @time as a JSON object on one line. */
+void json_print_event(const struct zap_event *e, const char *time)
 {
 	struct json_object *obj = new_object();
 	char apqn[ZAP_APQN_STRLEN];
 
+	add(obj, "version", json_object_new_int(LSZAP_JSON_VERSION));
+	add(obj, "time", json_object_new_string(time));
 	add(obj, "event", json_object_new_string(zap_event_kind_name(e->kind)));
 	add(obj, "adapter", int_or_null(e->adapter));
 	add(obj, "domain", int_or_null(e->domain));

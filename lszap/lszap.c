@@ -484,9 +484,10 @@ static void check_combinations(struct lszap *l, const struct cmdline *c)
 		lszap_usage_error("Only one of --matrix or --json can be specified");
 	if (c->owner && l->view == VIEW_MATRIX)
 		lszap_usage_error("Only one of --owner or --matrix can be specified");
-	if (c->output && (l->json || !table))
+	/* -j -o: the chosen columns as keys (as lsblk -J -o) */
+	if (c->output && !table)
 		lszap_usage_error("Only one of --output or %s can be specified",
-				  l->json ? "--json" : view);
+				  view);
 	if (l->outflags && (l->json || !table))
 		lszap_usage_error("Only one of %s or %s can be specified",
 				  l->outflags & LSZAP_RAW ? "--raw" :
@@ -499,7 +500,8 @@ static unsigned int view_load_bits(const struct lszap *l)
 {
 	unsigned int json_all = ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES |
 		ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_QUEUE_STATUS | ZAP_LOAD_MDEVS |
-		ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL;
+		ZAP_LOAD_DEFINITIONS | ZAP_LOAD_RULES | ZAP_LOAD_JOURNAL |
+		ZAP_LOAD_VMS;
 
 	switch (l->view) {
 	case VIEW_QUEUES:
@@ -510,7 +512,8 @@ static unsigned int view_load_bits(const struct lszap *l)
 	case VIEW_DOMAINS:
 		return ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
 	case VIEW_MDEVS:
-		return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS;
+		return ZAP_LOAD_MDEVS | ZAP_LOAD_DEFINITIONS |
+			(l->json ? ZAP_LOAD_VMS : 0);
 	case VIEW_BUS:
 		return 0;
 	case VIEW_MATRIX:
@@ -593,6 +596,9 @@ static int lszap_print_view(struct lszap *l)
 		return libvirt_print(l);
 	if (l->view == VIEW_EXPORT)
 		return export_print(l);
+	if (l->json && l->columns_text)
+		return l->view == VIEW_CHECK ? check_print(l) :
+		       columns_print_table(l);
 	if (l->json)
 		return json_print(l);
 	switch (l->view) {
@@ -620,7 +626,7 @@ static int run(struct lszap *l)
 	if (l->watch)
 		watch_start(l);
 	bits = view_load_bits(l) | filter_load_bits(l);
-	if (!l->json)
+	if (!l->json || l->columns_text)
 		bits |= columns_load_bits(l);
 	lszap_load(l, bits);
 	filter_resolve(l);
@@ -652,7 +658,7 @@ int main(int argc, const char **argv)
 	con = parse_command_line(&l, &c, argc, argv);
 	check_combinations(&l, &c);
 	l.columns_text = c.output;
-	if (!l.json && view_is_table(l.view)) {
+	if ((!l.json || c.output) && view_is_table(l.view)) {
 		columns_select(&l);
 		if (c.output && !strcasecmp(c.output, "help")) {
 			rc = columns_print_help(&l);

@@ -68,6 +68,9 @@ enum {
 	LSZAP_NOHEADINGS = 1 << 1,
 };
 
+/* The "version" of every JSON document lszap prints (lszap(8), JSON). */
+#define LSZAP_JSON_VERSION 1
+
 /* The most columns a view selects (duplicates are dropped). */
 #define LSZAP_MAX_COLUMNS 64
 
@@ -226,7 +229,7 @@ int columns_print_table(struct lszap *l);
 /* Print the JSON of l->view (everything for the default view). */
 int json_print(struct lszap *l);
 /* Print one zap_event as a JSON object on one line (--watch -j). */
-void json_print_event(const struct zap_event *event);
+void json_print_event(const struct zap_event *event, const char *time);
 
 /* --------------------------------------------------------------- bus.c */
 

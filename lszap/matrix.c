@@ -205,7 +205,8 @@ static void print_block(struct picture *pic, unsigned int first,
 
 	print_heading(pic, first, last);
 	for (i = 0; i < pic->nr_domains; i++) {
-		len = (size_t)sprintf(line, "%04x  ", pic->domains[i]);
+		len = (size_t)sprintf(line, "0x%-*x", LABEL_WIDTH - 2,
+				      pic->domains[i]);
 		for (j = first; j < last; j++) {
 			if (j > first && (j - first) % GROUP == 0)
 				line[len++] = ' ';

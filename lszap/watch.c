@@ -2,7 +2,8 @@
 /*
  * watch.c - lszap --watch: after the listing, follow the AP configuration
  * and print one line (one JSON object with -j) per difference that
- * zap_model_diff() finds between the model before and after a change.
+ * zap_model_diff() finds between the model before and after a change,
+ * each starting with the ISO 8601 time it was seen ("time" in JSON).
  * On the real sysfs the changes are announced by uevents (libudev monitor:
  * subsystems ap and mdev, and the vfio_ap matrix device's MDEV_STATE); a
  * tree given by SYSFS_ROOT or ZAP_ROOT has none and is re-read every
@@ -27,7 +28,8 @@
 #include "lszap.h"
 
 /* What each reload reads: enough for every kind of zap_event. */
-#define WATCH_LOAD_BITS (ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES | ZAP_LOAD_MDEVS)
+#define WATCH_LOAD_BITS (ZAP_LOAD_CARDS | ZAP_LOAD_QUEUES | \
+			 ZAP_LOAD_QUEUE_STATE | ZAP_LOAD_MDEVS | ZAP_LOAD_VMS)
 /* --interval without the option, in milliseconds. */
 #define WATCH_DEFAULT_INTERVAL_MS 2000
 /* The longest --interval: one day. */
@@ -106,13 +108,37 @@ static bool event_shown(const struct lszap *l, const struct zap_event *e)
 			   (unsigned int)e->domain);
 }
 
-/* Print one event: "kind: message", or its JSON object with -j. */
-static void print_event(const struct lszap *l, const struct zap_event *e)
+/* Now as ISO 8601 local time with the offset: 2026-12-06T14:20:08+01:00. */
+static void iso8601_now(char *buf, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t len;
+
+	if (!localtime_r(&now, &tm) ||
+	    (len = strftime(buf, size, "%Y-%m-%dT%H:%M:%S%z", &tm)) < 5) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	/* +0100 -> +01:00, as ISO 8601's extended format writes it */
+	if (len + 1 < size) {
+		memmove(buf + len - 1, buf + len - 2, 3);
+		buf[len - 2] = ':';
+	}
+}
+
+/*
+ * Print one event: "TIME kind: message", or its JSON object with -j; all
+ * events of one reload carry the time it was seen.
+ */
+static void print_event(const struct lszap *l, const struct zap_event *e,
+			const char *time)
 {
 	if (l->json)
-		json_print_event(e);
+		json_print_event(e, time);
 	else
-		printf("%s: %s\n", zap_event_kind_name(e->kind), e->message);
+		printf("%s %s: %s\n", time, zap_event_kind_name(e->kind),
+		       e->message);
 }
 
 /* Was @line among the unreadable lines of @model? */
@@ -138,6 +164,7 @@ static int reload(struct lszap *l)
 	struct zap_events events = { 0 };
 	struct zap_model *next;
 	struct zap_error err;
+	char when[40];
 	size_t i;
 
 	zap_error_clear(&err);
@@ -154,9 +181,10 @@ static int reload(struct lszap *l)
 		zap_model_free(next);
 		lszap_fail(&err);
 	}
+	iso8601_now(when, sizeof(when));
 	for (i = 0; i < events.count; i++)
 		if (event_shown(l, &events.items[i]))
-			print_event(l, &events.items[i]);
+			print_event(l, &events.items[i], when);
 	zap_events_free(&events);
 	for (i = 0; i < next->nr_unreadable; i++)
 		if (!was_unreadable(w->base, next->unreadable[i]))

@@ -44,8 +44,8 @@ stale() {
 build() {
 	local target=$1 lib_srcs pkg
 	lib_srcs=(libzapconf/*.c)
-	pkg=$(pkg-config --cflags --libs json-c uuid) ||
-		die "pkg-config cannot find json-c and uuid (make deps)"
+	pkg=$(pkg-config --cflags --libs json-c uuid libxml-2.0) ||
+		die "pkg-config cannot find json-c, uuid and libxml-2.0 (make deps)"
 	stale "$bindir/$target" "tests/fuzz/$target.c" "${lib_srcs[@]}" \
 		include/zapconf.h libzapconf/internal.h "$0" || return 0
 	printf '  %-8s %s\n' FUZZCC "$bindir/$target"

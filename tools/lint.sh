@@ -53,7 +53,7 @@ command -v "$cppcheck" >/dev/null ||
 command -v "$clang_tidy" >/dev/null ||
 	die "$clang_tidy not found (make lint installs it, or apt-get install clang-tidy)"
 [ -f .clang-tidy ] || die "no .clang-tidy at the top of the tree"
-pkg_cflags=$(pkg-config --cflags json-c uuid fuse3 check popt smartcols) ||
+pkg_cflags=$(pkg-config --cflags json-c uuid fuse3 check popt smartcols libxml-2.0) ||
 	die "pkg-config cannot find the libraries' headers (make deps)"
 # shellcheck disable=SC2206 # pkg-config output is a word list
 tidy_flags=(-std=gnu11 -D_GNU_SOURCE -Iinclude -Ilibzapconf $pkg_cflags)

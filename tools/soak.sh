@@ -256,6 +256,8 @@ check_outcome() {
 			nwrites=$((nwrites + 1))
 			;;
 		"chzap: already in the requested state"*) already=1 ;;
+		# --host in effect for the masks, not for every queue named
+		"chzap: not in effect for every queue named: "*) already=1 ;;
 		"chzap: warning: "*) ;;
 		*) other+=("$line") ;;
 		esac

@@ -143,7 +143,7 @@ setup() {
 			return 1;
 		zap_ids_print(&b, text, sizeof(text));
 		printf("%s %s\n", zap_version(), text);
-		return strcmp(text, "0-3,5,71") != 0;
+		return strcmp(text, "0x0-0x3,0x5,0x47") != 0;
 	}
 	EOC
 	export PKG_CONFIG_PATH="$D$L/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$D"
@@ -151,7 +151,7 @@ setup() {
 	assert_success
 	LD_LIBRARY_PATH="$D$L" run "$BATS_TEST_TMPDIR/prog"
 	assert_success
-	assert_output "0.1.0 0-3,5,71"
+	assert_output "0.1.0 0x0-0x3,0x5,0x47"
 }
 
 @test "the tools run from the build tree and after install: --version" {

@@ -148,9 +148,10 @@ base_machine() {
 	run -3 lszap --check --json
 	assert_output - <<-EOF
 	{
+	  "version": 1,
 	  "problems": [
-	    { "kind": "unbound", "message": "1 queue bound to no driver: 06.0001", "severity": "error", "path": null, "apqns": [ "06.0001" ], "mdevs": [ ] },
-	    { "kind": "not-persistent", "message": "active mdev $A has no mdevctl definition: it is gone after a reboot", "severity": "warning", "path": null, "apqns": [ ], "mdevs": [ "$A" ] }
+	    { "kind": "unbound", "severity": "error", "message": "1 queue bound to no driver: 06.0001", "path": null, "apqns": [ "06.0001" ], "mdevs": [ ] },
+	    { "kind": "not-persistent", "severity": "warning", "message": "active mdev $A has no mdevctl definition: it is gone after a reboot", "path": null, "apqns": [ ], "mdevs": [ "$A" ] }
 	  ]
 	}
 	EOF

@@ -71,17 +71,17 @@ help_options() {
 @test "completion: -a and -d complete ids as 0x hex, the last element of a list" {
 	run -0 complete_words -a ""
 	assert_output - <<-EOF
-	0x05
-	0x06
+	0x5
+	0x6
 	EOF
 	run -0 complete_words -d 0xa
 	assert_output "0xab"
-	run -0 complete_words --domain 0x04,0xf
-	assert_output "0x04,0xff"
+	run -0 complete_words --domain 0x4,0xf
+	assert_output "0x4,0xff"
 }
 
 @test "completion: the completed ids are accepted by lszap" {
-	run -0 complete_words -d 0x4
+	run -0 complete_words -d 0x47
 	[ "$output" = 0x47 ]
 	run -0 lszap -n -o APQN -d "$output"
 	assert_output - <<-EOF

@@ -45,7 +45,7 @@ setup() {
 	run -0 lszap -D -n -o ID,USAGE
 	assert_output ""
 	run -0 lszap -b
-	assert_line "max_adapter_id: 63"
+	assert_line "max_adapter_id: 0x3f"
 }
 
 @test "lszap with an AP bus but no vfio_ap: vfio queues are unbound, no mdevs" {
@@ -75,7 +75,7 @@ setup() {
 	adapter 5 hwtype=14 mode=cca domains=1
 	EOF
 	run -2 lszap -m "$A"
-	assert_output "lszap: unknown mdev $A: neither active nor defined (vfio_ap is not loaded)"
+	assert_output "lszap: unknown mdev $A: neither active nor defined (vfio_ap is not loaded: modprobe vfio_ap)"
 }
 
 @test "lszap without vfio_ap still lists mdevctl definitions" {
@@ -103,5 +103,5 @@ setup() {
 	run -0 lszap --check
 	assert_output ""
 	run -0 lszap -x
-	assert_line --index 2 "0001  ."
+	assert_line --index 2 "0x1   ."
 }

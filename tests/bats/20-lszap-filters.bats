@@ -68,11 +68,11 @@ apqns() {
 @test "lszap -a/-d above the bus's maxima: exit 2 naming the maximum" {
 	run -2 --separate-stderr lszap -a 64
 	assert_output ""
-	[ "$stderr" = "lszap: adapter id '64' is above the maximum 63" ]
+	[ "$stderr" = "lszap: adapter id '64' is above the maximum 0x3f" ]
 	run -2 lszap -d 0x56
-	assert_output "lszap: domain id '0x56' is above the maximum 85"
+	assert_output "lszap: domain id '0x56' is above the maximum 0x55"
 	run -2 lszap -a 256
-	assert_output "lszap: adapter id '256' is above the maximum 255"
+	assert_output "lszap: adapter id '256' is above the maximum 0xff"
 }
 
 @test "lszap APQN...: only those queues, any case, duplicates once" {
@@ -93,9 +93,9 @@ apqns() {
 	run -1 lszap 05.0047x
 	assert_output --partial "invalid APQN '05.0047x'"
 	run -2 lszap 40.0001
-	assert_output "lszap: APQN '40.0001': adapter id 0x40 is above the maximum 63"
+	assert_output "lszap: APQN '40.0001': adapter id 0x40 is above the maximum 0x3f"
 	run -2 lszap 05.0056
-	assert_output "lszap: APQN '05.0056': domain id 0x0056 is above the maximum 85"
+	assert_output "lszap: APQN '05.0056': domain id 0x56 is above the maximum 0x55"
 	run -2 lszap 05.0100
 	assert_output --partial "lszap: APQN '05.0100'"
 }
@@ -151,33 +151,33 @@ apqns() {
 @test "lszap -A with filters: -a ids, -d and --owner by their queues, -m its adapters" {
 	run -0 lszap -A -n -o ID -a 6-7
 	assert_output - <<-EOF
-	06
-	07
+	0x6
+	0x7
 	EOF
 	run -0 lszap -A -n -o ID -m "$A"
 	assert_output - <<-EOF
-	05
-	06
+	0x5
+	0x6
 	EOF
 	run -0 lszap -A -n -o ID --owner "$B"
-	assert_output "07"
+	assert_output "0x7"
 	run -0 lszap -A -n -o ID 06.0001
-	assert_output "06"
+	assert_output "0x6"
 }
 
 @test "lszap -D with filters: -m gives usage and control domains" {
 	run -0 lszap -D -n -o ID -m "$A"
 	assert_output - <<-EOF
-	0001
-	0004
+	0x1
+	0x4
 	EOF
 	run -0 lszap -D -n -o ID -m "$D"
 	assert_output - <<-EOF
-	0047
-	0050
+	0x47
+	0x50
 	EOF
 	run -0 lszap -D -n -o ID --owner free -a 7
-	assert_output "0004"
+	assert_output "0x4"
 }
 
 @test "lszap -M with filters: by adapter, domain, APQN, owner" {

@@ -56,21 +56,21 @@ jqz() {
 @test "lszap --json: valid JSON, every top-level key in the contract's order" {
 	zap_tree - < <(json_machine)
 	run -0 jqz 'keys_unsorted'
-	assert_output '["bus","adapters","domains","queues","mdevs","problems"]'
+	assert_output '["version","bus","adapters","domains","queues","mdevs","problems"]'
 }
 
 @test "lszap --json with a view option: only that view's key" {
 	zap_tree - < <(json_machine)
 	run -0 jqz 'keys_unsorted' -A
-	assert_output '["adapters"]'
+	assert_output '["version","adapters"]'
 	run -0 jqz 'keys_unsorted' -D
-	assert_output '["domains"]'
+	assert_output '["version","domains"]'
 	run -0 jqz 'keys_unsorted' -M
-	assert_output '["mdevs"]'
+	assert_output '["version","mdevs"]'
 	run -0 jqz 'keys_unsorted' -b
-	assert_output '["bus"]'
+	assert_output '["version","bus"]'
 	run -0 jqz 'keys_unsorted' --check
-	assert_output '["problems"]'
+	assert_output '["version","problems"]'
 }
 
 @test "lszap --json: bus keys and values" {
@@ -109,12 +109,12 @@ jqz() {
 	zap_tree - < <(json_machine "queue 06.0001 driver=none")
 	run -0 jqz '.queues[]'
 	assert_output - <<-EOF
-	{"apqn":"05.0001","adapter":5,"domain":1,"owner":"host","driver":"cex4queue","mdev":null,"online":true,"config":true,"chkstop":false,"status":null}
-	{"apqn":"05.0004","adapter":5,"domain":4,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
-	{"apqn":"05.0047","adapter":5,"domain":71,"owner":"vfio","driver":"vfio_ap","mdev":null,"online":null,"config":true,"chkstop":false,"status":"unassigned"}
-	{"apqn":"06.0001","adapter":6,"domain":1,"owner":"host","driver":null,"mdev":null,"online":null,"config":true,"chkstop":false,"status":null}
-	{"apqn":"06.0004","adapter":6,"domain":4,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
-	{"apqn":"06.0047","adapter":6,"domain":71,"owner":"vfio","driver":"vfio_ap","mdev":"$B","online":null,"config":true,"chkstop":false,"status":"assigned"}
+	{"apqn":"05.0001","adapter":5,"domain":1,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"host","driver":"cex4queue","mdev":null,"online":true,"config":true,"chkstop":false,"status":null}
+	{"apqn":"05.0004","adapter":5,"domain":4,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
+	{"apqn":"05.0047","adapter":5,"domain":71,"type":"CEX8C","mode":"CCA-Coproc","hwtype":14,"owner":"vfio","driver":"vfio_ap","mdev":null,"online":null,"config":true,"chkstop":false,"status":"unassigned"}
+	{"apqn":"06.0001","adapter":6,"domain":1,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"host","driver":null,"mdev":null,"online":null,"config":true,"chkstop":false,"status":null}
+	{"apqn":"06.0004","adapter":6,"domain":4,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$A","online":null,"config":true,"chkstop":false,"status":"in use"}
+	{"apqn":"06.0047","adapter":6,"domain":71,"type":"CEX7P","mode":"EP11-Coproc","hwtype":13,"owner":"vfio","driver":"vfio_ap","mdev":"$B","online":null,"config":true,"chkstop":false,"status":"assigned"}
 	EOF
 }
 
@@ -122,9 +122,9 @@ jqz() {
 	zap_tree - < <(json_machine)
 	run -0 jqz '.mdevs[]'
 	assert_output - <<-EOF
-	{"uuid":"$A","active":true,"defined":false,"autostart":false,"adapters":[5,6],"domains":[4],"control_domains":[4],"apqns":["05.0004","06.0004"],"guest_apqns":["05.0004","06.0004"]}
-	{"uuid":"$B","active":true,"defined":false,"autostart":false,"adapters":[6,7],"domains":[71],"control_domains":[],"apqns":["06.0047","07.0047"],"guest_apqns":["06.0047"]}
-	{"uuid":"$D","active":false,"defined":true,"autostart":false,"adapters":[5],"domains":[71],"control_domains":[],"apqns":["05.0047"],"guest_apqns":null}
+	{"uuid":"$A","active":true,"defined":false,"autostart":false,"in_use":true,"vm":null,"adapters":[5,6],"domains":[4],"control_domains":[4],"apqns":["05.0004","06.0004"],"guest_apqns":["05.0004","06.0004"]}
+	{"uuid":"$B","active":true,"defined":false,"autostart":false,"in_use":false,"vm":null,"adapters":[6,7],"domains":[71],"control_domains":[],"apqns":["06.0047","07.0047"],"guest_apqns":["06.0047"]}
+	{"uuid":"$D","active":false,"defined":true,"autostart":false,"in_use":false,"vm":null,"adapters":[5],"domains":[71],"control_domains":[],"apqns":["05.0047"],"guest_apqns":null}
 	EOF
 	run -0 jqz '[.queues[].apqn] | index("07.0047")'
 	assert_output 'null'
@@ -139,7 +139,7 @@ jqz() {
 @test "lszap --json: problems, key for key" {
 	zap_tree - < <(json_machine "mdev 99999999-0000-4000-8000-000000000009 adapters=5 domains=4 control=none")
 	run -0 jqz '.problems[] | select(.kind == "shared-apqn")'
-	assert_output "{\"kind\":\"shared-apqn\",\"message\":\"mdev 99999999-0000-4000-8000-000000000009 and mdev $A share 1 APQN: 05.0004\",\"severity\":\"error\",\"path\":null,\"apqns\":[\"05.0004\"],\"mdevs\":[\"99999999-0000-4000-8000-000000000009\",\"$A\"]}"
+	assert_output "{\"kind\":\"shared-apqn\",\"severity\":\"error\",\"message\":\"mdev 99999999-0000-4000-8000-000000000009 and mdev $A share 1 APQN: 05.0004\",\"path\":null,\"apqns\":[\"05.0004\"],\"mdevs\":[\"99999999-0000-4000-8000-000000000009\",\"$A\"]}"
 	run -0 jqz '[.problems[].kind | select(. != "not-persistent")]'
 	assert_output '["shared-apqn","not-in-config"]'
 }
@@ -206,4 +206,70 @@ jqz() {
 	EOF
 	run -0 jqz '.queues[0] | [.apqn, .adapter, .domain]'
 	assert_output '["ff.00ff",255,255]'
+}
+
+# schema_ok [LSZAP ARGS]: lszap --json ARGS passes tests/schema/lszap.schema.json.
+schema_ok() {
+	lszap --json "$@" > "$BATS_TEST_TMPDIR/doc.json" || true
+	/usr/bin/python3 - "$ZAP_TOP/tests/schema/lszap.schema.json" \
+		"$BATS_TEST_TMPDIR/doc.json" <<-'EOP'
+	import json, sys
+	import jsonschema
+	try:
+	    jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+	except jsonschema.ValidationError as e:
+	    print(f"{e.json_path}: {e.message}")
+	    sys.exit(1)
+	EOP
+}
+
+@test "lszap --json: every document passes the schema that lists the keys (version 1)" {
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null ||
+		skip "no python3-jsonschema (make deps installs it)"
+	zap_tree - < <(json_machine "mdev 99999999-0000-4000-8000-000000000009 adapters=5 domains=4 control=none")
+	for view in "" -A -D -M -b --check --free; do
+		run schema_ok $view
+		assert_success
+	done
+	zap_tree "$MACHINES/demo.machine"
+	run schema_ok
+	assert_success
+	# the schema refuses a key it does not list
+	run -0 bash -c 'lszap --json | jq ".queues[0].extra = 1" > "$BATS_TEST_TMPDIR/bad.json"'
+	run /usr/bin/python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
+		"$ZAP_TOP/tests/schema/lszap.schema.json" "$BATS_TEST_TMPDIR/bad.json"
+	assert_failure
+}
+
+@test "lszap --json: queues carry type, mode, hwtype; mdevs in_use; problems severity and path" {
+	zap_tree - < <(json_machine "mdev 99999999-0000-4000-8000-000000000009 adapters=5 domains=4 control=none")
+	run -0 jqz '.queues[0] | [.type, .mode, .hwtype]'
+	assert_output '["CEX8C","CCA-Coproc",14]'
+	run -0 jqz '[.mdevs[] | .in_use]'
+	assert_output '[true,true,false,false]'
+	run -0 jqz '[.problems[] | select(.kind != "not-persistent") | [.kind, .severity, .path]]'
+	assert_output '[["shared-apqn","error",null],["not-in-config","info",null]]'
+	echo garbage > "$ZAP_ROOT/etc/mdevctl.d/matrix/$D"
+	run jqz '[.problems[] | select(.kind == "bad-definition") | [.severity, .path]]' --check
+	assert_output "[[\"error\",\"$ZAP_ROOT/etc/mdevctl.d/matrix/$D\"]]"
+}
+
+@test "lszap -j -o: the chosen columns as keys, typed as the JSON keys are" {
+	zap_tree - < <(json_machine)
+	run -0 bash -c "lszap -j -o APQN,adapter,DOMAIN,ONLINE,MDEV,REQUESTS -a 5 -d 1,0x47 | jq -c ."
+	assert_output '{"version":1,"queues":[{"apqn":"05.0001","adapter":5,"domain":1,"online":true,"mdev":null,"requests":0},{"apqn":"05.0047","adapter":5,"domain":71,"online":null,"mdev":null,"requests":null}]}'
+	run -0 bash -c "lszap -M -j -o UUID,ADAPTERS,DOMAINS,CONTROL,INUSE -m $A | jq -c ."
+	assert_output "{\"version\":1,\"mdevs\":[{\"uuid\":\"$A\",\"adapters\":[5,6],\"domains\":[4],\"control\":[4],\"inuse\":true}]}"
+	run -0 bash -c "lszap -A -j -o ID,MDEVS,APMASK -a 6 | jq -c ."
+	assert_output "{\"version\":1,\"adapters\":[{\"id\":6,\"mdevs\":[\"$A\",\"$B\"],\"apmask\":true}]}"
+	run -0 bash -c "lszap --free -j -o +ADAPTER | jq -c '.free[0]'"
+	assert_output '{"apqn":"05.0047","type":"CEX8C","mode":"CCA-Coproc","adapter":5}'
+	run -2 lszap -D -j -o ID -d 0x56
+	assert_output "lszap: domain id '0x56' is above the maximum 0x55"
+	run -0 bash -c "lszap -D -j -o ID -d 0x2 | jq -c ."
+	assert_output '{"version":1,"domains":[]}'
+	run -1 lszap -b -j -o ID
+	assert_output --partial "Only one of --output or --bus can be specified"
+	run -1 lszap -j -o NOPE
+	assert_output --partial "unknown column: NOPE"
 }

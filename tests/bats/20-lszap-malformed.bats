@@ -68,7 +68,7 @@ setup() {
 @test "lszap -A: a malformed card attribute is named, exit 2" {
 	echo fourteen > "$SYSFS_ROOT/devices/ap/card05/hwtype"
 	run -2 --separate-stderr lszap -A -n -o ID,TYPE,HWTYPE
-	assert_output "05 CEX8C      -"
+	assert_output "0x5 CEX8C      -"
 	[ "$stderr" = "lszap: $SYSFS_ROOT/devices/ap/card05/hwtype: invalid content" ]
 }
 
@@ -83,8 +83,8 @@ setup() {
 	echo "0x12" > "$SYSFS_ROOT/bus/ap/ap_usage_domain_mask"
 	run -2 --separate-stderr lszap -D -n -o ID,USAGE
 	assert_output - <<-EOF
-	0001 -
-	0004 -
+	0x1 -
+	0x4 -
 	EOF
 	[ "$stderr" = "lszap: $SYSFS_ROOT/bus/ap/ap_usage_domain_mask: invalid mask '0x12\\n'" ]
 }

@@ -39,12 +39,12 @@ many_mdevs() {
 	assert_output - <<-EOF
 	      00
 	      56
-	0001  HH
-	0002  HH
-	0004  bb
-	0047  ca
-	00ab  bb
-	00ff  ca
+	0x1   HH
+	0x2   HH
+	0x4   bb
+	0x47  ca
+	0xab  bb
+	0xff  ca
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	H host   . vfio_ap, free   ! conflict (see lszap --check)   blank: no queue
@@ -67,9 +67,9 @@ many_mdevs() {
 	assert_output - <<-EOF
 	      000
 	      123
-	0001  H!
-	0004  !.
-	0005  a
+	0x1   H!
+	0x4   !.
+	0x5   a
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	H host   . vfio_ap, free   ! conflict (see lszap --check)   blank: no queue
@@ -83,8 +83,8 @@ many_mdevs() {
 	assert_output - <<-EOF
 	      0
 	      5
-	0047  a
-	00ff  a
+	0x47  a
+	0xff  a
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	H host   . vfio_ap, free   ! conflict (see lszap --check)   blank: no queue
@@ -98,9 +98,9 @@ many_mdevs() {
 	assert_output - <<-EOF
 	      0
 	      6
-	0001  H
-	0002  H
-	0004  a
+	0x1   H
+	0x2   H
+	0x4   a
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	H host   . vfio_ap, free   ! conflict (see lszap --check)   blank: no queue
@@ -114,11 +114,11 @@ many_mdevs() {
 	assert_output - <<-EOF
 	      00000000 00000000
 	      01234567 89abcdef
-	0001  HHHHHHHH HHHHHHHH
+	0x1   HHHHHHHH HHHHHHHH
 
 	      1111
 	      0123
-	0001  HHHH
+	0x1   HHHH
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	H host   . vfio_ap, free   ! conflict (see lszap --check)   blank: no queue
@@ -137,7 +137,7 @@ many_mdevs() {
 @test "lszap -x: more mdevs than symbols share '*'" {
 	zap_tree - < <(echo "bus aqmask=none"; adapters 0 63 1; many_mdevs 64)
 	COLUMNS=200 run -0 lszap -x
-	assert_line --index 2 "0001  abcdefgh ijklmnop qrstuvwx yzABCDEF GIJKLMNO PQRSTUVW XYZ01234 56789***"
+	assert_line --index 2 "0x1   abcdefgh ijklmnop qrstuvwx yzABCDEF GIJKLMNO PQRSTUVW XYZ01234 56789***"
 	assert_line "9 0000003c-0000-4000-8000-000000000000"
 	assert_line "* one of 3 more mdevs (lszap -x -m UUID shows one)"
 }

@@ -127,11 +127,11 @@ kinds_machine() {
 	zap_tree - < <(kinds_machine "queue 0a.0001 requests=1234 pending=3")
 	run -0 lszap -V -o APQN,HWTYPE,RAWTYPE,FUNCTIONS,REQUESTS,PENDING 0a.0001 0a.0003 0b.0001 0c.0001
 	assert_output - <<-EOF
-	APQN    HWTYPE RAWTYPE FUNCTIONS REQUESTS PENDING
-	0a.0001     14      14 S--D--NF-     1234       3
-	0a.0003     14      14 S--D--NF-        -       0
-	0b.0001     13      13 S----XNF-        0       0
-	0c.0001     12      12 -MC-A-NF-        0       0
+	APQN    HWTYPE RAWTYPE FUNCTIONS  REQUESTS PENDING
+	0a.0001     14      14 S--D--N-F-     1234       3
+	0a.0003     14      14 S--D--N-F-        -       -
+	0b.0001     13      13 S----XN-F-        0       0
+	0c.0001     12      12 -MC-A-N-F-        0       0
 	EOF
 }
 
@@ -168,4 +168,29 @@ kinds_machine() {
 	zap_tree - < <(kinds_machine)
 	run -0 lszap --owner free -a 10
 	assert_output ""
+}
+
+@test "lszap -V: FUNCTIONS, REQUESTS and PENDING exactly as lszcrypt prints them" {
+	zap_tree - <<-EOF
+	bus aqmask=0-3
+	adapter 5 hwtype=14 mode=cca domains=1,4
+	adapter 6 hwtype=14 mode=cca domains=1 config=0
+	EOF
+	# S, D, H (stateless filtering by hardware) and F
+	echo 0x91800000 > "$SYSFS_ROOT/devices/ap/card05/ap_functions"
+	run -0 lszap -V -r -n -o APQN,DRIVER,FUNCTIONS,REQUESTS,PENDING
+	assert_output - <<-EOF
+	05.0001 cex4queue S--D---HF- 0 0
+	05.0004 vfio_ap S--D---HF- - -
+	06.0001 cex4queue S--D--N-F- - -
+	EOF
+	# ten letters, each in its place, whatever the bits
+	run -0 lszap -A -V -r -n -o ID,FUNCTIONS,REQUESTS,PENDING
+	assert_output - <<-EOF
+	0x5 S--D---HF- 0 0
+	0x6 S--D--N-F- - -
+	EOF
+	echo 0xffc00000 > "$SYSFS_ROOT/devices/ap/card05/ap_functions"
+	run -0 lszap -A -V -r -n -o FUNCTIONS -a 5
+	assert_output "SMCDAXNHFR"
 }

@@ -39,10 +39,10 @@ views_machine() {
 	zap_tree - < <(views_machine)
 	run -0 lszap -A
 	assert_output - <<-EOF
-	ID TYPE  MODE        STATUS APMASK QUEUES MDEVS
-	05 CEX8C CCA-Coproc  online yes         4 $A,$D
-	06 CEX7P EP11-Coproc online yes         4 $A,$B,$M
-	07 -     -           -      yes         0 $B
+	ID  TYPE  MODE        STATUS APMASK QUEUES MDEVS
+	0x5 CEX8C CCA-Coproc  online yes         4 $A,$D
+	0x6 CEX7P EP11-Coproc online yes         4 $A,$B,$M
+	0x7 -     -           -      yes         0 $B
 	EOF
 }
 
@@ -52,10 +52,10 @@ views_machine() {
 		"adapter 10 hwtype=12 mode=accel domains=1 online=0" "bus apmask=0-7,9-63")
 	run -0 lszap -A -o ID,TYPE,STATUS,APMASK,ONLINE,CONFIG,CHKSTOP -a 8-10
 	assert_output - <<-EOF
-	ID TYPE  STATUS   APMASK ONLINE CONFIG CHKSTOP
-	08 CEX6A deconfig no     no     no     no
-	09 CEX6A chkstop  yes    yes    yes    yes
-	0a CEX6A offline  yes    no     yes    no
+	ID  TYPE  STATUS   APMASK ONLINE CONFIG CHKSTOP
+	0x8 CEX6A deconfig no     no     no     no
+	0x9 CEX6A chkstop  yes    yes    yes    yes
+	0xa CEX6A offline  yes    no     yes    no
 	EOF
 }
 
@@ -63,10 +63,10 @@ views_machine() {
 	zap_tree - < <(views_machine "adapter 8 hwtype=12 mode=accel domains=1 requests=77")
 	run -0 lszap -A -V -o ID,HWTYPE,FUNCTIONS,REQUESTS,PENDING -a 5,6,8
 	assert_output - <<-EOF
-	ID HWTYPE FUNCTIONS REQUESTS PENDING
-	05     14 S--D--NF-        0       0
-	06     13 S----XNF-        0       0
-	08     12 -MC-A-NF-       77       0
+	ID  HWTYPE FUNCTIONS  REQUESTS PENDING
+	0x5     14 S--D--N-F-        0       0
+	0x6     13 S----XN-F-        0       0
+	0x8     12 -MC-A-N-F-       77       0
 	EOF
 }
 
@@ -78,10 +78,10 @@ views_machine() {
 		> "$SYSFS_ROOT/bus/ap/ap_adapter_mask"
 	run -0 lszap -A -o ID,TYPE,QUEUES
 	assert_output - <<-EOF
-	ID TYPE  QUEUES
-	05 CEX8C      1
-	07 -          0
-	08 -          0
+	ID  TYPE  QUEUES
+	0x5 CEX8C      1
+	0x7 -          0
+	0x8 -          0
 	EOF
 }
 
@@ -90,12 +90,12 @@ views_machine() {
 	run -0 lszap -D
 	assert_output - <<-EOF
 	ID   USAGE CONTROL AQMASK QUEUES MDEVS
-	0001 yes   yes     yes         2 -
-	0002 yes   yes     yes         2 -
-	0004 yes   yes     no          2 $A
-	0009 no    no      yes         0 $B
-	0047 yes   yes     no          2 $B,$D,$M
-	0050 no    yes     yes         0 -
+	0x1  yes   yes     yes         2 -
+	0x2  yes   yes     yes         2 -
+	0x4  yes   yes     no          2 $A
+	0x9  no    no      yes         0 $B
+	0x47 yes   yes     no          2 $B,$D,$M
+	0x50 no    yes     yes         0 -
 	EOF
 }
 
@@ -103,8 +103,8 @@ views_machine() {
 	zap_tree - < <(views_machine)
 	run -0 lszap -D -n -o ID,DEFAULT -d 1,2
 	assert_output - <<-EOF
-	0001 yes
-	0002 no
+	0x1 yes
+	0x2 no
 	EOF
 }
 
@@ -112,11 +112,11 @@ views_machine() {
 	zap_tree - < <(views_machine)
 	run -0 lszap -M
 	assert_output - <<-EOF
-	UUID                                 ADAPTERS DOMAINS CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE
-	$A 5,6      4       4           2 yes    yes     yes       yes
-	$B 6,7      9,71    -           4 yes    no      no        no
-	$D 5        71      -           1 no     yes     yes       no
-	$M 6        71      71          1 no     yes     no        no
+	UUID                                 ADAPTERS DOMAINS  CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE VM
+	$A 0x5,0x6  0x4      0x4         2 yes    yes     yes       yes   -
+	$B 0x6,0x7  0x9,0x47 -           4 yes    no      no        no    -
+	$D 0x5      0x47     -           1 no     yes     yes       no    -
+	$M 0x6      0x47     0x47        1 no     yes     no        no    -
 	EOF
 }
 
@@ -134,15 +134,15 @@ views_machine() {
 @test "lszap -M: a kernel without guest_matrix shows GUEST '-'" {
 	zap_tree - < <(views_machine "kernel guest_matrix=no ap_config=no")
 	run -0 lszap -M -V -r -n -o UUID,ADAPTERS,DOMAINS,CONTROL,GUEST -m "$A"
-	assert_output "$A 5,6 4 4 -"
+	assert_output "$A 0x5,0x6 0x4 0x4 -"
 }
 
 @test "lszap -M: without ap_config the matrix and control_domains files are read" {
 	zap_tree - < <(views_machine "kernel ap_config=no")
 	[ ! -e "$(zap_mdev_dir "$A")/ap_config" ]
 	run -0 lszap -M -n -o UUID,ADAPTERS,DOMAINS,CONTROL,APQNS
-	assert_line "$A 5,6      4       4           2"
-	assert_line "$B 6,7      9,71    -           4"
+	assert_line "$A 0x5,0x6  0x4      0x4         2"
+	assert_line "$B 0x6,0x7  0x9,0x47 -           4"
 }
 
 @test "lszap -M: an mdev with nothing assigned" {
@@ -151,7 +151,7 @@ views_machine() {
 	mdev $A adapters=none domains=none control=none
 	EOF
 	run -0 lszap -M -n
-	assert_output "$A -        -       -           0 yes    no      no        no"
+	assert_output "$A -        -       -           0 yes    no      no        no    -"
 }
 
 @test "lszap -b: key: value lines" {
@@ -163,9 +163,9 @@ views_machine() {
 	adapter_mask: 0x0600000000000000000000000000000000000000000000000000000000000000
 	usage_domain_mask: 0x6800000000000000010000000000000000000000001000000000000000000001
 	control_domain_mask: 0x6800000000000000010000000000000000000000001000000000000000000001
-	max_adapter_id: 255
-	max_domain_id: 255
-	ap_domain: 1
+	max_adapter_id: 0xff
+	max_domain_id: 0xff
+	ap_domain: 0x1
 	features: APSC APXA QACT
 	vfio_ap: yes
 	available_instances: 65533
@@ -186,8 +186,8 @@ views_machine() {
 	adapter_mask: -
 	usage_domain_mask: -
 	control_domain_mask: -
-	max_adapter_id: 63
-	max_domain_id: 15
+	max_adapter_id: 0x3f
+	max_domain_id: 0xf
 	ap_domain: -
 	features: -
 	vfio_ap: no
@@ -202,9 +202,9 @@ views_machine() {
 	EOF
 	run -0 lszap -D -o ID,USAGE,CONTROL,QUEUES
 	assert_output - <<-EOF
-	ID   USAGE CONTROL QUEUES
-	0003 -     -            1
-	0005 -     -            1
+	ID  USAGE CONTROL QUEUES
+	0x3 -     -            1
+	0x5 -     -            1
 	EOF
 }
 

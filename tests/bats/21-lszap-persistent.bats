@@ -112,18 +112,18 @@ novfio_machine() {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3")
 	run -0 lszap --persistent -M
 	assert_output - <<-EOF
-	UUID                                 ADAPTERS DOMAINS CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE
-	$A 5        4       -           1 yes    yes     yes       no
-	$D 6        71      4           1 yes    yes     yes       no
+	UUID                                 ADAPTERS DOMAINS CONTROL APQNS ACTIVE DEFINED AUTOSTART INUSE VM
+	$A 0x5      0x4     -           1 yes    yes     yes       no    -
+	$D 0x6      0x47    0x4         1 yes    yes     yes       no    -
 	EOF
 }
 
 @test "lszap --persistent -M: an active mdev comes back as its definition says" {
 	zap_tree - < <(pers_machine "define $B start=auto adapters=6 domains=4,0x47 control=none")
 	run -0 lszap -M -r -n -o UUID,DOMAINS -m "$B"
-	assert_output "$B 4"
+	assert_output "$B 0x4"
 	run -0 lszap --persistent -M -r -n -o UUID,DOMAINS -m "$B"
-	assert_output "$B 4,71"
+	assert_output "$B 0x4,0x47"
 }
 
 @test "lszap --persistent: queues with the drivers and owners of the next boot" {
@@ -180,22 +180,22 @@ novfio_machine() {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3")
 	run -0 lszap --persistent -A -r -n -o ID,MDEVS
 	assert_output - <<-EOF
-	05 $A
-	06 $D
+	0x5 $A
+	0x6 $D
 	EOF
 	run -0 lszap --persistent -D -r -n -o ID,MDEVS
 	assert_output - <<-EOF
-	0001 -
-	0004 $A,$D
-	0047 $D
+	0x1 -
+	0x4 $A,$D
+	0x47 $D
 	EOF
 	run -0 lszap --persistent -x
 	assert_output - <<-EOF
 	      00
 	      56
-	0001  HH
-	0004  a.
-	0047  .b
+	0x1   HH
+	0x4   a.
+	0x47  .b
 
 	rows: domains, columns: adapters (hex ids, read downwards)
 	H host   . vfio_ap, free   ! conflict (see lszap --check)   blank: no queue

@@ -84,7 +84,7 @@ print(d.tagName, d.getAttribute(\"mode\"), d.getAttribute(\"type\"), d.getAttrib
 	run -0 lszap --libvirt "$A"
 	assert_line "    <address uuid='$A'/>"
 	run -2 lszap --libvirt "$X"
-	assert_output "lszap: unknown mdev $X: neither active nor defined (vfio_ap is not loaded)"
+	assert_output "lszap: unknown mdev $X: neither active nor defined (vfio_ap is not loaded: modprobe vfio_ap)"
 }
 
 @test "lszap --libvirt: an unknown mdev is exit 2, nothing on stdout" {

@@ -72,6 +72,14 @@ watch_start() {
 	WATCH_PID=$!
 }
 
+# The ISO 8601 time an event line starts with (2026-12-06T14:20:08+01:00).
+ISO_TIME='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}'
+
+# untimed [N]: $OUT from line N on, each event line without its time.
+untimed() {
+	tail -n "+${1:-1}" "$OUT" | sed -E "s/^$ISO_TIME ([a-z-]+: )/\\1/"
+}
+
 # wait_lines N: wait (at most 30 s) until $OUT has N lines.
 wait_lines() {
 	local i
@@ -144,7 +152,7 @@ host_steps() {
 	host_steps 6
 	watch_stop TERM
 	[ "$status" -eq 0 ]
-	run -0 cat "$OUT"
+	run -0 untimed
 	assert_output - <<-EOF
 	APQN    TYPE  MODE        STATUS     DRIVER    OWNER MDEV
 	05.0001 CEX8C CCA-Coproc  online     cex4queue host  -
@@ -171,16 +179,16 @@ host_steps() {
 	watch_stop TERM
 	[ "$status" -eq 0 ]
 	run -0 jq -c 'keys_unsorted' < <(head -1 "$OUT")
-	assert_output '["bus","adapters","domains","queues","mdevs","problems"]'
+	assert_output '["version","bus","adapters","domains","queues","mdevs","problems"]'
 	run -0 jq -c '[.queues[].apqn]' < <(head -1 "$OUT")
 	assert_output '["05.0001","05.0004","05.0047","06.0001","06.0004"]'
-	run -0 jq -c . < <(tail -n +2 "$OUT")
+	run -0 jq -c 'del(.time)' < <(tail -n +2 "$OUT")
 	assert_output - <<-EOF
-	{"event":"mdev-unassigned","adapter":null,"domain":null,"apqn":null,"uuid":"$A","before":"05.0047","after":null,"message":"mdev $A unassigned 05.0047"}
-	{"event":"mask","adapter":null,"domain":null,"apqn":null,"uuid":null,"before":"$(mask 0 1 2 3)","after":"$(mask 0 1 2 3 0x47)","message":"aqmask $(mask 0 1 2 3) -> $(mask 0 1 2 3 0x47)"}
-	{"event":"queue-owner","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio","after":"host","message":"queue 05.0047 vfio -> host"}
-	{"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio_ap","after":"-","message":"queue 05.0047 driver vfio_ap -> -"}
-	{"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"-","after":"cex4queue","message":"queue 05.0047 driver - -> cex4queue"}
+	{"version":1,"event":"mdev-unassigned","adapter":null,"domain":null,"apqn":null,"uuid":"$A","before":"05.0047","after":null,"message":"mdev $A unassigned 05.0047"}
+	{"version":1,"event":"mask","adapter":null,"domain":null,"apqn":null,"uuid":null,"before":"$(mask 0 1 2 3)","after":"$(mask 0 1 2 3 0x47)","message":"aqmask $(mask 0 1 2 3) -> $(mask 0 1 2 3 0x47)"}
+	{"version":1,"event":"queue-owner","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio","after":"host","message":"queue 05.0047 vfio -> host"}
+	{"version":1,"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"vfio_ap","after":"-","message":"queue 05.0047 driver vfio_ap -> -"}
+	{"version":1,"event":"queue-driver","adapter":5,"domain":71,"apqn":"05.0047","uuid":null,"before":"-","after":"cex4queue","message":"queue 05.0047 driver - -> cex4queue"}
 	EOF
 }
 
@@ -199,7 +207,38 @@ host_steps() {
 		jq -e . <<< "$line" > /dev/null || { echo "not JSON: $line"; return 1; }
 	done < "$OUT"
 	run -0 jq -c 'keys_unsorted' < <(tail -1 "$OUT")
-	assert_output '["event","adapter","domain","apqn","uuid","before","after","message"]'
+	assert_output '["version","time","event","adapter","domain","apqn","uuid","before","after","message"]'
+	run -0 jq -r .time < <(tail -1 "$OUT")
+	assert_output --regexp "^$ISO_TIME\$"
+}
+
+@test "lszap --watch: every event line starts with its ISO 8601 time; queue online, config and checkstop are events" {
+	zap_tree - < <(watch_machine)
+	local q="$SYSFS_ROOT/devices/ap/card05/05.0001"
+	watch_start -n -o APQN -a 5 -d 1
+	wait_lines 1
+	put "$q/online" 0
+	wait_lines 2
+	put "$q/chkstop" 1
+	wait_lines 3
+	put "$q/config" 0
+	wait_lines 4
+	put "$SYSFS_ROOT/devices/ap/card05/chkstop" 1
+	wait_lines 5
+	watch_stop TERM
+	[ "$status" -eq 0 ]
+	run -0 tail -n +2 "$OUT"
+	for line in "${lines[@]}"; do
+		[[ $line =~ ^$ISO_TIME\ [a-z-]+:\  ]] || { echo "no time: $line"; return 1; }
+	done
+	run -0 untimed
+	assert_output - <<-EOF
+	05.0001
+	queue-online: queue 05.0001 offline
+	queue-chkstop: queue 05.0001 checkstopped
+	queue-config: queue 05.0001 deconfigured
+	card-chkstop: card 0x5 checkstopped
+	EOF
 }
 
 @test "lszap --watch: mdevs created and removed" {
@@ -217,7 +256,7 @@ host_steps() {
 	wait_lines 4
 	watch_stop INT
 	[ "$status" -eq 0 ]
-	run -0 cat "$OUT"
+	run -0 untimed
 	assert_output - <<-EOF
 	06.0001 -
 	06.0004 -
@@ -237,7 +276,7 @@ host_steps() {
 	wait_lines 3
 	watch_stop TERM
 	[ "$status" -eq 0 ]
-	run -0 cat "$OUT"
+	run -0 untimed
 	assert_output - <<-EOF
 	$A yes
 	guest-detached: mdev $A guest detached
@@ -258,10 +297,10 @@ host_steps() {
 	wait_lines 14
 	watch_stop TERM
 	[ "$status" -eq 0 ]
-	run -0 tail -n +12 "$OUT"
+	run -0 untimed 12
 	assert_output - <<-EOF
-	card-online: card 06 offline
-	card-config: card 06 deconfigured
+	card-online: card 0x6 offline
+	card-config: card 0x6 deconfigured
 	mask: apmask $(mask $(seq 0 255)) -> $(mask 6)
 	EOF
 }
@@ -281,11 +320,11 @@ host_steps() {
 	wait_lines 3
 	watch_stop TERM
 	[ "$status" -eq 0 ]
-	run -0 cat "$OUT"
+	run -0 untimed
 	assert_output - <<-EOF
 	06.0001
 	06.0004
-	card-online: card 06 offline
+	card-online: card 0x6 offline
 	EOF
 	run -0 cat "$ERR"
 	assert_output "lszap: $SYSFS_ROOT/bus/ap/aqmask: invalid mask 'garbage\\n'"

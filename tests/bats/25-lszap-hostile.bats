@@ -353,7 +353,7 @@ rules_ignored() {
 	rm "$MA/ap_config"
 	printf '05.00AB\n' > "$MA/matrix"
 	run -0 lszap -M -r -n -o UUID,DOMAINS -m "$A"
-	assert_output "$A 171"
+	assert_output "$A 0xab"
 	survive
 
 	# an upper-case definition file name and value (kstrtoul takes 0X)

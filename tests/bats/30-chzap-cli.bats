@@ -97,7 +97,7 @@ usage_error() {
 }
 
 @test "chzap: conflicting modes: exit 1 with the 'Only one of' message" {
-	local msg="Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified"
+	local msg="Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified"
 
 	EXPECT=$msg usage_error --vfio --host -a 5
 	EXPECT=$msg usage_error --create --remove -m "$A"
@@ -176,10 +176,10 @@ usage_error() {
 @test "chzap: ids above 255: exit 2 (not found), nothing written" {
 	run chzap -m "$A" -a 256
 	assert_failure 2
-	assert_output "chzap: adapter id '256' is above the maximum 255"
+	assert_output "chzap: adapter id '256' is above the maximum 0xff"
 	run chzap --vfio -d 0x100
 	assert_failure 2
-	assert_output "chzap: domain id '0x100' is above the maximum 255"
+	assert_output "chzap: domain id '0x100' is above the maximum 0xff"
 	run chzap -m "$A" -c 1-300
 	assert_failure 2
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"

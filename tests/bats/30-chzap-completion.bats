@@ -184,7 +184,7 @@ completion_machine() {
 	EOF
 }
 
-@test "completion: --recover= offers complete and undo; nothing after --auto" {
+@test "completion: --recover= offers complete and undo; after --auto nothing for --create, domains+ and adapters+ for -m" {
 	run complete_words --recover =
 	assert_success
 	assert_output - <<-EOF
@@ -197,6 +197,13 @@ completion_machine() {
 	assert_output "--recover=complete"
 	run complete_words --create --auto ""
 	assert_output ""
+	run complete_words -m "$A" --auto ""
+	assert_output - <<-EOF
+	adapters+
+	domains+
+	EOF
+	run complete_words -m "$A" --auto d
+	assert_output "domains+"
 }
 
 @test "completion: -m offers every mdev with -P or --autostart, defined ones with --create" {

@@ -50,7 +50,7 @@ bus_attr() {
 	drop_live_note
 	assert_success
 	assert_output "3 queues host -> vfio: 06.0001 06.0002 06.0047"
-	[ "$stderr" = "chzap: warning: the host's default domain 1 (ap_domain) moves to vfio_ap on some adapters" ]
+	[ "$stderr" = "chzap: warning: the host's default domain 0x1 (ap_domain) moves to vfio_ap on some adapters" ]
 	run bus_attr apmask
 	assert_output "$(mask_without 6)"
 	run bus_attr aqmask
@@ -77,7 +77,7 @@ bus_attr() {
 	drop_live_note
 	assert_success
 	assert_output "2 queues host -> vfio: 05.0001 06.0001"
-	[ "$stderr" = "chzap: warning: the host's default domain 1 (ap_domain) moves to vfio_ap on some adapters" ]
+	[ "$stderr" = "chzap: warning: the host's default domain 0x1 (ap_domain) moves to vfio_ap on some adapters" ]
 	zap_tree - < <(host_machine)
 	run chzap -q --vfio -d 1
 	drop_live_note
@@ -132,7 +132,7 @@ bus_attr() {
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
-@test "chzap --vfio --dry-run: the absolute mask lines in order, nothing written" {
+@test "chzap --vfio --dry-run: the absolute mask lines in order, the queues that change owner as a comment, nothing written" {
 	zap_tree - < <(host_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap --dry-run --vfio -a 5 -d 0x47
@@ -141,16 +141,21 @@ bus_attr() {
 	assert_output - <<-EOF
 	echo $(mask_without 5) > $SYSFS_ROOT/bus/ap/apmask
 	echo $(mask_without 4 71) > $SYSFS_ROOT/bus/ap/aqmask
+	# 4 queues host -> vfio: 05.0001 05.0002 05.0047 06.0047
 	EOF
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
+	# the same queues the real run names
+	run -0 --separate-stderr chzap --vfio -a 5 -d 0x47
+	assert_output "4 queues host -> vfio: 05.0001 05.0002 05.0047 06.0047"
 }
 
-@test "chzap --vfio -n: refused: exit 3, nothing written" {
+@test "chzap --vfio -n: refused: exit 3, the refusal, no line to apply it, nothing written" {
 	zap_tree - < <(host_machine "queue 05.0002 pending=1" "queue 06.0002 pending=1")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap -n --vfio -d 2
 	drop_live_note
 	assert_failure 3
+	assert_output ""
 	[ "$stderr" = "chzap: 2 queues still have pending requests (wait, or use --force): 05.0002 06.0002" ]
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
@@ -230,6 +235,11 @@ bus_attr() {
 	run chzap --dry-run --host -d 4
 	drop_live_note
 	assert_success
+	assert_output - <<-EOF
+	echo $(mask_without) > $SYSFS_ROOT/bus/ap/aqmask
+	# 2 queues vfio -> host: 05.0004 06.0004
+	EOF
+	run chzap -q --dry-run --host -d 4
 	assert_output "echo $(mask_without) > $SYSFS_ROOT/bus/ap/aqmask"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
@@ -243,11 +253,11 @@ bus_attr() {
 	run chzap --vfio -a 64
 	drop_live_note
 	assert_failure 2
-	assert_output "chzap: adapter 64 above the maximum 63 (ap_max_adapter_id)"
+	assert_output "chzap: adapter 0x40 above the maximum 0x3f (ap_max_adapter_id)"
 	run chzap --host -d 16
 	drop_live_note
 	assert_failure 2
-	assert_output "chzap: domain 16 above the maximum 15 (ap_max_domain_id)"
+	assert_output "chzap: domain 0x10 above the maximum 0xf (ap_max_domain_id)"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
@@ -259,4 +269,17 @@ bus_attr() {
 	assert_output "2 queues host -> vfio: 05.0047 06.0047"
 	run bus_attr aqmask
 	assert_output "$(mask_without 4 71)"
+}
+
+@test "chzap --host: 'already' only when every named queue is the host's; else the queues that stay vfio's and the other mask" {
+	zap_tree "$MACHINES/demo.machine"
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run -0 --separate-stderr chzap --host -a 5
+	assert_output ""
+	[ "$stderr" = "chzap: not in effect for every queue named: apmask and aqmask already have the ids given, but these queues stay vfio's: 05.0004 05.0047 05.00ab 05.00ff (the other mask: aqmask lacks domains 0x4,0x47,0xab,0xff; 'chzap --host -d 0x4,0x47,0xab,0xff' gives them to the host); nothing written" ]
+	run -0 --separate-stderr chzap --host -a 5 -d 1,2
+	[ "$stderr" = "chzap: already in the requested state: apmask/aqmask give these queues to the host already; nothing written" ]
+	run -0 --separate-stderr chzap -q --host -a 5
+	[ -z "$stderr" ]
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }

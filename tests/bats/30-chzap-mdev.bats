@@ -172,7 +172,7 @@ pool_machine() {
 	drop_live_note
 	assert_failure 3
 	[ -z "$output" ]
-	[ "$stderr" = "chzap: mdev $C would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001" ]
+	[ "$stderr" = "chzap: mdev $C would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x1'): 05.0001" ]
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
@@ -241,11 +241,11 @@ pool_machine() {
 	run chzap --create -a 5 -d 4
 	drop_live_note
 	assert_failure 2
-	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix)"
+	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix): modprobe vfio_ap"
 	run chzap --remove -m "$A"
 	drop_live_note
 	assert_failure 2
-	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix)"
+	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix): modprobe vfio_ap"
 	run chzap -m "$A" -a 5
 	drop_live_note
 	assert_failure 2

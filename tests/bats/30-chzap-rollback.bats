@@ -107,7 +107,7 @@ break_attr() {
 	[ "${stderr_lines[0]}" = "chzap: echo $(mask_without 6) > $SYSFS_ROOT/bus/ap/apmask" ]
 	[ "${stderr_lines[1]}" = "chzap: echo $(mask_without 2 4 71) > $SYSFS_ROOT/bus/ap/aqmask: failed: Too many levels of symbolic links (ELOOP)" ]
 	[ "${stderr_lines[2]}" = "chzap: undo: echo $(mask_without) > $SYSFS_ROOT/bus/ap/apmask" ]
-	[ "${stderr_lines[3]}" = "chzap: warning: the host's default domain 1 (ap_domain) moves to vfio_ap on some adapters" ]
+	[ "${stderr_lines[3]}" = "chzap: warning: the host's default domain 0x1 (ap_domain) moves to vfio_ap on some adapters" ]
 	[ "${stderr_lines[4]}" = "chzap: writing '$(mask_without 2 4 71)' to $SYSFS_ROOT/bus/ap/aqmask failed: Too many levels of symbolic links (ELOOP); 1 earlier write undone" ]
 	[ "$(cat "$SYSFS_ROOT/bus/ap/apmask")" = "$(mask_without)" ]
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"

@@ -229,9 +229,9 @@ live_only_host() {
 	EOF
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run -3 chzap --create -a 5 -d 1
-	assert_output "chzap: the new mdev would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001"
+	assert_output "chzap: the new mdev would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x1'): 05.0001"
 	run -3 chzap --create -m "$B" -a 5 -d 1
-	assert_output "chzap: mdev $B would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001"
+	assert_output "chzap: mdev $B would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x1'): 05.0001"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 

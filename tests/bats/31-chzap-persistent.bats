@@ -517,7 +517,7 @@ no_final_newline() {
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap -p -m "$C" -d 4
 	assert_failure 2
-	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix)"
+	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix): modprobe vfio_ap"
 	run chzap -p --create -a 5 -d 4
 	assert_failure 2
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -611,7 +611,7 @@ no_final_newline() {
 	assert_line --index 0 "chzap: --autostart takes no --adapter, --domain or --control-domain"
 	run chzap --autostart no --create -m "$A"
 	assert_failure 1
-	assert_line --index 0 "chzap: Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified"
+	assert_line --index 0 "chzap: Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified"
 	run chzap --autostart
 	assert_failure 1
 	assert_line --index 0 "chzap: --autostart: missing argument"

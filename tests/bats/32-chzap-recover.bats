@@ -315,7 +315,7 @@ write_journal() {
 	assert_line --index 0 "chzap: --recover takes no other options than --quiet, --verbose, --json and --lock-timeout"
 	run chzap --vfio --recover -d 4
 	drop_live_note
-	assert_line --index 0 "chzap: Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart or --recover can be specified"
+	assert_line --index 0 "chzap: Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart, --recover or --apply can be specified"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 

@@ -6,7 +6,7 @@
 # contract's keys in the contract's order, the exit code unchanged, and
 # stderr quiet but for usage errors; the example of chzap.8 is true.
 
-KEYS='["changed","uuid","writes","apqns_moved","assigned","unassigned","refused","persistent","error"]'
+KEYS='["version","changed","uuid","writes","apqns_moved","assigned","unassigned","refused","persistent","error"]'
 
 bats_require_minimum_version 1.5.0
 
@@ -38,7 +38,7 @@ old_kernel_machine() {
 }
 
 # json_is JSON: $output is one JSON object, on one line, with the
-# contract's keys in order, and equal (compact) to JSON.
+# contract's keys in order, "version" 1, and the rest equal (compact) to JSON.
 json_is() {
 	local got
 
@@ -46,10 +46,12 @@ json_is() {
 	got=$(jq -c 'keys_unsorted' <<< "$output") ||
 		{ echo "not JSON: $output"; return 1; }
 	[ "$got" = "$KEYS" ] || { echo "keys: $got"; return 1; }
+	got=$(jq -c .version <<< "$output")
+	[ "$got" = 1 ] || { echo "version: $got"; return 1; }
 	# "persistent" (a boolean) is tested in 31-chzap-boot-model.bats
 	jq -e '.persistent | type == "boolean"' <<< "$output" > /dev/null ||
 		{ echo "persistent not a boolean: $output"; return 1; }
-	got=$(jq -c 'del(.persistent)' <<< "$output")
+	got=$(jq -c 'del(.version) | del(.persistent)' <<< "$output")
 	if [ "$got" != "$1" ]; then
 		printf 'expected: %s\ngot:      %s\n' "$1" "$got"
 		return 1
@@ -113,7 +115,7 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	run --separate-stderr chzap --json -m "$A" -a 5,6 -d 2,4,0x47
 	assert_failure 3
 	[ -z "$stderr" ]
-	json_is "{\"changed\":false,\"uuid\":\"$A\",\"writes\":[],$NONE,\"refused\":[{\"kind\":\"host-apqn\",\"apqns\":[\"05.0002\",\"06.0002\"],\"mdev\":\"$A\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"06.0004\"],\"mdev\":\"$B\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"05.0047\"],\"mdev\":\"$C\"}],\"error\":\"mdev $A would hold APQNs owned by the host (free them first with 'chzap --vfio -d 2'): 05.0002 06.0002; mdev $A would share APQNs with mdev $B: 06.0004; mdev $A would share APQNs with mdev $C: 05.0047\"}"
+	json_is "{\"changed\":false,\"uuid\":\"$A\",\"writes\":[],$NONE,\"refused\":[{\"kind\":\"host-apqn\",\"apqns\":[\"05.0002\",\"06.0002\"],\"mdev\":\"$A\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"06.0004\"],\"mdev\":\"$B\"},{\"kind\":\"shared-apqn\",\"apqns\":[\"05.0047\"],\"mdev\":\"$C\"}],\"error\":\"mdev $A would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x2'): 05.0002 06.0002; mdev $A would share APQNs with mdev $B: 06.0004; mdev $A would share APQNs with mdev $C: 05.0047\"}"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
@@ -204,7 +206,7 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	assert_failure 2
 	[ -z "$stderr" ]
 	run jq -r .error <<< "$output"
-	assert_output "adapter id '256' is above the maximum 255"
+	assert_output "adapter id '256' is above the maximum 0xff"
 	echo $$ > "$ZAP_ROOT/run/lock/s390apconfig.lock"
 	run --separate-stderr chzap --json --lock-timeout 0 --vfio -d 2
 	assert_failure 5
@@ -230,10 +232,6 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 	assert_failure 1
 	run jq -r .error <<< "$output"
 	assert_output "--vfio needs --adapter or --domain"
-	run --separate-stderr chzap --json -n -m "$A" -a 5
-	assert_failure 1
-	run jq -r .error <<< "$output"
-	assert_output "Only one of --json or --dry-run can be specified"
 	run --separate-stderr chzap --json -V -m "$A" -a 5
 	assert_failure 1
 	run jq -r .error <<< "$output"
@@ -257,6 +255,20 @@ NONE='"apqns_moved":{"host_to_vfio":[],"vfio_to_host":[]},"assigned":[],"unassig
 # The man page as text, wide enough for one item a line.
 man_text() {
 	MANWIDTH=200 man -l "$ZAP_TOP/man/chzap.8" 2> /dev/null
+}
+
+@test "chzap --json --dry-run: changed and the planned writes of any change, exit 0; nothing written" {
+	zap_tree - < <(pool_machine)
+	zap_snapshot "$BATS_TEST_TMPDIR/before"
+	run --separate-stderr chzap --json -n --vfio -d 2
+	assert_success
+	[ -z "$stderr" ]
+	run jq -c '[.changed, [.writes[] | [(.path | sub(".*/"; "")), .result]], .error]' <<< "$output"
+	assert_output '[true,[["aqmask","planned"]],null]'
+	run --separate-stderr chzap --json --dry-run --remove -m "$A"
+	run jq -c '[.changed, [.writes[].result], .error]' <<< "$output"
+	assert_output '[true,["planned"],null]'
+	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
 @test "chzap.8 JSON OUTPUT example: the transcript and the exit code are true" {

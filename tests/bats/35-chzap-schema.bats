@@ -52,7 +52,7 @@ validate() {
 	assert_output '["auto",["assign_adapter=0x05","assign_adapter=0x1a","assign_domain=0x0004","assign_domain=0x00ff","assign_control_domain=0x0004"]]'
 	run lszap -M -r -n -o UUID,ADAPTERS,DOMAINS,CONTROL,DEFINED,AUTOSTART
 	assert_output - <<-EOF
-	$A 5,26 4,255 4 yes yes
+	$A 0x5,0x1a 0x4,0xff 0x4 yes yes
 	$B - - - yes no
 	EOF
 }

@@ -583,7 +583,7 @@ unassign_in_use() {
 	# domain 1 for Guest1: the host's 05.0001 and 06.0001
 	run --separate-stderr chzap -m "$G1" -d 1
 	assert_failure 3
-	assert_equal "$stderr" "chzap: mdev $G1 would hold APQNs owned by the host (free them first with 'chzap --vfio -d 1'): 05.0001 06.0001"
+	assert_equal "$stderr" "chzap: mdev $G1 would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x1'): 05.0001 06.0001"
 	assert_no_writes
 	run bash -c "echo 1 > '$M/$G1/assign_domain'"
 	assert_failure

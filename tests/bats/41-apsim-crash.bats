@@ -86,7 +86,8 @@ plan_reference() {
 	PLAN=("$@")
 	apsim_start < <("$MACHINE")
 	lszap_json "$T/before.json"
-	run --separate-stderr chzap -n "${PLAN[@]}"
+	# -q: only the write lines, not the owner changes' comment
+	run --separate-stderr chzap -q -n "${PLAN[@]}"
 	assert_success
 	PLAN_PATHS=()
 	for line in "${lines[@]}"; do

@@ -90,9 +90,9 @@ START_TEST(test_definition_parse_interop_example)
 	ck_assert_msg(def.valid, "%s", def.problem);
 	ck_assert_str_eq(def.problem, "");
 	ck_assert(def.autostart);
-	ck_assert_str_eq(ids(&def.matrix.adapters), "5");
-	ck_assert_str_eq(ids(&def.matrix.domains), "71");
-	ck_assert_str_eq(ids(&def.control_domains), "71");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x5");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x47");
+	ck_assert_str_eq(ids(&def.control_domains), "0x47");
 }
 END_TEST
 
@@ -103,7 +103,7 @@ START_TEST(test_definition_parse_manual_and_no_attrs)
 	parse(&def, DEFINITION("manual", "{ \"assign_adapter\": \"5\" }"));
 	ck_assert_msg(def.valid, "%s", def.problem);
 	ck_assert(!def.autostart);
-	ck_assert_str_eq(ids(&def.matrix.adapters), "5");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x5");
 
 	parse(&def, "{" TYPE ",\"start\":\"auto\"}");
 	ck_assert_msg(def.valid, "%s", def.problem);
@@ -201,8 +201,8 @@ START_TEST(test_definition_parse_comma_lists)
 			       "{ \"assign_adapter\": \"0XfF\" },"
 			       "{ \"assign_domain\": \"9\\n\" }"));
 	ck_assert_msg(def.valid, "%s", def.problem);
-	ck_assert_str_eq(ids(&def.matrix.adapters), "7,255");
-	ck_assert_str_eq(ids(&def.matrix.domains), "9");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x7,0xff");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x9");
 
 	assert_attrs_invalid("{ \"assign_adapter\": \"1,,2\" }",
 			     "assign_adapter value '1,,2' is a list");
@@ -256,8 +256,8 @@ START_TEST(test_definition_parse_octal_warning)
 	ck_assert_msg(def.valid, "%s", def.problem);
 	ck_assert_str_eq(def.problem,
 			 "assign_adapter value '010' reads as octal 8");
-	ck_assert_str_eq(ids(&def.matrix.adapters), "8");
-	ck_assert_str_eq(ids(&def.matrix.domains), "16");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x8");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x10");
 
 	/* The first flaw is kept; "0" and "0x0" are not octal-looking. */
 	parse(&def, DEFINITION("auto",
@@ -268,9 +268,9 @@ START_TEST(test_definition_parse_octal_warning)
 	ck_assert_msg(def.valid, "%s", def.problem);
 	ck_assert_str_eq(def.problem,
 			 "assign_domain value '0047' reads as octal 39");
-	ck_assert_str_eq(ids(&def.matrix.adapters), "0");
-	ck_assert_str_eq(ids(&def.matrix.domains), "39");
-	ck_assert_str_eq(ids(&def.control_domains), "15");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x0");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x27");
+	ck_assert_str_eq(ids(&def.control_domains), "0xf");
 
 	/* An error after the warning replaces it. */
 	assert_attrs_invalid("{ \"assign_adapter\": \"010\" },"
@@ -353,32 +353,32 @@ START_TEST(test_definition_parse_ap_config)
 			       "\"0x04,0x000000000000000001,0x80\" },"
 			       "{ \"assign_domain\": \"0x10\" }"));
 	ck_assert_msg(def.valid, "%s", def.problem);
-	ck_assert_str_eq(ids(&def.matrix.adapters), "5");
-	ck_assert_str_eq(ids(&def.matrix.domains), "16,71");
-	ck_assert_str_eq(ids(&def.control_domains), "0");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x5");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x10,0x47");
+	ck_assert_str_eq(ids(&def.control_domains), "0x0");
 
 	/* The kernel's form: 0x + 64 digits, three times, as it prints it. */
 	ap_config_attr(attr, sizeof(attr), 5, 71, 255);
 	snprintf(json, sizeof(json), DEFINITION("auto", "%s"), attr);
 	parse(&def, json);
 	ck_assert_msg(def.valid, "%s", def.problem);
-	ck_assert_str_eq(ids(&def.matrix.adapters), "5");
-	ck_assert_str_eq(ids(&def.matrix.domains), "71");
-	ck_assert_str_eq(ids(&def.control_domains), "71,255");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x5");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x47");
+	ck_assert_str_eq(ids(&def.control_domains), "0x47,0xff");
 
 	/* Kernel quirks: "A,B\n" clears the control mask, a 4th field is
 	 * ignored, empty fields are empty masks, "x" prefix allowed. */
 	parse(&def, DEFINITION("auto", "{ \"assign_control_domain\": \"1\" },"
 				       "{ \"ap_config\": \"0x8,x4\\n\" }"));
 	ck_assert_msg(def.valid, "%s", def.problem);
-	ck_assert_str_eq(ids(&def.matrix.adapters), "0");
-	ck_assert_str_eq(ids(&def.matrix.domains), "1");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x0");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x1");
 	ck_assert_str_eq(ids(&def.control_domains), "");
 	parse(&def, DEFINITION("auto", "{ \"ap_config\": \"0x8,,0x2,junk\" }"));
 	ck_assert_msg(def.valid, "%s", def.problem);
-	ck_assert_str_eq(ids(&def.matrix.adapters), "0");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x0");
 	ck_assert_str_eq(ids(&def.matrix.domains), "");
-	ck_assert_str_eq(ids(&def.control_domains), "2");
+	ck_assert_str_eq(ids(&def.control_domains), "0x2");
 
 	assert_attrs_invalid("{ \"ap_config\": \"0x8,0x4\" }",
 			     "ap_config value '0x8,0x4' does not hold three");
@@ -409,8 +409,8 @@ START_TEST(test_definition_parse_unknown_attrs_ignored)
 			       "{ \"assign_domain\": \"7\" }"));
 	ck_assert_msg(def.valid, "%s", def.problem);
 	ck_assert_str_eq(def.problem, "");
-	ck_assert_str_eq(ids(&def.matrix.adapters), "5");
-	ck_assert_str_eq(ids(&def.matrix.domains), "7");
+	ck_assert_str_eq(ids(&def.matrix.adapters), "0x5");
+	ck_assert_str_eq(ids(&def.matrix.domains), "0x7");
 
 	/* Unknown top-level keys too. */
 	parse(&def, "{" TYPE ",\"start\":\"auto\","
@@ -576,12 +576,12 @@ START_TEST(test_definitions_load_directory)
 	ck_assert_str_eq(model->definitions[0].path, path);
 	ck_assert(model->definitions[0].valid);
 	ck_assert(!model->definitions[0].autostart);
-	ck_assert_str_eq(ids(&model->definitions[0].matrix.adapters), "6");
+	ck_assert_str_eq(ids(&model->definitions[0].matrix.adapters), "0x6");
 
 	ck_assert_str_eq(model->definitions[1].uuid, UUID_B);
 	ck_assert(model->definitions[1].valid);
 	ck_assert(model->definitions[1].autostart);
-	ck_assert_str_eq(ids(&model->definitions[1].matrix.domains), "71");
+	ck_assert_str_eq(ids(&model->definitions[1].matrix.domains), "0x47");
 
 	/* Upper-case file name: canonical UUID, the file's real path. */
 	ck_assert_str_eq(model->definitions[2].uuid, UUID_C);
@@ -589,7 +589,7 @@ START_TEST(test_definitions_load_directory)
 	ck_assert_str_eq(model->definitions[2].path, path);
 	ck_assert_msg(model->definitions[2].valid, "%s",
 		      model->definitions[2].problem);
-	ck_assert_str_eq(ids(&model->definitions[2].matrix.domains), "7");
+	ck_assert_str_eq(ids(&model->definitions[2].matrix.domains), "0x7");
 
 	ck_assert_str_eq(model->definitions[3].uuid, UUID_D);
 	assert_invalid(&model->definitions[3], "unexpected end of data");
@@ -597,7 +597,7 @@ START_TEST(test_definitions_load_directory)
 	ck_assert_str_eq(model->definitions[4].uuid, UUID_E);
 	ck_assert_msg(model->definitions[4].valid, "%s",
 		      model->definitions[4].problem);
-	ck_assert_str_eq(ids(&model->definitions[4].matrix.adapters), "5");
+	ck_assert_str_eq(ids(&model->definitions[4].matrix.adapters), "0x5");
 
 	/* One byte more than 1 MiB: skipped as invalid. */
 	snprintf(path, sizeof(path), "%s/%s", dir, UUID_E);
@@ -643,7 +643,7 @@ START_TEST(test_definitions_load_unreadable_files)
 	assert_invalid(&model->definitions[1], "cannot read");
 	ck_assert_str_eq(model->definitions[2].uuid, UUID_D);
 	ck_assert(model->definitions[2].valid);
-	ck_assert_str_eq(ids(&model->definitions[2].matrix.adapters), "5");
+	ck_assert_str_eq(ids(&model->definitions[2].matrix.adapters), "0x5");
 	ck_assert_str_eq(model->definitions[3].uuid, UUID_E);
 	if (geteuid() != 0)
 		assert_invalid(&model->definitions[3], strerror(EACCES));
@@ -672,7 +672,7 @@ START_TEST(test_definitions_load_duplicate_uuid)
 	/* Sorted by path after the UUID: the upper-case name comes first. */
 	assert_invalid(&model->definitions[0], "another file defines the same");
 	ck_assert(model->definitions[1].valid);
-	ck_assert_str_eq(ids(&model->definitions[1].matrix.adapters), "5");
+	ck_assert_str_eq(ids(&model->definitions[1].matrix.adapters), "0x5");
 	free_model(model);
 	remove_tree(dir);
 }
@@ -759,8 +759,8 @@ START_TEST(test_rules_parse_chzdev_example)
 	ck_assert_str_eq(problem, "");
 	ck_assert(has_ap);
 	ck_assert(has_aq);
-	ck_assert_str_eq(ids(&ap), "0-3");
-	ck_assert_str_eq(ids(&aq), "0,71,255");
+	ck_assert_str_eq(ids(&ap), "0x0-0x3");
+	ck_assert_str_eq(ids(&aq), "0x0,0x47,0xff");
 }
 END_TEST
 
@@ -775,14 +775,14 @@ START_TEST(test_rules_parse_one_mask)
 		&has_ap, &ap, &has_aq, &aq, problem, sizeof(problem)), 0);
 	ck_assert(has_ap);
 	ck_assert(!has_aq);
-	ck_assert_str_eq(ids(&ap), "0-3");
+	ck_assert_str_eq(ids(&ap), "0x0-0x3");
 
 	ck_assert_int_eq(parse_rules(CHZDEV_RULES(
 		"ATTR{../../bus/ap/aqmask}=\"" AQMASK "\"\n"),
 		&has_ap, &ap, &has_aq, &aq, problem, sizeof(problem)), 0);
 	ck_assert(!has_ap);
 	ck_assert(has_aq);
-	ck_assert_str_eq(ids(&aq), "0,71,255");
+	ck_assert_str_eq(ids(&aq), "0x0,0x47,0xff");
 }
 END_TEST
 
@@ -811,9 +811,9 @@ START_TEST(test_rules_parse_variants)
 		"ACTION==\"add\", ATTR{../../bus/ap/aqmask}=\"x02\"",
 		&has_ap, &ap, &has_aq, &aq, problem, sizeof(problem)), 0);
 	ck_assert(has_ap);
-	ck_assert_str_eq(ids(&ap), "5");
+	ck_assert_str_eq(ids(&ap), "0x5");
 	ck_assert(has_aq);
-	ck_assert_str_eq(ids(&aq), "6");
+	ck_assert_str_eq(ids(&aq), "0x6");
 }
 END_TEST
 
@@ -878,7 +878,7 @@ START_TEST(test_rules_load_files)
 	ck_assert(model->has_rules);
 	ck_assert(model->rules_has_apmask);
 	ck_assert(!model->rules_has_aqmask);
-	ck_assert_str_eq(ids(&model->rules_apmask), "0-3");
+	ck_assert_str_eq(ids(&model->rules_apmask), "0x0-0x3");
 	ck_assert_str_eq(model->rules_problem, "");
 
 	write_file(dir, "41-ap.rules", CHZDEV_RULES(

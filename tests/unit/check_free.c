@@ -47,21 +47,21 @@ START_TEST(test_free_apqns)
 	fixture_tree(pool, &paths);
 	m = fixture_model(&paths);
 	zap_free_apqns(m, NULL, avail);
-	ck_assert_str_eq(ids(&avail[1]), "3-7");     /* 0 host, 1-2 mdev A */
-	ck_assert_str_eq(ids(&avail[2]), "1,2,4-7"); /* 3: autostart B */
-	ck_assert_str_eq(ids(&avail[3]), "1-6");     /* 4 manual is free; 7 chkstop */
-	ck_assert_str_eq(ids(&avail[4]), "1-7");
+	ck_assert_str_eq(ids(&avail[1]), "0x3-0x7");     /* 0 host, 1-2 mdev A */
+	ck_assert_str_eq(ids(&avail[2]), "0x1,0x2,0x4-0x7"); /* 3: autostart B */
+	ck_assert_str_eq(ids(&avail[3]), "0x1-0x6");     /* 4 manual is free; 7 chkstop */
+	ck_assert_str_eq(ids(&avail[4]), "0x1-0x7");
 	ck_assert_str_eq(ids(&avail[5]), "");        /* deconfigured */
 	memset(&filter, 0, sizeof(filter));
 	filter.mode = ZAP_MODE_EP11;
 	zap_free_apqns(m, &filter, avail);
 	ck_assert_str_eq(ids(&avail[1]), "");
-	ck_assert_str_eq(ids(&avail[4]), "1-7");
+	ck_assert_str_eq(ids(&avail[4]), "0x1-0x7");
 	memset(&filter, 0, sizeof(filter));
 	snprintf(filter.type, sizeof(filter.type), "cex8c");
 	zap_ids_parse(&filter.domains, "5-6", 255, "d", NULL);
 	zap_free_apqns(m, &filter, avail);
-	ck_assert_str_eq(ids(&avail[2]), "5,6");
+	ck_assert_str_eq(ids(&avail[2]), "0x5,0x6");
 	ck_assert_str_eq(ids(&avail[4]), "");
 	zap_model_free(m);
 }
@@ -80,41 +80,41 @@ START_TEST(test_free_block_find)
 	/* two CCA adapters sharing two domains: 1 and 2 share 4-7 */
 	ck_assert_int_eq(zap_free_block_find(m, avail, 2, 2, NULL, &block,
 					     &largest), 0);
-	ck_assert_str_eq(ids(&block.adapters), "1,2");
-	ck_assert_str_eq(ids(&block.domains), "4,5");
+	ck_assert_str_eq(ids(&block.adapters), "0x1,0x2");
+	ck_assert_str_eq(ids(&block.domains), "0x4,0x5");
 	/* three CCA adapters x 3 domains: 1,2,3 share 4-6 */
 	ck_assert_int_eq(zap_free_block_find(m, avail, 3, 3, NULL, &block,
 					     &largest), 0);
-	ck_assert_str_eq(ids(&block.adapters), "1-3");
-	ck_assert_str_eq(ids(&block.domains), "4-6");
+	ck_assert_str_eq(ids(&block.adapters), "0x1-0x3");
+	ck_assert_str_eq(ids(&block.domains), "0x4-0x6");
 	/* 4 adapters x 3 domains: only with the EP11 card, a mixed block */
 	ck_assert_int_eq(zap_free_block_find(m, avail, 4, 3, NULL, &block,
 					     &largest), 0);
-	ck_assert_str_eq(ids(&block.adapters), "1-4");
+	ck_assert_str_eq(ids(&block.adapters), "0x1-0x4");
 	/* 5 adapters: there are 4 usable */
 	ck_assert_int_eq(zap_free_block_find(m, avail, 5, 1, NULL, &block,
 					     &largest), -ENOSPC);
-	ck_assert_str_eq(ids(&largest.adapters), "1-4");
+	ck_assert_str_eq(ids(&largest.adapters), "0x1-0x4");
 	ck_assert_int_eq(zap_free_block_find(m, avail, 1, 9, NULL, &block,
 					     &largest), -ENOSPC);
-	ck_assert_str_eq(ids(&largest.domains), "1-7");
+	ck_assert_str_eq(ids(&largest.domains), "0x1-0x7");
 	/* grow mdev A (1 x 1,2) by two domains, then by one adapter */
 	within.adapters = m->mdevs[zap_model_find_mdev(m, UUID_A)].matrix.adapters;
 	within.domains = m->mdevs[zap_model_find_mdev(m, UUID_A)].matrix.domains;
 	ck_assert_int_eq(zap_free_block_find(m, avail, 0, 2, &within, &block,
 					     &largest), 0);
-	ck_assert_str_eq(ids(&block.domains), "3,4");
+	ck_assert_str_eq(ids(&block.domains), "0x3,0x4");
 	ck_assert_int_eq(zap_free_block_find(m, avail, 1, 0, &within, &block,
 					     &largest), 0);
-	ck_assert_str_eq(ids(&block.adapters), "2");
-	ck_assert_str_eq(ids(&block.domains), "1,2");
+	ck_assert_str_eq(ids(&block.adapters), "0x2");
+	ck_assert_str_eq(ids(&block.domains), "0x1,0x2");
 	ck_assert_int_eq(zap_free_block_find(m, avail, 4, 0, &within, &block,
 					     &largest), -ENOSPC);
 	/* an mdev with domains 1,2 and no adapter: adapters, not domains */
 	zap_bitmap_zero(&within.adapters);
 	ck_assert_int_eq(zap_free_block_find(m, avail, 1, 0, &within, &block,
 					     &largest), 0);
-	ck_assert_str_eq(ids(&block.adapters), "2");
+	ck_assert_str_eq(ids(&block.adapters), "0x2");
 	ck_assert_int_eq(zap_free_block_find(m, avail, 0, 1, &within, &block,
 					     &largest), -EINVAL);
 	zap_model_free(m);
@@ -136,8 +136,8 @@ START_TEST(test_free_block_find_max_lpar)
 		zap_bitmap_fill(&avail[a]);
 	ck_assert_int_eq(zap_free_block_find(&model, avail, 16, 16, NULL,
 					     &block, &largest), 0);
-	ck_assert_str_eq(ids(&block.adapters), "0-15");
-	ck_assert_str_eq(ids(&block.domains), "0-15");
+	ck_assert_str_eq(ids(&block.adapters), "0x0-0xf");
+	ck_assert_str_eq(ids(&block.domains), "0x0-0xf");
 	free(priv);
 }
 END_TEST

@@ -54,7 +54,7 @@ START_TEST(test_id_parse_refused)
 	ck_assert_int_eq(zap_id_parse("0xg", 255, "adapter", &id, &err), -EINVAL);
 	ck_assert_int_eq(zap_id_parse("64", 63, "adapter", &id, &err), -ERANGE);
 	ck_assert_int_eq(err.status, ZAP_STATUS_NOT_FOUND);
-	ck_assert_msg(strstr(err.message, "maximum 63"), "%s", err.message);
+	ck_assert_msg(strstr(err.message, "maximum 0x3f"), "%s", err.message);
 	ck_assert_int_eq(zap_id_parse("99999999999999999999", 255, "adapter",
 				      &id, &err), -ERANGE);
 	/* a large maximum is not capped */
@@ -73,13 +73,13 @@ START_TEST(test_ids_parse_lists)
 
 	ck_assert_int_eq(zap_ids_parse(&b, "0-3,5,0x47", 255, "domain", &err), 0);
 	zap_ids_print(&b, text, sizeof(text));
-	ck_assert_str_eq(text, "0-3,5,71");
+	ck_assert_str_eq(text, "0x0-0x3,0x5,0x47");
 	ck_assert_int_eq(zap_ids_parse(&b, "0x4-6", 255, "domain", &err), 0);
 	zap_ids_print(&b, text, sizeof(text));
-	ck_assert_str_eq(text, "4-6");
+	ck_assert_str_eq(text, "0x4-0x6");
 	ck_assert_int_eq(zap_ids_parse(&b, "7,8", 255, "domain", &err), 0);
 	zap_ids_print(&b, text, sizeof(text));
-	ck_assert_str_eq(text, "7,8");
+	ck_assert_str_eq(text, "0x7,0x8");
 	ck_assert_int_eq(zap_ids_parse(&b, "1,", 255, "domain", &err), -EINVAL);
 	ck_assert_int_eq(zap_ids_parse(&b, ",1", 255, "domain", &err), -EINVAL);
 	ck_assert_int_eq(zap_ids_parse(&b, "5-3", 255, "domain", &err), -EINVAL);
@@ -91,6 +91,28 @@ START_TEST(test_ids_parse_lists)
 }
 END_TEST
 
+/* Every list zap_ids_print() writes reads back as the same ids. */
+START_TEST(test_ids_print_reads_back)
+{
+	static const char *const lists[] = {
+		"0", "255", "0-255", "1,3,5", "0x10", "16-18,0xab,200-0xff",
+	};
+	struct zap_bitmap b, back;
+	struct zap_error err;
+	char text[1024];
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		ck_assert_int_eq(zap_ids_parse(&b, lists[i], 255, "domain",
+					       &err), 0);
+		zap_ids_print(&b, text, sizeof(text));
+		ck_assert_msg(strncmp(text, "0x", 2) == 0, "%s", text);
+		ck_assert_int_eq(zap_ids_parse(&back, text, 255, "domain",
+					       &err), 0);
+		ck_assert_msg(zap_bitmap_equal(&b, &back), "%s", text);
+	}
+}
+END_TEST
+
 START_TEST(test_ids_print_truncation)
 {
 	struct zap_bitmap b;
@@ -99,8 +121,8 @@ START_TEST(test_ids_print_truncation)
 	zap_bitmap_zero(&b);
 	zap_bitmap_set(&b, 100);
 	zap_bitmap_set(&b, 200);
-	ck_assert_int_eq(zap_ids_print(&b, small, sizeof(small)), 7);
-	ck_assert_str_eq(small, "100");
+	ck_assert_int_eq(zap_ids_print(&b, small, sizeof(small)), 9);
+	ck_assert_str_eq(small, "0x6");
 	zap_bitmap_zero(&b);
 	ck_assert_int_eq(zap_ids_print(&b, small, sizeof(small)), 0);
 	ck_assert_str_eq(small, "");
@@ -172,6 +194,7 @@ Suite *ids_suite(void)
 	tcase_add_test(p, test_id_parse_refused);
 	tcase_add_test(p, test_ids_parse_lists);
 	tcase_add_test(p, test_ids_print_truncation);
+	tcase_add_test(p, test_ids_print_reads_back);
 	tcase_add_test(p, test_apqn_parse_print);
 	tcase_add_test(p, test_uuid_parse);
 	tcase_add_test(p, test_error_message_escapes_control_characters);

@@ -26,6 +26,8 @@ int main(void)
 	srunner_add_suite(runner, config_file_suite());
 	srunner_add_suite(runner, verdict_suite());
 	srunner_add_suite(runner, escape_suite());
+	srunner_add_suite(runner, libvirt_suite());
+	srunner_add_suite(runner, apply_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

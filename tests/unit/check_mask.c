@@ -40,17 +40,17 @@ START_TEST(test_mask_parse_absolute_0x41)
 	struct zap_bitmap m;
 
 	ck_assert_int_eq(parse("0x41", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1,7");
+	ck_assert_str_eq(list(&m), "0x1,0x7");
 	ck_assert_int_eq(parse("0x41\n", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1,7");
+	ck_assert_str_eq(list(&m), "0x1,0x7");
 	ck_assert_int_eq(parse("x41", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1,7");
+	ck_assert_str_eq(list(&m), "0x1,0x7");
 	ck_assert_int_eq(parse("41", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1,7");
+	ck_assert_str_eq(list(&m), "0x1,0x7");
 	ck_assert_int_eq(parse("0x7d", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1-5,7");
+	ck_assert_str_eq(list(&m), "0x1-0x5,0x7");
 	ck_assert_int_eq(parse("0xFF", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "0-7");
+	ck_assert_str_eq(list(&m), "0x0-0x7");
 }
 END_TEST
 
@@ -99,21 +99,21 @@ START_TEST(test_mask_parse_relative_document)
 	zap_bitmap_zero(&cur);
 	zap_bitmap_set(&cur, 6);
 	ck_assert_int_eq(parse("+0,-6,+0x47,-0xf0", &cur, &m), 0);
-	ck_assert_str_eq(list(&m), "0,71");
+	ck_assert_str_eq(list(&m), "0x0,0x47");
 	ck_assert_int_eq(parse("+1-5", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1-5");
+	ck_assert_str_eq(list(&m), "0x1-0x5");
 	ck_assert_int_eq(parse("+010", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "8");
+	ck_assert_str_eq(list(&m), "0x8");
 	ck_assert_int_eq(parse("+1+2", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1,2");
+	ck_assert_str_eq(list(&m), "0x1,0x2");
 	ck_assert_int_eq(parse("+1,-5\n", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1");
+	ck_assert_str_eq(list(&m), "0x1");
 	ck_assert_int_eq(parse("+0-255,-0x10-0x1f", NULL, &m), 0);
 	ck_assert_uint_eq(zap_bitmap_weight(&m), 240);
 	ck_assert_int_eq(parse("+0X10", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "16");
+	ck_assert_str_eq(list(&m), "0x10");
 	ck_assert_int_eq(parse("+1,,\n,+2", NULL, &m), 0);
-	ck_assert_str_eq(list(&m), "1,2");
+	ck_assert_str_eq(list(&m), "0x1,0x2");
 }
 END_TEST
 

@@ -155,7 +155,7 @@ START_TEST(test_rules_shapes_and_queues)
 	ck_assert_str_eq(x->mdevs[0], UUID_A);
 	x = find(&p, ZAP_PROBLEM_ID_ABOVE_MAX);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_msg(strstr(x->message, "32") && strstr(x->message, "15"),
+	ck_assert_msg(strstr(x->message, "0x20") && strstr(x->message, "0xf"),
 		      "%s", x->message);
 	x = find(&p, ZAP_PROBLEM_UNBOUND);
 	ck_assert_ptr_nonnull(x);

@@ -365,7 +365,7 @@ START_TEST(test_verdict_table_follows_the_audit)
 	ck_assert_uint_eq(refused.count, 1);
 	ck_assert_int_eq(refused.items[0].kind, ZAP_PROBLEM_HOST_APQN);
 	ck_assert_uint_eq(refused.items[0].nr_apqns, 1);
-	ck_assert_msg(strstr(refused.items[0].message, "'chzap --vfio -d 2'"),
+	ck_assert_msg(strstr(refused.items[0].message, "'chzap --vfio -d 0x2'"),
 		      "%s", refused.items[0].message);
 	forget(&refused, &warned);
 	zap_model_free(m);

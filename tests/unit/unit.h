@@ -22,5 +22,7 @@ Suite *bootcmd_suite(void);
 Suite *config_file_suite(void);
 Suite *verdict_suite(void);
 Suite *escape_suite(void);
+Suite *libvirt_suite(void);
+Suite *apply_suite(void);
 
 #endif
