@@ -195,7 +195,7 @@ lszap_check() {
 	timeout -k 5 "$cmd_timeout" lszap --check --json > "$wdir/check.json" 2> "$wdir/check.err"
 	rc=$?
 	kinds=$(jq -r '[.problems[].kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
-	bad=$(jq -r '[.problems[] | select(.kind != "not-in-config") | .kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
+	bad=$(jq -r '[.problems[] | select(.severity == "error") | .kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
 	return "$rc"
 }
 
@@ -206,7 +206,7 @@ lszap_check() {
 # problem fails after the retries.
 transient_only() {
 	[ -n "$bad" ] &&
-		jq -e '[.problems[] | select(.kind != "not-in-config") |
+		jq -e '[.problems[] | select(.severity == "error") |
 			.kind == "unreadable" and
 			(.message | test("vanished while reading$"))] | all' \
 			"$wdir/check.json" > /dev/null 2>&1
