@@ -194,7 +194,7 @@ lszap_check() {
 
 	timeout -k 5 "$cmd_timeout" lszap --check --json > "$wdir/check.json" 2> "$wdir/check.err"
 	rc=$?
-	kinds=$(jq -r '[.problems[].kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
+	kinds=$(jq -r '[.problems[] | select(.severity != "warning") | .kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
 	bad=$(jq -r '[.problems[] | select(.severity == "error") | .kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
 	return "$rc"
 }
