@@ -259,6 +259,7 @@ check_outcome() {
 		# --host in effect for the masks, not for every queue named
 		"chzap: not in effect for every queue named: "*) already=1 ;;
 		"chzap: warning: "*) ;;
+		"chzap: note: this change is live only"*) ;;
 		*) other+=("$line") ;;
 		esac
 	done < "$wdir/err"
