@@ -45,6 +45,7 @@ enum {
 	OPT_APPLY = 0x10a,
 	OPT_PRUNE = 0x10b,
 	OPT_OWNERSHIP = 0x10c,
+	OPT_START = 0x10d,
 	OPT_ADAPTER = 'a',
 	OPT_DOMAIN = 'd',
 	OPT_CONTROL_DOMAIN = 'c',
@@ -69,6 +70,8 @@ static struct poptOption mode_options[] = {
 	  "create an mdev, assign the ids, print its UUID", NULL },
 	{ "remove", '\0', POPT_ARG_NONE, NULL, OPT_REMOVE,
 	  "remove the mdev", NULL },
+	{ "start", '\0', POPT_ARG_NONE, NULL, OPT_START,
+	  "create the mdev from its mdevctl definition", NULL },
 	{ "vfio", '\0', POPT_ARG_NONE, NULL, OPT_VFIO,
 	  "clear apmask/aqmask bits: the queues go to vfio_ap", NULL },
 	{ "host", '\0', POPT_ARG_NONE, NULL, OPT_HOST,
@@ -298,7 +301,7 @@ static void print_help(void)
 static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 {
 	if (cmd->mode && cmd->mode != mode)
-		usage_error(c, "Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified");
+		usage_error(c, "Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified");
 	cmd->mode = mode;
 	switch (mode) {
 	case OPT_UNASSIGN:
@@ -306,6 +309,10 @@ static void set_mode(struct chzap *c, struct cmdline *cmd, int mode)
 		break;
 	case OPT_CREATE:
 		c->change.kind = ZAP_CHANGE_CREATE;
+		break;
+	case OPT_START:
+		c->change.kind = ZAP_CHANGE_CREATE;
+		c->change.from_definition = true;
 		break;
 	case OPT_REMOVE:
 		c->change.kind = ZAP_CHANGE_REMOVE;
@@ -470,6 +477,7 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 		break;
 	case OPT_UNASSIGN:
 	case OPT_CREATE:
+	case OPT_START:
 	case OPT_REMOVE:
 	case OPT_VFIO:
 	case OPT_HOST:
@@ -715,6 +723,9 @@ static void check_combinations(const struct chzap *c,
 				    "vfio" : "host");
 		break;
 	default:
+		if (c->change.from_definition && (!cmd->mdev || ids ||
+						  c->change.scope != ZAP_SCOPE_LIVE))
+			usage_error(c, "--start needs --mdev UUID and takes no --adapter, --domain, --control-domain, -p or -P");
 		/* --create: every combination of -m, -a, -d, -c is fine */
 		break;
 	}
@@ -886,6 +897,7 @@ static int apply(struct chzap *c, struct zap_plan **plan,
 			apply_report_done(c, *plan);
 		else
 			report_done(c, *plan);
+		report_not_persistent(c, *plan);
 	} else if (refusals) {
 		/* refused on re-validation under the lock: every culprit */
 		report_refusals(*plan);

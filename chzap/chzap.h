@@ -87,6 +87,11 @@ void report_dry_run(const struct chzap *c, const struct zap_plan *plan);
 void report_refusals(const struct zap_plan *plan);
 /* Print each warning as "chzap: warning: <message>", unless -q or refused. */
 void report_warnings(const struct chzap *c, const struct zap_plan *plan);
+/*
+ * After a live-only change that leaves the boot side different: a note on
+ * stderr that it is lost at reboot and how to keep it, unless -q.
+ */
+void report_not_persistent(const struct chzap *c, const struct zap_plan *plan);
 /* Say that @plan found the request in effect already, unless -q. */
 void report_nothing_to_do(const struct chzap *c, const struct zap_plan *plan);
 /* After a successful apply: the UUID of --create, the owner changes. */

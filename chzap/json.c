@@ -224,6 +224,8 @@ void report_json(const struct chzap *c, const struct zap_plan *plan,
 	for (size_t i = 0; plan && i < plan->refusals.count; i++)
 		append(refusals, refusal_object(&plan->refusals.items[i]));
 	add(root, "refused", refusals);
+	add(root, "persistent",
+	    checked(json_object_new_boolean(!plan || plan->persistent)));
 	if (error)
 		add(root, "error", checked(json_object_new_string(error)));
 	else if (plan && plan->refusals.count)

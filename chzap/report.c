@@ -351,6 +351,17 @@ void report_auto_choice(const struct chzap *c, const struct zap_block *block)
 	fputc('\n', stderr);
 }
 
+/* After a live-only change the boot side does not have: say so, unless -q. */
+void report_not_persistent(const struct chzap *c, const struct zap_plan *plan)
+{
+	if (c->quiet || plan->persistent || plan->nothing_to_do ||
+	    plan->change.scope != ZAP_SCOPE_LIVE)
+		return;
+	/* after the result on stdout, also when it is a pipe */
+	fflush(stdout);
+	chzap_warn("note: this change is live only and is lost at the next reboot; to keep it, make it with -p, or repeat it with -P");
+}
+
 /* --host, nothing written: the named queues that stay vfio's, and why. */
 void report_queues_staying(struct chzap *c, const struct zap_model *model,
 			   const struct zap_plan *plan)

@@ -617,8 +617,10 @@ int zap_model_find_mdev(const struct zap_model *model, const char *uuid);
  * @boot: receives the new model; free it with zap_model_free().
  * @err: filled on failure.
  *
- * In *@boot: bus.apmask/aqmask are the masks of 41-ap.rules (the active
- * ones where the file sets none, as the peers read it) and bus.vfio_ap is
+ * In *@boot: bus.apmask/aqmask are the masks of 41-ap.rules where it sets
+ * them, else those of the next boot's kernel command line (read with
+ * ZAP_LOAD_RULES, see zap_boot_masks_read()), else all ones; never the
+ * active masks (interop.md 4). bus.vfio_ap is
  * true when vfio_ap is loaded or 41-ap.rules loads it; the mdevs are the
  * valid autostart definitions only (active, their matrices from the
  * definitions, in_use 0, has_ap_config/has_guest_matrix as the active
@@ -700,6 +702,8 @@ enum zap_problem_kind {
 	ZAP_PROBLEM_MIXED_OWNERSHIP,       /* driver_override next to restricted masks */
 	ZAP_PROBLEM_OVERRIDE_ACTIVE,       /* a mask write while an override exists */
 	ZAP_PROBLEM_OVERRIDE_PENDING,      /* bound to another driver than its override */
+	ZAP_PROBLEM_BOOT_PARAMETERS,       /* boot entries disagree on ap.apmask/aqmask */
+	ZAP_PROBLEM_NOT_PERSISTENT,        /* lost at reboot (warning) */
 	ZAP_PROBLEM_NR_KINDS
 };
 
@@ -808,6 +812,7 @@ struct zap_change {
 	bool by_queue;
 	struct zap_bitmap queues[ZAP_IDS];
 	int ownership;
+	bool from_definition; /* CREATE: chzap --start, the ids of the definition */
 };
 
 
@@ -882,6 +887,8 @@ struct zap_file_change {
  * @nothing_to_do: the request is already in effect (no writes).
  * @to_vfio, @to_host: APQNs (adapter << 8 | domain) that change owner.
  * @assigned, @unassigned: APQNs the mdev gains or loses.
+ * @persistent: the result is also the configuration after a reboot: the
+ *            change adds no not-persistent or drift problem to the audit.
  */
 struct zap_plan {
 	struct zap_change change;
@@ -894,6 +901,7 @@ struct zap_plan {
 	uint16_t *to_vfio, *to_host, *assigned, *unassigned;
 	size_t nr_files;
 	struct zap_file_change *files;
+	bool persistent;
 };
 
 /**
@@ -905,7 +913,7 @@ struct zap_plan {
  * A persistent change (see zap_change.scope) reads the files it rewrites
  * into @files and is checked first: the definition written, if auto, shares
  * no APQN with another valid auto definition (SHARED_APQN) nor with the
- * persistent host set (41-ap.rules, else the active masks: BOOT_CONFLICT); a
+ * host set at boot (zap_model_persistent()'s masks: BOOT_CONFLICT); a
  * persistent TO_HOST gives the host no APQN of an auto definition
  * (BOOT_CONFLICT); a malformed definition or 41-ap.rules that must be
  * rewritten is refused (BAD_DEFINITION) and left alone. A BOTH change is

@@ -65,6 +65,8 @@ struct zap_model_priv {
 	uint8_t auto_count[ZAP_IDS * ZAP_IDS];    /* valid auto definitions */
 	uint8_t manual_count[ZAP_IDS * ZAP_IDS];  /* valid manual definitions */
 	unsigned int vanished;                    /* devices gone while reading */
+	bool boot_loaded;                         /* @boot was read (ZAP_LOAD_RULES) */
+	struct zap_boot_masks boot;               /* the next boot's command line */
 };
 
 /* Why a sysfs read failed, in words, for model->unreadable. */
@@ -244,9 +246,9 @@ int zap_definition_render(const char *old, size_t old_len, bool autostart,
 
 /*
  * zap_chzdev_render - 41-ap.rules exactly as chzdev writes it (interop.md 4):
- * the header, both triggers, label cfg_ap, BOTH masks (always), the kmod
- * load of vfio_ap, label end_ap. Returns: the malloc()ed text; NULL when
- * out of memory.
+ * the header, both triggers, label cfg_ap, the masks that are not NULL
+ * (a mask the file does not set stays unset), the kmod load of vfio_ap,
+ * label end_ap. Returns: the malloc()ed text; NULL when out of memory.
  */
 char *zap_chzdev_render(const struct zap_bitmap *apmask,
 		       const struct zap_bitmap *aqmask);
@@ -385,6 +387,25 @@ int zap_plan_driverctl(struct zap_builder *b);
 void zap_whatif_ownership(struct zap_model *m, const struct zap_change *c);
 /* The writes of ZAP_CHANGE_OWNERSHIP, or its refusal. Returns: 0; -errno. */
 int zap_plan_ownership(struct zap_builder *b);
+/*
+ * zap_model_boot_host - the host's set after the next boot (persistent.c):
+ * where 41-ap.rules sets a mask, that value; else the next boot's command
+ * line (read with ZAP_LOAD_RULES); else all ones. Never the active masks.
+ */
+struct zap_apqn_set zap_model_boot_host(const struct zap_model *model);
+
+/*
+ * zap_change_persists - whether @after (the what-if of a change of
+ * @before) is also the configuration after a reboot: its audit has no
+ * not-persistent or drift problem that the audit of @before lacks.
+ * Returns: 0; -ENOMEM (@err set).
+ */
+int zap_change_persists(const struct zap_model *before,
+			const struct zap_model *after, bool *persistent,
+			struct zap_error *err);
+
+/* The next boot's command line masks of @model, NULL when not read. */
+const struct zap_boot_masks *zap_model_boot_cmdline(const struct zap_model *model);
 
 /* ----------------------------------------------------------- libvirt_xml.c */
 

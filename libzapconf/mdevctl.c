@@ -96,21 +96,22 @@ static bool add_id(struct zap_definition *def, const char *attr,
 	return true;
 }
 
-/* assign_*: one id or a comma list of ids (as ap-check reads them). */
+/*
+ * assign_*: one id. ap-check reads a comma list as several ids, but mdevctl
+ * writes the value to the sysfs attribute as it is, where kstrtoul refuses
+ * it: mdevctl start fails with EINVAL.
+ */
 static bool add_id_list(struct zap_definition *def, const char *attr,
 			const char *value, size_t len, struct zap_bitmap *dst)
 {
-	const char *s = value, *end = value + len, *comma;
+	char q[200];
 
-	for (;;) {
-		comma = memchr(s, ',', (size_t)(end - s));
-		if (!add_id(def, attr, s, (size_t)((comma ? comma : end) - s),
-			    dst))
-			return false;
-		if (!comma)
-			return true;
-		s = comma + 1;
+	if (memchr(value, ',', len)) {
+		def_refuse(def, "%s value '%s' is a list: the kernel takes one id per attribute (mdevctl start fails with EINVAL)",
+			   attr, zap_quote(value, len, q, sizeof(q)));
+		return false;
 	}
+	return add_id(def, attr, value, len, dst);
 }
 
 /* The next ap_config field, split at ',' or '\n' as the kernel's strsep. */

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * persistent.c - the AP configuration as it will be after a reboot, for
- * lszap --persistent: the host masks of 41-ap.rules (the active ones where
- * the file sets none, as the peers read it), the valid autostart mdevctl
+ * lszap --persistent: the host masks of 41-ap.rules, else those of the next
+ * boot's kernel command line, else all ones (never the active masks: the
+ * kernel does not keep them across a reboot), the valid autostart mdevctl
  * definitions started as mdevs, and the cards and queues of today with the
  * drivers and vfio_ap statuses those masks and mdevs give them. The result
- * is an ordinary struct zap_model, freed with zap_model_free().
+ * is an ordinary struct zap_model, freed with zap_model_free(). Also whether
+ * a change's result survives a reboot (zap_change_persists()).
  *
  * Copyright zap developers 2026
  */
@@ -15,6 +17,37 @@
 #include <string.h>
 
 #include "internal.h"
+
+/* The next boot's command line masks of @model, NULL when not read. */
+const struct zap_boot_masks *zap_model_boot_cmdline(const struct zap_model *model)
+{
+	const struct zap_model_priv *priv = model->priv;
+
+	return priv && priv->boot_loaded ? &priv->boot : NULL;
+}
+
+/* The host's set after the next boot; see internal.h. */
+struct zap_apqn_set zap_model_boot_host(const struct zap_model *model)
+{
+	const struct zap_boot_masks *cmdline = zap_model_boot_cmdline(model);
+	struct zap_apqn_set host;
+
+	if (cmdline) {
+		zap_boot_masks_final(&host.adapters, &host.domains, cmdline,
+				     model->rules_has_apmask ?
+				     &model->rules_apmask : NULL,
+				     model->rules_has_aqmask ?
+				     &model->rules_aqmask : NULL);
+		return host;
+	}
+	zap_bitmap_fill(&host.adapters);
+	zap_bitmap_fill(&host.domains);
+	if (model->rules_has_apmask)
+		host.adapters = model->rules_apmask;
+	if (model->rules_has_aqmask)
+		host.domains = model->rules_aqmask;
+	return host;
+}
 
 /* calloc() @n elements of @size, a valid pointer even for none. */
 static void *alloc_array(size_t n, size_t size)
@@ -206,6 +239,7 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 {
 	struct zap_model *boot;
 	struct zap_model_priv *priv;
+	struct zap_apqn_set host;
 	int rc;
 
 	*result = NULL;
@@ -231,10 +265,13 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 	       sizeof(boot->rules_problem));
 	/* run/ is empty after a reboot: no change in progress */
 	memset(&boot->journal, 0, sizeof(boot->journal));
-	if (live->rules_has_apmask)
-		boot->bus.apmask = live->rules_apmask;
-	if (live->rules_has_aqmask)
-		boot->bus.aqmask = live->rules_aqmask;
+	host = zap_model_boot_host(live);
+	boot->bus.apmask = host.adapters;
+	boot->bus.aqmask = host.domains;
+	if (zap_model_boot_cmdline(live)) {
+		priv->boot_loaded = true;
+		priv->boot = *zap_model_boot_cmdline(live);
+	}
 	/* 41-ap.rules loads vfio_ap */
 	boot->bus.vfio_ap = live->bus.vfio_ap || live->has_rules;
 	rc = copy_arrays(boot, live);
@@ -251,5 +288,67 @@ ZAP_EXPORT int zap_model_persistent(const struct zap_model *live,
 		set_statuses(boot);
 	set_guest_matrices(boot);
 	*result = boot;
+	return 0;
+}
+
+/* Whether every APQN of @p is one of @k (both sorted). */
+static bool apqns_within(const struct zap_problem *p,
+			 const struct zap_problem *k)
+{
+	for (size_t j = 0; j < p->nr_apqns; j++)
+		if (!k->nr_apqns ||
+		    !bsearch(&p->apqns[j], k->apqns, k->nr_apqns,
+			     sizeof(*k->apqns), zap_apqn_cmp))
+			return false;
+	return true;
+}
+
+/*
+ * Whether @p (of the boot side) was known in @known: a problem of the same
+ * kind, mdevs and path whose APQNs include all of @p's.
+ */
+static bool problem_known(const struct zap_problems *known,
+			  const struct zap_problem *p)
+{
+	for (size_t i = 0; i < known->count; i++) {
+		const struct zap_problem *k = &known->items[i];
+
+		if (k->kind == p->kind && k->nr_mdevs == p->nr_mdevs &&
+		    strcmp(k->path, p->path) == 0 &&
+		    memcmp(k->mdevs, p->mdevs, sizeof(k->mdevs)) == 0 &&
+		    apqns_within(p, k))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a change's result survives a reboot; see internal.h. */
+int zap_change_persists(const struct zap_model *before,
+			const struct zap_model *after, bool *persistent,
+			struct zap_error *err)
+{
+	struct zap_problems old, now;
+	int rc;
+
+	*persistent = true;
+	rc = zap_rules_check(before, &old, err);
+	if (rc)
+		return rc;
+	rc = zap_rules_check(after, &now, err);
+	if (rc) {
+		zap_problems_free(&old);
+		return rc;
+	}
+	for (size_t i = 0; i < now.count && *persistent; i++) {
+		const struct zap_problem *p = &now.items[i];
+
+		/* a mask's drift is named per queue by not-persistent */
+		if ((p->kind == ZAP_PROBLEM_NOT_PERSISTENT ||
+		     (p->kind == ZAP_PROBLEM_DRIFT && p->nr_mdevs)) &&
+		    !problem_known(&old, p))
+			*persistent = false;
+	}
+	zap_problems_free(&old);
+	zap_problems_free(&now);
 	return 0;
 }

@@ -519,6 +519,9 @@ static int plan_change(struct zap_builder *b, const struct zap_mdev *mdev)
 		rc = zap_change_verdict(b->model, after, &b->plan->change,
 					&b->plan->refusals, &b->plan->warnings,
 					b->err);
+	if (!rc)
+		rc = zap_change_persists(b->model, after, &b->plan->persistent,
+					 b->err);
 	if (rc) {
 		zap_model_free(after);
 		return rc;
@@ -575,6 +578,70 @@ static int plan_writes(struct zap_builder *b, const struct zap_mdev *mdev)
 	return rc;
 }
 
+/*
+ * A live CREATE of a UUID with an mdevctl definition starts that
+ * definition: its ids, control domains included. With ids of its own it is
+ * refused (they would differ from the definition); --start
+ * (from_definition) without a definition is not found.
+ * Returns: 0; -errno with @err set.
+ */
+static int start_definition(const struct zap_model *model,
+			    struct zap_change *c, struct zap_error *err)
+{
+	int i = c->uuid[0] ? zap_model_find_mdev(model, c->uuid) : -1;
+	const struct zap_definition *def;
+
+	if (i < 0 || model->mdevs[i].definition < 0) {
+		if (c->from_definition)
+			return zap_error_set(err, ENODEV, ZAP_STATUS_NOT_FOUND,
+					     "no mdevctl definition of mdev %s to start",
+					     c->uuid);
+		return 0;
+	}
+	if (model->mdevs[i].active || c->scope != ZAP_SCOPE_LIVE)
+		return 0;
+	def = &model->definitions[model->mdevs[i].definition];
+	/* the executor re-judges the plan's change: the definition's ids */
+	if (zap_bitmap_equal(&c->adapters, &def->matrix.adapters) &&
+	    zap_bitmap_equal(&c->domains, &def->matrix.domains) &&
+	    zap_bitmap_equal(&c->control_domains, &def->control_domains) &&
+	    !nothing_named(c))
+		return 0;
+	if (!nothing_named(c))
+		return zap_error_set(err, EINVAL, ZAP_STATUS_REFUSED,
+				     "mdev %s is defined (%s): its ids come from the definition; start it with 'chzap --start -m %s', or change both with -p",
+				     c->uuid, def->path, c->uuid);
+	if (!def->valid)
+		return zap_error_set(err, EINVAL, ZAP_STATUS_REFUSED,
+				     "%s: %s", def->path, def->problem);
+	c->adapters = def->matrix.adapters;
+	c->domains = def->matrix.domains;
+	c->control_domains = def->control_domains;
+	return 0;
+}
+
+/*
+ * The UUID chzap generated for --create is one the user never saw: the
+ * messages of @problems call that mdev "the new mdev".
+ */
+static void name_new_mdev(struct zap_problems *problems, const char *uuid)
+{
+	char label[ZAP_UUID_STRLEN + 8], *at;
+	size_t len;
+
+	snprintf(label, sizeof(label), "mdev %s", uuid);
+	len = strlen(label);
+	for (size_t i = 0; i < problems->count; i++) {
+		char *msg = problems->items[i].message;
+
+		while ((at = strstr(msg, label))) {
+			memmove(at + strlen("the new mdev"), at + len,
+				strlen(at + len) + 1);
+			memcpy(at, "the new mdev", strlen("the new mdev"));
+		}
+	}
+}
+
 /* Turn @change into a validated plan for @model. */
 ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 			      const struct zap_change *change,
@@ -625,11 +692,19 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 				     "out of memory");
 	plan = b.plan;
 	plan->change = *change;
+	plan->persistent = true;
 	if (mdev)
 		snprintf(plan->change.uuid, sizeof(plan->change.uuid), "%s",
 			 mdev->uuid);
 	if (change->kind == ZAP_CHANGE_CREATE && !plan->change.uuid[0])
 		zap_uuid_generate(plan->change.uuid);
+	if (change->kind == ZAP_CHANGE_CREATE) {
+		rc = start_definition(model, &plan->change, err);
+		if (rc) {
+			zap_plan_free(plan);
+			return rc;
+		}
+	}
 	/*
 	 * An unfinished change of a dead chzap comes first: a dry run says
 	 * so. A live one is a change in progress, which the lock serialises.
@@ -646,6 +721,10 @@ ZAP_EXPORT int zap_plan_build(const struct zap_model *model,
 				      model->journal.pid, model->paths.journal);
 	if (!rc)
 		rc = plan_change(&b, mdev);
+	if (!rc && change->kind == ZAP_CHANGE_CREATE && !change->uuid[0]) {
+		name_new_mdev(&plan->refusals, plan->change.uuid);
+		name_new_mdev(&plan->warnings, plan->change.uuid);
+	}
 	take_lists(&b);
 	if (rc) {
 		zap_plan_free(plan);

@@ -222,18 +222,17 @@ int zap_plan_autostart(struct zap_builder *b, const struct zap_mdev *mdev)
 }
 
 /*
- * Plan the persistent side of TO_VFIO / TO_HOST: 41-ap.rules with both
- * masks (the file's, else the active ones, edited by the change); the file
- * is deleted when both masks are all ones and so are the active masks the
- * peers fall back to without it.
+ * Plan the persistent side of TO_VFIO / TO_HOST: 41-ap.rules as the what-if
+ * (b->after) has it, only the masks it sets (chzdev's layout); the file is
+ * deleted when the what-if has none. The queues that change owner at boot
+ * are those of the boot model before and after.
  */
 int zap_plan_rules(struct zap_builder *b)
 {
-	const struct zap_model *model = b->model;
-	const struct zap_change *c = &b->plan->change;
+	const struct zap_model *model = b->model, *after = b->after;
 	const char *path = model->paths.rules;
-	struct zap_apqn_set base = { model->bus.apmask, model->bus.aqmask };
-	struct zap_apqn_set active = base, new_host;
+	struct zap_apqn_set base = zap_model_boot_host(model);
+	struct zap_apqn_set new_host = zap_model_boot_host(after);
 	const struct zap_model *present =
 		(model->loaded & ZAP_LOAD_QUEUES) ? model : NULL;
 	struct zap_bitmap ap, aq;
@@ -250,31 +249,6 @@ int zap_plan_rules(struct zap_builder *b)
 		free(old);
 		return refuse_file(b, NULL, path, problem);
 	}
-	if (old && has_ap)
-		base.adapters = ap;
-	if (old && has_aq)
-		base.domains = aq;
-	new_host = base;
-	if (c->kind == ZAP_CHANGE_TO_VFIO) {
-		zap_bitmap_andnot(&new_host.adapters, &base.adapters,
-				  &c->adapters);
-		zap_bitmap_andnot(&new_host.domains, &base.domains, &c->domains);
-		if (b->live) {
-			zap_bitmap_andnot(&active.adapters, &active.adapters,
-					  &c->adapters);
-			zap_bitmap_andnot(&active.domains, &active.domains,
-					  &c->domains);
-		}
-	} else {
-		zap_bitmap_or(&new_host.adapters, &base.adapters, &c->adapters);
-		zap_bitmap_or(&new_host.domains, &base.domains, &c->domains);
-		if (b->live) {
-			zap_bitmap_or(&active.adapters, &active.adapters,
-				      &c->adapters);
-			zap_bitmap_or(&active.domains, &active.domains,
-				      &c->domains);
-		}
-	}
 	rc = 0;
 	if (!b->live) {
 		rc = zap_set_difference(&b->to_vfio, &base, &new_host, present);
@@ -282,16 +256,20 @@ int zap_plan_rules(struct zap_builder *b)
 			rc = zap_set_difference(&b->to_host, &new_host, &base,
 					    present);
 	}
-	if (rc || (!old && zap_bitmap_equal(&new_host.adapters, &base.adapters) &&
-		   zap_bitmap_equal(&new_host.domains, &base.domains))) {
+	/* the what-if left the file as it is */
+	if (rc || (after->has_rules == model->has_rules &&
+		   after->rules_has_apmask == model->rules_has_apmask &&
+		   after->rules_has_aqmask == model->rules_has_aqmask &&
+		   zap_bitmap_equal(&after->rules_apmask, &model->rules_apmask) &&
+		   zap_bitmap_equal(&after->rules_aqmask, &model->rules_aqmask))) {
 		free(old);
 		return rc;
 	}
-	if (!zap_bitmap_full(&new_host.adapters) ||
-	    !zap_bitmap_full(&new_host.domains) ||
-	    !zap_bitmap_full(&active.adapters) ||
-	    !zap_bitmap_full(&active.domains)) {
-		text = zap_chzdev_render(&new_host.adapters, &new_host.domains);
+	if (after->has_rules) {
+		text = zap_chzdev_render(after->rules_has_apmask ?
+					 &after->rules_apmask : NULL,
+					 after->rules_has_aqmask ?
+					 &after->rules_aqmask : NULL);
 		if (!text) {
 			free(old);
 			return -ENOMEM;
@@ -306,4 +284,3 @@ int zap_plan_rules(struct zap_builder *b)
 	}
 	return add_file(b, path, text, old);
 }
-

@@ -37,6 +37,8 @@ static const char *const kind_names[ZAP_PROBLEM_NR_KINDS] = {
 	[ZAP_PROBLEM_MIXED_OWNERSHIP] = "mixed-ownership",
 	[ZAP_PROBLEM_OVERRIDE_ACTIVE] = "override-active",
 	[ZAP_PROBLEM_OVERRIDE_PENDING] = "override-pending",
+	[ZAP_PROBLEM_BOOT_PARAMETERS] = "boot-parameters",
+	[ZAP_PROBLEM_NOT_PERSISTENT] = "not-persistent",
 };
 
 /* The name lszap --check prints for @kind. */
@@ -48,7 +50,8 @@ ZAP_EXPORT const char *zap_problem_kind_name(enum zap_problem_kind kind)
 /* Informational kinds are not errors. */
 ZAP_EXPORT bool zap_problem_kind_is_error(enum zap_problem_kind kind)
 {
-	return kind != ZAP_PROBLEM_NOT_IN_CONFIG;
+	return kind != ZAP_PROBLEM_NOT_IN_CONFIG &&
+	       kind != ZAP_PROBLEM_NOT_PERSISTENT;
 }
 
 /* Free every problem and reset @problems. */
@@ -165,16 +168,18 @@ static struct zap_apqn_set host_set(const struct zap_model *model)
 	return host;
 }
 
-/* The host's set after a reboot: 41-ap.rules masks, else the active ones. */
+/* The host's set after a reboot: the boot model's (persistent.c). */
 static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
 {
-	struct zap_apqn_set host = host_set(model);
+	return zap_model_boot_host(model);
+}
 
-	if (model->rules_has_apmask)
-		host.adapters = model->rules_apmask;
-	if (model->rules_has_aqmask)
-		host.domains = model->rules_aqmask;
-	return host;
+/* What gives the host its set at boot, for messages. */
+static const char *boot_source_text(const struct zap_model *model)
+{
+	if (model->rules_has_apmask && model->rules_has_aqmask)
+		return "41-ap.rules gives";
+	return "the boot masks give";
 }
 
 /* Name the holders of the problem just added to @out. */
@@ -321,7 +326,7 @@ static int check_definition_host(const struct zap_mdev *m,
 	if (!rc && later.count) {
 		rc = zap_problems_add(out, ZAP_PROBLEM_DRIFT, m->uuid, NULL,
 				      def->path, NULL, &later,
-				      "%s holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (41-ap.rules gives them to vfio_ap)",
+				      "%s holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (the boot masks give them to vfio_ap)",
 				      zap_mdev_label(NULL, label, sizeof(label),
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid));
@@ -442,7 +447,9 @@ static int check_host_and_definitions(const struct zap_model *model,
 {
 	struct zap_apqn_set host = host_set(model);
 	struct zap_apqn_set boot = persistent_host_set(model);
-	bool has_persistent = model->rules_has_apmask || model->rules_has_aqmask;
+	bool has_persistent = model->rules_has_apmask ||
+			      model->rules_has_aqmask ||
+			      zap_model_boot_cmdline(model);
 	bool overrides = zap_model_ownership(model) != ZAP_OWNERSHIP_MASKS;
 	struct zap_apqn_list at_boot = { 0 };
 	struct zap_apqn_set both;
@@ -492,10 +499,11 @@ static int check_host_and_definitions(const struct zap_model *model,
 			continue;
 		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, m->uuid,
 				      NULL, any->path, NULL, &at_boot,
-				      "%s (%s) holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL)",
+				      "%s (%s) holds APQNs that %s the host: its start fails at boot (EADDRNOTAVAIL)",
 				      zap_mdev_label(model, label, sizeof(label),
 						     ZAP_HOLDER_AUTOSTART, false,
-						     m->uuid), any->path);
+						     m->uuid), any->path,
+				      boot_source_text(model));
 		if (!rc)
 			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
 	}
@@ -678,6 +686,88 @@ static int check_drift(const struct zap_model *model, struct zap_problems *out)
 	return rc;
 }
 
+/* Add the queues of @list that move to @owner at the next boot. */
+static int add_moving(struct zap_problems *out, struct zap_apqn_list *list,
+		      const char *owner)
+{
+	if (!list->count)
+		return 0;
+	return zap_problems_add(out, ZAP_PROBLEM_NOT_PERSISTENT, NULL, NULL,
+				NULL, NULL, list,
+				"%zu queue%s go%s to %s at the next boot (the active masks differ from the boot masks; make the change persistent with 'chzap -P')",
+				list->count, list->count == 1 ? "" : "s",
+				list->count == 1 ? "es" : "", owner);
+}
+
+/*
+ * The boot side: entries that disagree on the masks (boot-parameters);
+ * queues whose owner changes at the next boot and active mdevs without a
+ * definition (not-persistent, a warning).
+ */
+static int check_boot(const struct zap_model *model, struct zap_problems *out)
+{
+	const struct zap_boot_masks *cmdline = zap_model_boot_cmdline(model);
+	struct zap_apqn_list to_host = { 0 }, to_vfio = { 0 };
+	struct zap_apqn_set now = host_set(model), boot;
+	int rc = 0;
+
+	if (!cmdline)
+		return 0;
+	if (cmdline->problem[0])
+		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_PARAMETERS, NULL,
+				      NULL, cmdline->problem_path[0] ?
+				      cmdline->problem_path : NULL, NULL, NULL,
+				      "%s", cmdline->problem);
+	boot = zap_model_boot_host(model);
+	for (size_t i = 0; i < model->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &model->queues[i];
+		bool host_now = zap_apqn_set_test(&now, q->adapter, q->domain);
+		bool host_boot = zap_apqn_set_test(&boot, q->adapter, q->domain);
+
+		if (host_now != host_boot)
+			rc = zap_apqn_list_add(host_boot ? &to_host : &to_vfio,
+					       zap_apqn_number(q->adapter,
+							       q->domain));
+	}
+	if (!rc)
+		rc = add_moving(out, &to_host, "the host");
+	if (!rc)
+		rc = add_moving(out, &to_vfio, "vfio_ap");
+	free(to_host.items);
+	free(to_vfio.items);
+	/* manual definitions ap-check refuses to start after the next boot */
+	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
+		const struct zap_definition *def = &model->definitions[i];
+		struct zap_apqn_set both;
+		char label[ZAP_LABEL_LEN];
+
+		if (!def->valid || def->autostart ||
+		    !zap_apqn_set_intersects(&def->matrix, &boot))
+			continue;
+		zap_apqn_set_and(&both, &def->matrix, &boot);
+		rc = zap_problems_add(out, ZAP_PROBLEM_MANUAL_OVERLAP, def->uuid,
+				      NULL, def->path, &both, NULL,
+				      "%s (%s) holds APQNs that %s the host at boot: ap-check refuses its start then",
+				      zap_mdev_label(model, label, sizeof(label),
+						     ZAP_HOLDER_MANUAL, false,
+						     def->uuid), def->path,
+				      boot_source_text(model));
+		if (!rc)
+			set_holders(out, ZAP_HOLDER_MANUAL, ZAP_HOLDER_NONE);
+	}
+	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
+		const struct zap_mdev *m = &model->mdevs[i];
+
+		if (m->active && m->definition < 0 &&
+		    (model->loaded & ZAP_LOAD_DEFINITIONS))
+			rc = zap_problems_add(out, ZAP_PROBLEM_NOT_PERSISTENT,
+					      m->uuid, NULL, NULL, NULL, NULL,
+					      "active mdev %s has no mdevctl definition: it is gone after a reboot",
+					      m->uuid);
+	}
+	return rc;
+}
+
 /* Unusable definitions and rules file; unreadable sysfs parts. */
 static int check_files(const struct zap_model *model, struct zap_problems *out)
 {
@@ -837,6 +927,8 @@ ZAP_EXPORT int zap_rules_check(const struct zap_model *model,
 		rc = check_drift(model, problems);
 	if (!rc)
 		rc = check_files(model, problems);
+	if (!rc)
+		rc = check_boot(model, problems);
 	if (rc) {
 		zap_problems_free(problems);
 		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,

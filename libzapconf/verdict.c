@@ -146,8 +146,8 @@ static const char *boot_source(const struct zap_model *model)
 	if (model->rules_has_apmask && model->rules_has_aqmask)
 		return "41-ap.rules";
 	if (model->rules_has_apmask || model->rules_has_aqmask)
-		return "41-ap.rules and the active masks";
-	return "the active masks, no 41-ap.rules";
+		return "41-ap.rules and the boot command line";
+	return "the boot command line, no 41-ap.rules";
 }
 
 /* The audit's own message of @p without the APQNs it appended. */

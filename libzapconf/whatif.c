@@ -242,33 +242,45 @@ static void edit_host(const struct zap_change *c, struct zap_apqn_set *host)
 }
 
 /*
- * The persistent side of a mask change: 41-ap.rules with both masks (the
- * file's, else the active ones before the change, edited), gone when both
- * are all ones and so are the active masks after the change.
+ * The persistent side of a mask change: the boot model's masks (41-ap.rules
+ * where it sets them, else the next boot's command line, else all ones),
+ * edited. The file sets the masks it set and those the change makes differ
+ * from the boot model (a mask it does not set stays unset, as chzdev's);
+ * it is gone when every mask it would set is the command line's anyway.
  */
 static void persistent_masks(struct zap_model *m, const struct zap_model *before,
 			     const struct zap_change *c)
 {
-	struct zap_apqn_set base = { before->bus.apmask, before->bus.aqmask };
-	struct zap_apqn_set boot;
+	const struct zap_boot_masks *cmdline = zap_model_boot_cmdline(before);
+	struct zap_apqn_set base = zap_model_boot_host(before), boot = base;
+	struct zap_bitmap line_ap, line_aq;
+	bool ap_changed, aq_changed;
 
-	if (before->rules_has_apmask)
-		base.adapters = before->rules_apmask;
-	if (before->rules_has_aqmask)
-		base.domains = before->rules_aqmask;
-	boot = base;
 	edit_host(c, &boot);
-	/* no file and nothing to change: none is written */
-	if (!before->has_rules && zap_bitmap_equal(&boot.adapters, &base.adapters) &&
-	    zap_bitmap_equal(&boot.domains, &base.domains))
+	ap_changed = !zap_bitmap_equal(&boot.adapters, &base.adapters);
+	aq_changed = !zap_bitmap_equal(&boot.domains, &base.domains);
+	if (!ap_changed && !aq_changed)
 		return;
-	m->rules_apmask = boot.adapters;
-	m->rules_aqmask = boot.domains;
-	m->has_rules = !zap_bitmap_full(&boot.adapters) ||
-		       !zap_bitmap_full(&boot.domains) ||
-		       !zap_bitmap_full(&m->bus.apmask) ||
-		       !zap_bitmap_full(&m->bus.aqmask);
-	m->rules_has_apmask = m->rules_has_aqmask = m->has_rules;
+	zap_bitmap_fill(&line_ap);
+	zap_bitmap_fill(&line_aq);
+	if (cmdline) {
+		line_ap = cmdline->apmask.mask;
+		line_aq = cmdline->aqmask.mask;
+	}
+	m->rules_has_apmask = before->rules_has_apmask || ap_changed;
+	m->rules_has_aqmask = before->rules_has_aqmask || aq_changed;
+	zap_bitmap_zero(&m->rules_apmask);
+	zap_bitmap_zero(&m->rules_aqmask);
+	if (m->rules_has_apmask)
+		m->rules_apmask = boot.adapters;
+	if (m->rules_has_aqmask)
+		m->rules_aqmask = boot.domains;
+	if ((!m->rules_has_apmask ||
+	     zap_bitmap_equal(&m->rules_apmask, &line_ap)) &&
+	    (!m->rules_has_aqmask ||
+	     zap_bitmap_equal(&m->rules_aqmask, &line_aq)))
+		m->rules_has_apmask = m->rules_has_aqmask = false;
+	m->has_rules = m->rules_has_apmask || m->rules_has_aqmask;
 	m->rules_problem[0] = '\0';
 }
 

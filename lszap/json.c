@@ -338,7 +338,8 @@ static struct json_object *problem_object(const struct zap_problem *p)
 
 	add(obj, "kind", json_object_new_string(zap_problem_kind_name(p->kind)));
 	add(obj, "severity", json_object_new_string(
-		zap_problem_kind_is_error(p->kind) ? "error" : "info"));
+		zap_problem_kind_is_error(p->kind) ? "error" :
+		p->kind == ZAP_PROBLEM_NOT_PERSISTENT ? "warning" : "info"));
 	add(obj, "message", json_object_new_string(p->message));
 	add(obj, "path", string_or_null(p->path));
 	for (i = 0; i < p->nr_apqns; i++) {

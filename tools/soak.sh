@@ -194,8 +194,8 @@ lszap_check() {
 
 	timeout -k 5 "$cmd_timeout" lszap --check --json > "$wdir/check.json" 2> "$wdir/check.err"
 	rc=$?
-	kinds=$(jq -r '[.problems[].kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
-	bad=$(jq -r '[.problems[] | select(.kind != "not-in-config") | .kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
+	kinds=$(jq -r '[.problems[] | select(.severity != "warning") | .kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
+	bad=$(jq -r '[.problems[] | select(.severity == "error") | .kind] | unique | join(",")' "$wdir/check.json" 2>/dev/null)
 	return "$rc"
 }
 
@@ -206,7 +206,7 @@ lszap_check() {
 # problem fails after the retries.
 transient_only() {
 	[ -n "$bad" ] &&
-		jq -e '[.problems[] | select(.kind != "not-in-config") |
+		jq -e '[.problems[] | select(.severity == "error") |
 			.kind == "unreadable" and
 			(.message | test("vanished while reading$"))] | all' \
 			"$wdir/check.json" > /dev/null 2>&1
@@ -259,6 +259,7 @@ check_outcome() {
 		# --host in effect for the masks, not for every queue named
 		"chzap: not in effect for every queue named: "*) already=1 ;;
 		"chzap: warning: "*) ;;
+		"chzap: note: this change is live only"*) ;;
 		*) other+=("$line") ;;
 		esac
 	done < "$wdir/err"

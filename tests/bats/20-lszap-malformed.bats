@@ -100,6 +100,7 @@ setup() {
 	EOF
 	[[ "$stderr" == "lszap: warning: unusable mdevctl definition $ZAP_ROOT/etc/mdevctl.d/matrix/$D: "* ]]
 	run -3 --separate-stderr lszap --check -r -n -o KIND,MDEVS
+	drop_not_persistent
 	assert_output "bad-definition $D"
 	[ -z "$stderr" ]
 }
@@ -107,6 +108,7 @@ setup() {
 @test "lszap --check: a malformed 41-ap.rules is a bad-definition problem" {
 	printf 'ATTR{../../bus/ap/apmask}="0xnothex"\n' > "$ZAP_ROOT/etc/udev/rules.d/41-ap.rules"
 	run -3 lszap --check -r -n -o KIND,PATH
+	drop_not_persistent
 	assert_output "bad-definition $ZAP_ROOT/etc/udev/rules.d/41-ap.rules"
 	run -0 lszap
 }

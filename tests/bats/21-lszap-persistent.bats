@@ -154,12 +154,12 @@ novfio_machine() {
 	EOF
 }
 
-@test "lszap --persistent -b: the masks of 41-ap.rules; a mask it does not set stays active" {
+@test "lszap --persistent -b: the masks of 41-ap.rules; a mask it does not set is the boot command line's, not the active one" {
 	zap_tree - < <(pers_machine)
 	write_rules 'ATTR{../../bus/ap/aqmask}="0xf800000000000000000000000000000000000000000000000000000000000000"'
 	echo 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff > "$SYSFS_ROOT/bus/ap/apmask"
 	run -0 lszap --persistent -b
-	assert_line "apmask: 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+	assert_line "apmask: 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
 	assert_line "aqmask: 0xf800000000000000000000000000000000000000000000000000000000000000"
 	run -0 lszap -b
 	assert_line "aqmask: 0xf000000000000000000000000000000000000000000000000000000000000000"
@@ -217,17 +217,25 @@ novfio_machine() {
 @test "lszap --persistent --check: the conflicts the next boot runs into" {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3,0x47")
 	run -3 lszap --persistent --check -r -n -o KIND,APQNS,MDEVS
-	assert_output "host-apqn 06.0047 $D"
+	drop_not_persistent
+	# E, a manual definition, cannot start once the host has 05.0047
+	assert_output - <<-EOF
+	host-apqn 06.0047 $D
+	manual-overlap 05.0047 $E
+	EOF
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3")
 	run -0 lszap --persistent --check
+	drop_not_persistent
 	assert_output ""
 }
 
 @test "lszap --persistent --check: two autostart definitions sharing an APQN" {
 	zap_tree - < <(pers_machine "define $C start=auto adapters=6 domains=0x47 control=none")
 	run -3 lszap --check -r -n -o KIND,APQNS,MDEVS
+	drop_not_persistent
 	assert_output "shared-apqn 06.0047 $C,$D"
 	run -3 lszap --persistent --check -r -n -o KIND,APQNS,MDEVS
+	drop_not_persistent
 	assert_output "shared-apqn 06.0047 $C,$D"
 }
 
@@ -269,11 +277,13 @@ novfio_machine() {
 	zap_tree - < <(pers_machine "define $B start=auto adapters=6 domains=4 control=4" \
 		"rules apmask=all aqmask=0-2")
 	run -3 lszap --check -r -n -o KIND,MDEVS,PATH
+	drop_not_persistent
 	assert_output - <<-EOF
 	drift $B $(defs_dir)/$B
 	drift - $(rules_file)
 	EOF
 	run -3 lszap --check -n -o MESSAGE
+	drop_not_persistent
 	assert_output - <<-EOF
 	active mdev $B differs from its mdevctl definition $(defs_dir)/$B
 	active aqmask 0xf000000000000000000000000000000000000000000000000000000000000000 differs from 41-ap.rules 0xe000000000000000000000000000000000000000000000000000000000000000
@@ -283,28 +293,36 @@ novfio_machine() {
 @test "lszap --check: manual-overlap, with the APQNs and the file" {
 	zap_tree - < <(pers_machine "define $C start=manual adapters=5,6 domains=0x47 control=none")
 	run -3 lszap --check -r -n -o KIND,APQNS,MDEVS,PATH
+	drop_not_persistent
 	assert_output - <<-EOF
 	manual-overlap 06.0047 $C,$D $(defs_dir)/$C
 	manual-overlap 05.0047 $C,$E $(defs_dir)/$C
 	EOF
 	run -3 lszap --check -n -o MESSAGE -m "$E"
+	drop_not_persistent
 	assert_output "manual definition $C and manual definition $E share APQNs: starting both fails: 05.0047"
 }
 
 @test "lszap --check: a manual definition and an active mdev" {
 	zap_tree - < <(pers_machine "define $C start=manual adapters=6 domains=4 control=none")
 	run -3 lszap --check -r -n -o KIND,APQNS,MDEVS,SEVERITY
+	drop_not_persistent
 	assert_output "manual-overlap 06.0004 $C,$B error"
 }
 
 @test "lszap --check: boot-conflict, with the APQNs and the file" {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3,0x47")
 	run -3 lszap --check -r -n -o KIND,APQNS,MDEVS,PATH
+	drop_not_persistent
 	assert_output - <<-EOF
 	boot-conflict 06.0047 $D $(defs_dir)/$D
 	drift - - $(rules_file)
+	manual-overlap 05.0047 $E $(defs_dir)/$E
 	EOF
+	run -3 lszap --check -n -o MESSAGE -m "$E"
+	assert_output "manual definition $E ($(defs_dir)/$E) holds APQNs that 41-ap.rules gives the host at boot: ap-check refuses its start then: 05.0047"
 	run -3 lszap --check -n -o MESSAGE -m "$D"
+	drop_not_persistent
 	assert_output "autostart definition $D ($(defs_dir)/$D) holds APQNs that 41-ap.rules gives the host: its start fails at boot (EADDRNOTAVAIL): 06.0047"
 }
 
@@ -317,6 +335,7 @@ novfio_machine() {
 	echo '{ "mdev_type": "vfio_ap-passthrough", "start": "auto", "attrs": [ { "assign_adapter": 5 } ] }' > "$dir/c0000000-0000-4000-8000-000000000003"
 	echo '{ "mdev_type": "vfio_ap-passthrough", "start": "auto", "attrs": [ { "assign_domain": "08" } ] }' > "$dir/c0000000-0000-4000-8000-000000000004"
 	run -3 lszap --check -r -n -o KIND,MDEVS,PATH
+	drop_not_persistent
 	assert_output - <<-EOF
 	bad-definition c0000000-0000-4000-8000-000000000001 $dir/c0000000-0000-4000-8000-000000000001
 	bad-definition c0000000-0000-4000-8000-000000000002 $dir/c0000000-0000-4000-8000-000000000002
@@ -324,6 +343,7 @@ novfio_machine() {
 	bad-definition c0000000-0000-4000-8000-000000000004 $dir/c0000000-0000-4000-8000-000000000004
 	EOF
 	run -3 lszap --check -n -o MESSAGE
+	drop_not_persistent
 	assert_line --index 0 --regexp ": invalid JSON at byte [0-9]+: "
 	assert_line --index 1 "$dir/c0000000-0000-4000-8000-000000000002: mdev_type 'vfio_ccw-io' is not vfio_ap-passthrough"
 	assert_line --index 2 "$dir/c0000000-0000-4000-8000-000000000003: assign_adapter value 5 is not a JSON string"
@@ -333,18 +353,24 @@ novfio_machine() {
 @test "lszap --check: the default columns show the file" {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3,0x47")
 	run -3 lszap --check -m "$D"
+	drop_not_persistent
 	assert_line --index 0 --regexp '^KIND +APQNS +MDEVS +PATH +MESSAGE$'
 	assert_line --index 1 --regexp "^boot-conflict 06.0047 $D $(defs_dir)/$D autostart definition"
 }
 
 @test "lszap --check --json: the keys of the contract; the message names the file" {
 	zap_tree - < <(pers_machine "rules apmask=all aqmask=0-3,0x47")
-	run -0 bash -c "lszap --check --json | jq -c '.problems[] | keys'"
+	run -0 bash -c "lszap --check --json | jq -c '.problems[] | select(.kind != \"not-persistent\") | keys'"
 	assert_output - <<-EOF
 	["apqns","kind","mdevs","message","path","severity"]
 	["apqns","kind","mdevs","message","path","severity"]
+	["apqns","kind","mdevs","message","path","severity"]
 	EOF
-	run -0 bash -c "lszap --check --json | jq -r '.problems[] | [.kind, (.apqns | join(\" \")), .message] | join(\"|\")'"
+	run -0 bash -c "lszap --check --json | jq -r '.problems[] | [.kind, .severity, .path // \"-\"] | join(\" \")'"
+	assert_line --index 0 "boot-conflict error $(defs_dir)/$D"
+	assert_line --index 1 "drift error $(rules_file)"
+	assert_line --index 2 "not-persistent warning -"
+	run -0 bash -c "lszap --check --json | jq -r '.problems[] | select(.kind != \"not-persistent\") | [.kind, (.apqns | join(\" \")), .message] | join(\"|\")'"
 	assert_line --index 0 --partial "boot-conflict|06.0047|autostart definition $D ($(defs_dir)/$D)"
 	assert_line --index 1 --partial "drift||active aqmask"
 }
@@ -375,6 +401,7 @@ novfio_machine() {
 	run -0 --separate-stderr lszap --json
 	[[ "$stderr" == "lszap: warning: unusable persistent masks $(rules_file): "* ]]
 	run -3 --separate-stderr lszap --check -r -n -o KIND,PATH
+	drop_not_persistent
 	assert_output "bad-definition $(rules_file)"
 	[ -z "$stderr" ]
 }

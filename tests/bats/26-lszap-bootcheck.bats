@@ -51,7 +51,8 @@ problem_machine() {
 	read -ra cmd < <(unit_command)
 	run "${cmd[@]}"
 	assert_failure 3
-	[ "$(grep -c "^MESSAGE_ID=$PROBLEM\$" "$LOG")" -eq 3 ]
+	# C's definition: host-apqn now and boot-conflict at the next boot
+	[ "$(grep -c "^MESSAGE_ID=$PROBLEM\$" "$LOG")" -eq 4 ]
 	[ "$(grep -c "^MESSAGE_ID=$SUMMARY\$" "$LOG")" -eq 1 ]
 	run cat "$LOG"
 	assert_line "MESSAGE=lszap --check: host-apqn: autostart definition $C holds APQNs that apmask/aqmask give to the host: 05.0002"
@@ -61,9 +62,10 @@ problem_machine() {
 	assert_line "MESSAGE=lszap --check: not-started: mdev $A is not active, but its definition $R/etc/mdevctl.d/matrix/$A autostarts: mdevctl's autostart failed or has not run"
 	assert_line "ZAP_PROBLEM=not-started"
 	assert_line "ZAP_MDEV=$A"
-	assert_line "MESSAGE=lszap --check: 3 problems in the AP configuration, 3 of them errors"
-	assert_line "ZAP_PROBLEMS=3"
-	assert_line "ZAP_ERRORS=3"
+	assert_line "ZAP_PROBLEM=boot-conflict"
+	assert_line "MESSAGE=lszap --check: 4 problems in the AP configuration, 4 of them errors"
+	assert_line "ZAP_PROBLEMS=4"
+	assert_line "ZAP_ERRORS=4"
 	assert_line "ZAP_EXIT_CODE=3"
 	assert_line "PRIORITY=3"
 	assert_line "SYSLOG_IDENTIFIER=lszap"

@@ -97,7 +97,7 @@ usage_error() {
 }
 
 @test "chzap: conflicting modes: exit 1 with the 'Only one of' message" {
-	local msg="Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified"
+	local msg="Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified"
 
 	EXPECT=$msg usage_error --vfio --host -a 5
 	EXPECT=$msg usage_error --create --remove -m "$A"

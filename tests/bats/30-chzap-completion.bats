@@ -92,6 +92,13 @@ completion_machine() {
 	assert_output "$C"
 }
 
+@test "completion: --start -m offers the mdevs only defined in mdevctl" {
+	zap_tree - < <(completion_machine)
+	run complete_words --start -m ""
+	assert_success
+	assert_output "$C"
+}
+
 @test "completion: -a offers the adapters as 0x ids, within a list too" {
 	zap_tree - < <(completion_machine)
 	run complete_words -m "$A" -a ""

@@ -34,6 +34,7 @@ bus_attr() {
 @test "chzap --vfio -d: aqmask loses the domain, the queues are reported" {
 	zap_tree - < <(host_machine)
 	run --separate-stderr chzap --vfio -d 0x47
+	drop_live_note
 	assert_success
 	assert_output "2 queues host -> vfio: 05.0047 06.0047"
 	[ -z "$stderr" ]
@@ -46,6 +47,7 @@ bus_attr() {
 @test "chzap --vfio -a: apmask loses the adapter, every host queue of it is reported" {
 	zap_tree - < <(host_machine)
 	run --separate-stderr chzap --vfio -a 6
+	drop_live_note
 	assert_success
 	assert_output "3 queues host -> vfio: 06.0001 06.0002 06.0047"
 	[ "$stderr" = "chzap: warning: the host's default domain 0x1 (ap_domain) moves to vfio_ap on some adapters" ]
@@ -58,6 +60,7 @@ bus_attr() {
 @test "chzap --vfio -a -d: apmask, then aqmask, one write each (-V)" {
 	zap_tree - < <(host_machine)
 	run --separate-stderr chzap -V --vfio -a 6 -d 2
+	drop_live_note
 	assert_success
 	assert_output "4 queues host -> vfio: 05.0002 06.0001 06.0002 06.0047"
 	[ "${stderr_lines[0]}" = "chzap: echo $(mask_without 6) > $SYSFS_ROOT/bus/ap/apmask" ]
@@ -71,11 +74,13 @@ bus_attr() {
 @test "chzap --vfio: taking the default domain warns; -q does not" {
 	zap_tree - < <(host_machine)
 	run --separate-stderr chzap --vfio -d 1
+	drop_live_note
 	assert_success
 	assert_output "2 queues host -> vfio: 05.0001 06.0001"
 	[ "$stderr" = "chzap: warning: the host's default domain 0x1 (ap_domain) moves to vfio_ap on some adapters" ]
 	zap_tree - < <(host_machine)
 	run chzap -q --vfio -d 1
+	drop_live_note
 	assert_success
 	assert_output ""
 	run bus_attr aqmask
@@ -85,6 +90,7 @@ bus_attr() {
 @test "chzap --vfio: ids without queues change the mask, no queue changes owner" {
 	zap_tree - < <(host_machine)
 	run chzap --vfio -a 7
+	drop_live_note
 	assert_success
 	assert_output "0 queues host -> vfio"
 	run bus_attr apmask
@@ -95,6 +101,7 @@ bus_attr() {
 	zap_tree - < <(host_machine "queue 05.0047 pending=3" "queue 06.0047 pending=1")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --vfio -d 0x47
+	drop_live_note
 	assert_failure 3
 	assert_output "chzap: 2 queues still have pending requests (wait, or use --force): 05.0047 06.0047"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -103,6 +110,7 @@ bus_attr() {
 @test "chzap --vfio --force: queues with pending requests move, with a warning" {
 	zap_tree - < <(host_machine "queue 05.0047 pending=3" "queue 06.0047 pending=2")
 	run --separate-stderr chzap --vfio --force -d 0x47
+	drop_live_note
 	assert_success
 	assert_output "2 queues host -> vfio: 05.0047 06.0047"
 	[ "$stderr" = "chzap: warning: 2 queues with pending requests move to vfio_ap: the requests are lost: 05.0047 06.0047" ]
@@ -114,9 +122,11 @@ bus_attr() {
 	zap_tree - < <(host_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --vfio -d 4
+	drop_live_note
 	assert_success
 	assert_output "chzap: already in the requested state: apmask/aqmask give these queues to vfio_ap already; nothing written"
 	run chzap -q --vfio -d 4
+	drop_live_note
 	assert_success
 	assert_output ""
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -126,6 +136,7 @@ bus_attr() {
 	zap_tree - < <(host_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap --dry-run --vfio -a 5 -d 0x47
+	drop_live_note
 	assert_success
 	assert_output - <<-EOF
 	echo $(mask_without 5) > $SYSFS_ROOT/bus/ap/apmask
@@ -142,6 +153,7 @@ bus_attr() {
 	zap_tree - < <(host_machine "queue 05.0002 pending=1" "queue 06.0002 pending=1")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap -n --vfio -d 2
+	drop_live_note
 	assert_failure 3
 	assert_output ""
 	[ "$stderr" = "chzap: 2 queues still have pending requests (wait, or use --force): 05.0002 06.0002" ]
@@ -151,6 +163,7 @@ bus_attr() {
 @test "chzap --host -d: aqmask gets the domain, the queues are reported" {
 	zap_tree - < <(host_machine)
 	run --separate-stderr chzap --host -d 4
+	drop_live_note
 	assert_success
 	assert_output "2 queues vfio -> host: 05.0004 06.0004"
 	[ -z "$stderr" ]
@@ -161,6 +174,7 @@ bus_attr() {
 @test "chzap --host -a: apmask gets the adapter back" {
 	zap_tree - < <(host_machine "bus apmask=0-5,7-255")
 	run chzap --host -a 6
+	drop_live_note
 	assert_success
 	assert_output "3 queues vfio -> host: 06.0001 06.0002 06.0047"
 	run bus_attr apmask
@@ -173,6 +187,13 @@ bus_attr() {
 		"define $B start=auto adapters=6 domains=4 control=none")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --host -d 4
+	drop_live_note
+	assert_failure 3
+	assert_line --index 0 "chzap: mdev $A holds APQNs this would give to the host (unassign them first): 05.0004"
+	# a live change leaves the boot masks: $B still starts after a reboot
+	[ "${#lines[@]}" -eq 1 ]
+	run chzap -p --host -d 4
+	drop_live_note
 	assert_failure 3
 	assert_line --index 0 "chzap: mdev $A holds APQNs this would give to the host (unassign them first): 05.0004"
 	assert_line --index 1 "chzap: autostart definition (mdevctl) $B holds APQNs this would give to the host (unassign them first): 06.0004"
@@ -184,6 +205,7 @@ bus_attr() {
 	zap_tree - < <(host_machine "mdev $A adapters=5 domains=4 control=none")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap -n --host -d 4
+	drop_live_note
 	assert_failure 3
 	[ "$stderr" = "chzap: mdev $A holds APQNs this would give to the host (unassign them first): 05.0004" ]
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -192,6 +214,7 @@ bus_attr() {
 @test "chzap --host: a manual definition does not stand in the way" {
 	zap_tree - < <(host_machine "define $B start=manual adapters=6 domains=4 control=none")
 	run chzap --host -d 4
+	drop_live_note
 	assert_success
 	assert_output "2 queues vfio -> host: 05.0004 06.0004"
 }
@@ -200,6 +223,7 @@ bus_attr() {
 	zap_tree - < <(host_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --host -a 5 -d 1
+	drop_live_note
 	assert_success
 	assert_output "chzap: already in the requested state: apmask/aqmask give these queues to the host already; nothing written"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -209,6 +233,7 @@ bus_attr() {
 	zap_tree - < <(host_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --dry-run --host -d 4
+	drop_live_note
 	assert_success
 	assert_output - <<-EOF
 	echo $(mask_without) > $SYSFS_ROOT/bus/ap/aqmask
@@ -226,9 +251,11 @@ bus_attr() {
 	EOF
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --vfio -a 64
+	drop_live_note
 	assert_failure 2
 	assert_output "chzap: adapter 0x40 above the maximum 0x3f (ap_max_adapter_id)"
 	run chzap --host -d 16
+	drop_live_note
 	assert_failure 2
 	assert_output "chzap: domain 0x10 above the maximum 0xf (ap_max_domain_id)"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -237,6 +264,7 @@ bus_attr() {
 @test "chzap --vfio: works without vfio_ap loaded (the queues stay unbound)" {
 	zap_tree - < <(host_machine "drivers vfio_ap=no")
 	run chzap --vfio -d 0x47
+	drop_live_note
 	assert_success
 	assert_output "2 queues host -> vfio: 05.0047 06.0047"
 	run bus_attr aqmask

@@ -35,6 +35,7 @@ pool_machine() {
 @test "chzap --remove: writes 1 to the mdev's remove, nothing else" {
 	zap_tree - < <(pool_machine)
 	run chzap -V --remove -m "$A"
+	drop_live_note
 	assert_success
 	assert_output "chzap: echo 1 > $(zap_mdev_dir "$A")/remove"
 	[ "$(cat "$(zap_mdev_dir "$A")/remove")" = 1 ]
@@ -44,6 +45,7 @@ pool_machine() {
 	zap_tree - < <(pool_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --remove -m "$B"
+	drop_live_note
 	assert_failure 3
 	assert_output "chzap: mdev $B is in use by a running guest (stop the guest, or use --force: the remove then waits until the guest releases it)"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -52,6 +54,7 @@ pool_machine() {
 @test "chzap --remove --force: removes an mdev a guest uses, with a warning" {
 	zap_tree - < <(pool_machine)
 	run --separate-stderr chzap --remove --force -m "$B"
+	drop_live_note
 	assert_success
 	[ -z "$output" ]
 	[ "$stderr" = "chzap: warning: mdev $B is in use by a running guest: the remove waits until the guest releases it" ]
@@ -61,6 +64,7 @@ pool_machine() {
 @test "chzap --remove: an mdev defined with autostart warns that it comes back" {
 	zap_tree - < <(pool_machine "define $A start=auto adapters=none domains=none control=none")
 	run chzap --remove -m "$A"
+	drop_live_note
 	assert_success
 	assert_output "chzap: warning: mdev $A stays defined in mdevctl with autostart: it comes back at boot"
 }
@@ -69,9 +73,11 @@ pool_machine() {
 	zap_tree - < <(pool_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --dry-run --remove -m "$A"
+	drop_live_note
 	assert_success
 	assert_output "echo 1 > $(zap_mdev_dir "$A")/remove"
 	run chzap -n --remove -m "$B"
+	drop_live_note
 	assert_failure 3
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
@@ -80,9 +86,11 @@ pool_machine() {
 	zap_tree - < <(pool_machine "define $C start=auto adapters=none domains=none control=none")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --remove -m 12345678-1234-4234-8234-123456789abc
+	drop_live_note
 	assert_failure 2
 	assert_output "chzap: no mdev 12345678-1234-4234-8234-123456789abc"
 	run chzap --remove -m "$C"
+	drop_live_note
 	assert_failure 2
 	assert_output "chzap: no mdev $C is active (it is only defined in mdevctl)"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -91,6 +99,7 @@ pool_machine() {
 @test "chzap --create: prints only a new UUID, written to create" {
 	zap_tree - < <(pool_machine)
 	run --separate-stderr chzap --create
+	drop_live_note
 	assert_success
 	[[ $output =~ $UUID_RE ]]
 	[ -z "$stderr" ]
@@ -109,6 +118,7 @@ pool_machine() {
 @test "chzap --create -m: the given UUID, in lower case" {
 	zap_tree - < <(pool_machine)
 	run chzap --create -m "${C^^}"
+	drop_live_note
 	assert_success
 	assert_output "$C"
 	[ "$(cat "$SYSFS_ROOT/$TYPE_DIR/create")" = "$C" ]
@@ -118,6 +128,7 @@ pool_machine() {
 	zap_tree - < <(pool_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap -n --create -m "$C" -a 5 -d 4,0x47 -c 4
+	drop_live_note
 	assert_success
 	assert_output - <<-EOF
 	echo $C > $SYSFS_ROOT/$TYPE_DIR/create
@@ -132,6 +143,7 @@ pool_machine() {
 	dir=$(zap_mdev_dir "$C")
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap -n --create -m "$C" -a 5 -d 0x47
+	drop_live_note
 	assert_success
 	assert_output - <<-EOF
 	echo $C > $SYSFS_ROOT/$TYPE_DIR/create
@@ -144,6 +156,7 @@ pool_machine() {
 @test "chzap --create -n without -m: a generated UUID in every line" {
 	zap_tree - < <(pool_machine)
 	run chzap -n --create -a 5 -d 4
+	drop_live_note
 	assert_success
 	[ "${#lines[@]}" -eq 2 ]
 	U=${lines[0]#echo }
@@ -156,6 +169,7 @@ pool_machine() {
 	zap_tree - < <(pool_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap --create -m "$C" -a 5 -d 1
+	drop_live_note
 	assert_failure 3
 	[ -z "$output" ]
 	[ "$stderr" = "chzap: mdev $C would hold APQNs owned by the host (free them first with 'chzap --vfio -d 0x1'): 05.0001" ]
@@ -166,8 +180,9 @@ pool_machine() {
 	zap_tree - < <(pool_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --create -a 6 -d 4,0x47
+	drop_live_note
 	assert_failure 3
-	assert_output --regexp "^chzap: mdev [0-9a-f-]{36} would share APQNs with mdev $B: 06.0004$"
+	assert_output "chzap: the new mdev would share APQNs with mdev $B: 06.0004"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
@@ -175,6 +190,7 @@ pool_machine() {
 	zap_tree - < <(pool_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --create -m "$A"
+	drop_live_note
 	assert_failure 3
 	assert_output "chzap: mdev $A exists already"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -185,16 +201,18 @@ pool_machine() {
 	echo 0 > "$SYSFS_ROOT/$TYPE_DIR/available_instances"
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --create
+	drop_live_note
 	assert_failure 3
 	assert_output "chzap: no more mdevs can be created (available_instances is 0)"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 
-@test "chzap --create of an mdev only defined in mdevctl: created, its UUID printed" {
+@test "chzap --create of an mdev only defined in mdevctl: created from its definition (issue 14: as --start)" {
 	zap_tree - < <(pool_machine "define $C start=manual adapters=5 domains=4 control=none")
-	run chzap --create -m "$C"
+	run chzap -n --create -m "$C"
 	assert_success
-	assert_output "$C"
+	assert_line --index 0 "echo $C > $SYSFS_ROOT/devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create"
+	assert_line --index 1 --partial "/$C/ap_config"
 }
 
 @test "chzap --create with ids on a plain-file tree: the assignment fails, the create is undone (exit 4)" {
@@ -203,6 +221,7 @@ pool_machine() {
 	zap_tree - < <(pool_machine)
 	dir=$(zap_mdev_dir "$C")
 	run --separate-stderr chzap -V --create -m "$C" -a 5 -d 4
+	drop_live_note
 	assert_failure 4
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "chzap: echo $C > $SYSFS_ROOT/$TYPE_DIR/create" ]
@@ -220,14 +239,18 @@ pool_machine() {
 	EOF
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --create -a 5 -d 4
+	drop_live_note
 	assert_failure 2
 	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix): modprobe vfio_ap"
 	run chzap --remove -m "$A"
+	drop_live_note
 	assert_failure 2
 	assert_output "chzap: vfio_ap is not loaded (no $SYSFS_ROOT/devices/vfio_ap/matrix): modprobe vfio_ap"
 	run chzap -m "$A" -a 5
+	drop_live_note
 	assert_failure 2
 	run chzap -u -m "$A" -a 5
+	drop_live_note
 	assert_failure 2
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }

@@ -56,6 +56,7 @@ write_journal() {
 
 @test "chzap --help lists --recover[=complete]" {
 	run chzap --help
+	drop_live_note
 	assert_success
 	assert_output --partial "    --recover[=complete] "
 	assert_output --partial "chzap --recover[=complete]"
@@ -65,10 +66,12 @@ write_journal() {
 	zap_tree - < <(old_kernel_machine)
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run --separate-stderr chzap --recover
+	drop_live_note
 	assert_success
 	assert_output ""
 	[ "$stderr" = "chzap: no unfinished change to recover; nothing written" ]
 	run chzap -q --recover=complete
+	drop_live_note
 	assert_success
 	assert_output ""
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -80,6 +83,7 @@ write_journal() {
 	write_journal "$pid" 0
 	dir=$(zap_mdev_dir "$A")
 	run --separate-stderr chzap --recover
+	drop_live_note
 	assert_success
 	assert_output - <<-EOF
 	echo 0x0047 > $dir/unassign_domain
@@ -104,12 +108,14 @@ write_journal() {
 	dir=$(zap_mdev_dir "$A")
 	write_journal "$(dead_pid)" 0
 	run --separate-stderr chzap -V --recover=undo
+	drop_live_note
 	assert_success
 	[ "${stderr_lines[0]}" = "chzap: echo 0x0047 > $dir/unassign_domain" ]
 	[ "${stderr_lines[1]}" = "chzap: echo 0x06 > $dir/unassign_adapter" ]
 	[ "${#stderr_lines[@]}" -eq 3 ]
 	write_journal "$(dead_pid)" 0
 	run --separate-stderr chzap -q --recover
+	drop_live_note
 	assert_success
 	[ "${#lines[@]}" -eq 2 ]
 	[ -z "$stderr" ]
@@ -121,6 +127,7 @@ write_journal() {
 	write_journal "$pid" 0
 	dir=$(zap_mdev_dir "$A")
 	run --separate-stderr chzap --recover=complete
+	drop_live_note
 	assert_success
 	assert_output - <<-EOF
 	echo 0x0047 > $dir/assign_domain
@@ -139,11 +146,13 @@ write_journal() {
 	dir=$(zap_mdev_dir "$A")
 	write_journal "$(dead_pid)" 0 1 2
 	run chzap -q --recover complete
+	drop_live_note
 	assert_success
 	assert_output ""
 	[ ! -e "$(journal_file)" ]
 	write_journal "$(dead_pid)" 0 1 2
 	run chzap -q --recover
+	drop_live_note
 	assert_success
 	assert_output - <<-EOF
 	echo 0x0001 > $dir/unassign_control_domain
@@ -158,6 +167,7 @@ write_journal() {
 	dir=$(zap_mdev_dir "$A")
 	write_journal "$(dead_pid)"
 	run chzap -q --recover
+	drop_live_note
 	assert_success
 	assert_output "echo 0x06 > $dir/unassign_adapter"
 }
@@ -167,9 +177,11 @@ write_journal() {
 	write_journal $$ 0
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --recover
+	drop_live_note
 	assert_failure 3
 	assert_output "chzap: the change in $(journal_file) belongs to process $$, which still runs"
 	run chzap --recover=complete
+	drop_live_note
 	assert_failure 3
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
@@ -180,6 +192,7 @@ write_journal() {
 	printf 'zap-journal 1\npid %s\nwrite only-two\tfields\n' "$(dead_pid)" > "$(journal_file)"
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --recover
+	drop_live_note
 	assert_failure 2
 	assert_output "chzap: $(journal_file): malformed journal"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -192,6 +205,7 @@ write_journal() {
 	rm "$dir/unassign_adapter"
 	mkdir "$dir/unassign_adapter"
 	run --separate-stderr chzap --recover
+	drop_live_note
 	assert_failure 4
 	assert_output "echo 0x0047 > $dir/unassign_domain"
 	[ "$stderr" = "chzap: recovery: writing '0x06' to $dir/unassign_adapter failed: is a directory, not an attribute; the journal $(journal_file) is kept" ]
@@ -200,6 +214,7 @@ write_journal() {
 	rmdir "$dir/unassign_adapter"
 	touch "$dir/unassign_adapter"
 	run chzap -q --recover
+	drop_live_note
 	assert_success
 	[ "$(cat "$dir/unassign_adapter")" = 0x06 ]
 	[ ! -e "$(journal_file)" ]
@@ -211,6 +226,7 @@ write_journal() {
 	echo $$ > "$(lock_file)"
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --lock-timeout 0 --recover
+	drop_live_note
 	assert_failure 5
 	assert_output "chzap: AP configuration lock $(lock_file) is held by process $$ (waited 0 s)"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
@@ -244,16 +260,20 @@ write_journal() {
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	msg="chzap: an unfinished change (assign $A) of process $pid is recorded in $(journal_file): run 'chzap --recover' to undo it, or 'chzap --recover=complete'"
 	run chzap -m "$A" -a 5 -d 4
+	drop_live_note
 	assert_failure 3
 	assert_output "$msg"
 	run --separate-stderr chzap -n --vfio -d 2
+	drop_live_note
 	assert_failure 3
 	[ "$stderr" = "$msg" ]
 	run lszap -r -n --check -o KIND
+	drop_not_persistent
 	assert_output "unfinished-change"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 	chzap -q --recover
 	run chzap -m "$A" -a 5 -d 4
+	drop_live_note
 	assert_success
 	run lszap -r -n --check -o KIND
 	refute_output "unfinished-change"
@@ -269,6 +289,7 @@ write_journal() {
 	run jq -c '[.changed, .uuid, .writes, .error]' <<< "$output"
 	assert_output "[true,\"$A\",[{\"path\":\"$dir/assign_control_domain\",\"value\":\"0x0001\",\"result\":\"ok\"}],null]"
 	run --separate-stderr chzap -j --recover
+	drop_live_note
 	assert_success
 	[ -z "$stderr" ]
 	run jq -c '[.changed, .writes, .error]' <<< "$output"
@@ -280,17 +301,21 @@ write_journal() {
 	write_journal "$(dead_pid)" 0
 	zap_snapshot "$BATS_TEST_TMPDIR/before"
 	run chzap --recover=later
+	drop_live_note
 	assert_failure 1
 	assert_line --index 0 "chzap: invalid --recover 'later': give --recover (undo) or --recover=complete"
 	assert_line --index 1 "Try 'chzap --help' for more information."
 	for extra in "-m $A" "-a 5" "-n" "-p" "-P" "-f" "--auto 1x1" "--create"; do
 		run chzap --recover $extra
+		drop_live_note
 		assert_failure 1
 	done
 	run chzap --recover -n
+	drop_live_note
 	assert_line --index 0 "chzap: --recover takes no other options than --quiet, --verbose, --json and --lock-timeout"
 	run chzap --vfio --recover -d 4
-	assert_line --index 0 "chzap: Only one of --create, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified"
+	drop_live_note
+	assert_line --index 0 "chzap: Only one of --create, --start, --remove, --unassign, --vfio, --host, --autostart, --ownership, --recover or --apply can be specified"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
 

@@ -6,7 +6,7 @@
 # contract's keys in the contract's order, the exit code unchanged, and
 # stderr quiet but for usage errors; the example of chzap.8 is true.
 
-KEYS='["version","changed","uuid","writes","apqns_moved","assigned","unassigned","refused","error"]'
+KEYS='["version","changed","uuid","writes","apqns_moved","assigned","unassigned","refused","persistent","error"]'
 
 bats_require_minimum_version 1.5.0
 
@@ -48,7 +48,10 @@ json_is() {
 	[ "$got" = "$KEYS" ] || { echo "keys: $got"; return 1; }
 	got=$(jq -c .version <<< "$output")
 	[ "$got" = 1 ] || { echo "version: $got"; return 1; }
-	got=$(jq -c 'del(.version)' <<< "$output")
+	# "persistent" (a boolean) is tested in 31-chzap-boot-model.bats
+	jq -e '.persistent | type == "boolean"' <<< "$output" > /dev/null ||
+		{ echo "persistent not a boolean: $output"; return 1; }
+	got=$(jq -c 'del(.version) | del(.persistent)' <<< "$output")
 	if [ "$got" != "$1" ]; then
 		printf 'expected: %s\ngot:      %s\n' "$1" "$got"
 		return 1

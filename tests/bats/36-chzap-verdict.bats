@@ -35,6 +35,9 @@ kinds() {
 	local out rc=0
 
 	out=$(lszap --check -r -n -o KIND,APQNS,MDEVS) || rc=$?
+	# the not-persistent warnings of mdevs without definition are not
+	# what these tests are about
+	out=$(printf '%s\n' "$out" | grep -v '^not-persistent ' || true)
 	[ -z "$out" ] || printf '%s\n' "$out" | sort
 	return "$rc"
 }
@@ -58,13 +61,14 @@ kinds() {
 		"rules apmask=none aqmask=0-4")
 	run chzap -P --create -m "$D" -a 4 -d 5
 	assert_success
-	assert_line "chzap: warning: autostart definition $D holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (41-ap.rules gives them to vfio_ap): 04.0005"
+	assert_line "chzap: warning: autostart definition $D holds APQNs that the active apmask/aqmask give to the host: it can start only after a reboot (the boot masks give them to vfio_ap): 04.0005"
 	[ -f "$ZAP_ROOT/etc/mdevctl.d/matrix/$D" ]
 	run -3 kinds
 	assert_line "drift 04.0005 $D"
 	refute_line --partial "host-apqn"
 	# at boot the definition starts: the persistent view has no problem with it
 	run -0 lszap --persistent --check -r -n -o KIND,MDEVS
+	drop_not_persistent
 	refute_output --partial "$D"
 }
 

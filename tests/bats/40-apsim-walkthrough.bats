@@ -101,9 +101,10 @@ json_mdevs() {
 	jq -r '.mdevs[] | "\(.uuid) \(.apqns | join(",")) \(.guest_apqns // [] | join(","))"' "$1"
 }
 
-# json_problems FILE: the kinds of lszap --json's problems, one a line.
+# json_problems FILE: the kinds of lszap --json's errors, one a line (the
+# walkthrough's changes are live only: not-persistent warnings are expected).
 json_problems() {
-	jq -r '.problems[].kind' "$1"
+	jq -r '.problems[] | select(.severity == "error") | .kind' "$1"
 }
 
 # apsim's model without the bus scan counter (it counts scans, not state).

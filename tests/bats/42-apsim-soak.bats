@@ -160,6 +160,7 @@ soak_generation() {
 	pid=$!
 	sleep 0.5
 	run chzap --host -d 7
+	drop_live_note
 	assert_success
 	assert_output "1 queue vfio -> host: 01.0007"
 	wait "$pid" || status=$?

@@ -31,6 +31,13 @@ mask() {
 	echo "0x$out"
 }
 
+# apsim_cmdline: proc/cmdline of the emulated host, booted with the masks
+# apsim starts with (the boot model of issue 14 reads them from there).
+apsim_cmdline() {
+	mkdir -p "$R/proc"
+	echo "root=/dev/dasda1 ap.apmask=$(cat "$S/bus/ap/apmask") ap.aqmask=$(cat "$S/bus/ap/aqmask")" > "$R/proc/cmdline"
+}
+
 # apsim_start [LINE...]: mount the description (the lines given, else stdin)
 # on $BATS_TEST_TMPDIR/root/sys; export ZAP_ROOT and SYSFS_ROOT; set R (the
 # root), S (sysfs), M (the matrix device) and DESC (the description file).
@@ -57,13 +64,14 @@ apsim_start() {
 	if [ -z "${APSIM_FOREGROUND:-}" ]; then
 		"$APSIM" "$DESC" "$S" 3>&- || fail "apsim did not start on $DESC"
 		APSIM_MOUNTED=$S
+		apsim_cmdline
 		return
 	fi
 	"$APSIM" -f "$DESC" "$S" 3>&- 2>>"${APSIM_LOG:-/dev/null}" &
 	APSIM_PID=$!
 	APSIM_MOUNTED=$S
 	for ((i = 0; i < 100; i++)); do
-		[ -e "$S/bus" ] && return
+		[ -e "$S/bus" ] && { apsim_cmdline; return; }
 		sleep 0.05
 	done
 	fail "apsim did not mount $S"

@@ -60,3 +60,29 @@ zap_assert_unchanged() {
 zap_mdev_dir() {
 	echo "$SYSFS_ROOT/devices/vfio_ap/matrix/$1"
 }
+
+# Drop the not-persistent warnings from $output and $lines: for tests of
+# other --check kinds on machines whose mdevs have no definition.
+drop_not_persistent() {
+	output=$(printf '%s\n' "$output" |
+		grep -v -e '^not-persistent\( \|$\)' -e 'it is gone after a reboot' \
+			-e 'at the next boot (the active masks differ' || true)
+	lines=()
+	[ -z "$output" ] || mapfile -t lines <<< "$output"
+}
+
+# Drop chzap's note after a live-only change (lost at reboot) from $output,
+# $lines and $stderr: for tests of other things on fixtures whose boot side
+# differs from what the change makes.
+drop_live_note() {
+	local note='^chzap: note: this change is live only'
+
+	output=$(printf '%s\n' "$output" | grep -v "$note" || true)
+	lines=()
+	[ -z "$output" ] || mapfile -t lines <<< "$output"
+	if [ -n "${stderr+x}" ]; then
+		stderr=$(printf '%s\n' "$stderr" | grep -v "$note" || true)
+		stderr_lines=()
+		[ -z "$stderr" ] || mapfile -t stderr_lines <<< "$stderr"
+	fi
+}

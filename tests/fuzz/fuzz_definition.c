@@ -12,9 +12,9 @@
  *   - definitions: uuid and path are left alone; the problem is one
  *     printable line; an invalid definition assigns nothing and says why;
  *     a valid one, written back as mdevctl would store it (once with an
- *     ap_config attr, once with assign_* attrs in decimal and hex, comma
- *     lists included), parses to the same start mode and matrix, valid and
- *     without problem;
+ *     ap_config attr, once with assign_* attrs in decimal and hex, one id
+ *     per attr: the kernel takes no list), parses to the same start mode
+ *     and matrix, valid and without problem;
  *   - zap_definition_render (how chzap rewrites a definition it read):
  *     refuses an invalid file with the parser's problem; on a valid one,
  *     changing only "start" keeps the assignment, replacing the assignment
@@ -88,15 +88,15 @@ append(char *buf, size_t *pos, const char *fmt, ...)
 }
 
 /*
- * Append the assign_@name attrs for @ids: decimal or hex per id, one id per
- * attr or comma lists of up to four, as @style selects. *@first: no attr
- * written yet (no comma needed).
+ * Append the assign_@name attrs for @ids: decimal or hex per id, as @style
+ * selects, one id per attr (a list is a bad definition: kstrtoul refuses
+ * it). *@first: no attr written yet (no comma needed).
  */
 static void append_assign(char *buf, size_t *pos, const char *name,
 			  const struct zap_bitmap *ids, unsigned int style,
 			  bool *first)
 {
-	unsigned int id, in_list = 0, lists = (style & 3) + 1;
+	unsigned int id, in_list = 0, lists = 1;
 
 	zap_for_each_set_bit(id, ids) {
 		if (in_list == 0) {

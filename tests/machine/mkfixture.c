@@ -616,6 +616,24 @@ static void build_rules(const struct machine *m, const struct dir *dir)
 	put(dir, "41-ap.rules", RW, text, (size_t)len);
 }
 
+/*
+ * Write proc/cmdline: the running boot's command line, whose ap.apmask= and
+ * ap.aqmask= are the machine's masks (the host was booted with them).
+ */
+static void build_cmdline(const struct machine *m, const struct dir *root)
+{
+	char ap[67], aq[67];
+	struct dir d;
+
+	machine_set_to_mask(&m->apmask, ap);
+	machine_set_to_mask(&m->aqmask, aq);
+	dir_make_path(root, "proc", &d);
+	putf(&d, "cmdline", RO,
+	     "BOOT_IMAGE=(hd0)/vmlinuz root=/dev/dasda1 ap.apmask=%s ap.aqmask=%s\n",
+	     ap, aq);
+	dir_close(&d);
+}
+
 /* Build etc/ (mdevctl definitions, udev rules, driverctl) and run/lock/. */
 static void build_etc(const struct machine *m, const struct dir *root)
 {
@@ -632,6 +650,7 @@ static void build_etc(const struct machine *m, const struct dir *root)
 			build_define(&d, &m->define[i]);
 		dir_close(&d);
 	}
+	build_cmdline(m, root);
 	dir_make_path(root, "etc/udev/rules.d", &d);
 	if (m->has_rules)
 		build_rules(m, &d);
