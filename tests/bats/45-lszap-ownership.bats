@@ -122,6 +122,7 @@ jqz() {
 	mdev $UUID adapters=5,6 domains=0x47 control=0x47
 	EOF
 	run -0 lszap --check -n
+	drop_not_persistent
 	assert_output ''
 }
 
@@ -134,6 +135,7 @@ jqz() {
 	mdev $UUID adapters=5,6 domains=0x47 control=0x47
 	EOF
 	run -3 lszap --check -r -n -o KIND,APQNS
+	drop_not_persistent
 	assert_output 'host-apqn 06.0047'
 }
 
