@@ -4,9 +4,11 @@
 # documents on apsim with driver_override (issues 15 and 16): the queues the
 # document lists go to vfio_ap with override/unbind/probe, those it omits go
 # back to the host, a second apply writes nothing ("changed": false), the
-# round trip writes nothing, -p keeps driverctl's files; a "masks" document
-# on this host and a document that gives an mdev's queue back are refused
-# (exit 3, nothing written). Needs /dev/fuse and root; skipped elsewhere.
+# round trip writes nothing, -p keeps driverctl's files; a masks host whose
+# masks are all ones takes it too; a "masks" document on this host, an
+# overrides document on a mixed host and a document that gives an mdev's
+# queue back are refused (exit 3, nothing written). Needs /dev/fuse and
+# root; skipped elsewhere.
 
 bats_require_minimum_version 1.5.0
 
@@ -121,4 +123,38 @@ owner_of() {
 	assert_success
 	[ ! -e "$ZAP_ROOT/etc/driverctl.d/ap-07.0004" ]
 	[ -e "$ZAP_ROOT/etc/driverctl.d/ap-05.0047" ]
+}
+
+@test "chzap --apply (overrides) on a masks host whose masks are all ones, no override: the queues move by override" {
+	apsim_start <<-EOF
+	kernel driver_override=yes
+	adapter 5 hwtype=14 mode=cca domains=4,0x47
+	adapter 7 hwtype=13 mode=ep11 domains=4,0x47
+	EOF
+	printf '{"version": 1, "ownership": "overrides", "vfio_ap": {"queues": ["07.0047"]}, "mdevs": []}' > "$D"
+	run --separate-stderr chzap --apply "$D"
+	assert_success
+	assert_output "1 queue host -> vfio: 07.0047"
+	run cat "$S/devices/ap/card07/07.0047/driver_override"
+	assert_output vfio_ap
+	assert_equal "$(owner_of 05.0047)" host
+	run --separate-stderr lszap --export
+	assert_success
+	assert_equal "$(jq -c .vfio_ap <<< "$output")" '{"queues":["07.0047"]}'
+}
+
+@test "chzap --apply (overrides) on a mixed host is refused, exit 3, naming the overridden queue; nothing written" {
+	apsim_start <<-EOF
+	kernel driver_override=yes
+	bus apmask=0-6,8-255 aqmask=all
+	adapter 5 hwtype=14 mode=cca domains=4,0x47
+	adapter 7 hwtype=13 mode=ep11 domains=4,0x47
+	override 05.0047 vfio_ap
+	EOF
+	ctl reset-log
+	printf '{"version": 1, "ownership": "overrides", "vfio_ap": {"queues": ["05.0047"]}, "mdevs": []}' > "$D"
+	run --separate-stderr chzap --apply "$D"
+	assert_failure 3
+	[[ "$stderr" == *"mixed"*"05.0047"* ]] || fail "stderr: $stderr"
+	assert_no_writes
 }
