@@ -142,6 +142,62 @@ static void drop_interim(struct zap_plan *p)
 	p->refusals.count = kept;
 }
 
+/* Has mdev @m a valid mdevctl definition in @model? */
+static bool has_definition(const struct zap_model *model,
+			   const struct zap_mdev *m)
+{
+	return m->definition >= 0 && model->definitions[m->definition].valid;
+}
+
+/*
+ * CREATE and ASSIGN define a new definition with "start": "auto"; the
+ * document's "start" replaces it in the text (set_new_start()). When the
+ * document says manual, what the audit says of an autostart definition of
+ * it (boot conflicts) is not a step's problem: the state with the
+ * document's start is judged in final_verdict().
+ */
+static void drop_new_auto(const struct apply_chain *c, struct zap_plan *p,
+			  const struct zap_config_mdev *want)
+{
+	int was = zap_model_find_mdev(c->first, p->change.uuid);
+	size_t kept = 0;
+
+	if (!want || want->autostart || c->scope == ZAP_SCOPE_LIVE ||
+	    (was >= 0 && has_definition(c->first, &c->first->mdevs[was])) ||
+	    (p->change.kind != ZAP_CHANGE_CREATE &&
+	     p->change.kind != ZAP_CHANGE_ASSIGN))
+		return;
+	for (size_t i = 0; i < p->refusals.count; i++) {
+		struct zap_problem *q = &p->refusals.items[i];
+
+		if (q->nr_mdevs == 1 && q->holders[0] == ZAP_HOLDER_AUTOSTART &&
+		    strcmp(q->mdevs[0], p->change.uuid) == 0) {
+			free(q->apqns);
+			continue;
+		}
+		p->refusals.items[kept++] = *q;
+	}
+	p->refusals.count = kept;
+}
+
+/* The new definition of @want in the chain's model gets its "start". */
+static void settle_new_start(struct apply_chain *c,
+			     const struct zap_config_mdev *want)
+{
+	int k = c->current ? zap_model_find_mdev(c->current, want->uuid) : -1;
+	int was = zap_model_find_mdev(c->first, want->uuid);
+	struct zap_mdev *m;
+
+	if (k < 0 || c->scope == ZAP_SCOPE_LIVE ||
+	    (was >= 0 && has_definition(c->first, &c->first->mdevs[was])))
+		return;
+	m = &c->current->mdevs[k];
+	if (m->definition < 0)
+		return;
+	c->current->definitions[m->definition].autostart = want->autostart;
+	zap_ownership_build(c->current);
+}
+
 /* Join the plan @p of one change into the chain's plan. */
 static int join_plan(struct zap_plan *plan, struct zap_plan *p)
 {
@@ -183,7 +239,8 @@ static int join_plan(struct zap_plan *plan, struct zap_plan *p)
  * the model it makes (also when it is refused, so that every culprit of
  * the document is named).
  */
-static int chain_step(struct apply_chain *c, struct zap_change *change)
+static int chain_step_of(struct apply_chain *c, struct zap_change *change,
+			 const struct zap_config_mdev *want)
 {
 	struct zap_model *after = NULL;
 	struct zap_plan *p = NULL;
@@ -194,6 +251,7 @@ static int chain_step(struct apply_chain *c, struct zap_change *change)
 	rc = zap_plan_build(chain_model(c), change, &p, c->err);
 	if (!rc) {
 		drop_interim(p);
+		drop_new_auto(c, p, want);
 		rc = join_plan(c->plan, p);
 	}
 	zap_plan_free(p);
@@ -206,7 +264,15 @@ static int chain_step(struct apply_chain *c, struct zap_change *change)
 		return rc;
 	zap_model_free(c->current);
 	c->current = after;
+	if (want)
+		settle_new_start(c, want);
 	return 0;
+}
+
+/* One step of a change that concerns no mdev of the document. */
+static int chain_step(struct apply_chain *c, struct zap_change *change)
+{
+	return chain_step_of(c, change, NULL);
 }
 
 /* Do @a and @b name the same kind of problem about the same mdevs? */
@@ -284,13 +350,6 @@ static bool names_ids(const struct zap_change *change)
 	return !zap_bitmap_empty(&change->adapters) ||
 	       !zap_bitmap_empty(&change->domains) ||
 	       !zap_bitmap_empty(&change->control_domains);
-}
-
-/* Has mdev @m a valid mdevctl definition in @model? */
-static bool has_definition(const struct zap_model *model,
-			   const struct zap_mdev *m)
-{
-	return m->definition >= 0 && model->definitions[m->definition].valid;
 }
 
 /*
@@ -406,7 +465,7 @@ static int steps_mdevs(struct apply_chain *c, const struct zap_config *cfg,
 					     &want->control_domains);
 		if (change.kind != ZAP_CHANGE_CREATE && !names_ids(&change))
 			continue;
-		rc = chain_step(c, &change);
+		rc = chain_step_of(c, &change, want);
 		if (rc)
 			return rc;
 	}

@@ -158,3 +158,26 @@ owner_of() {
 	[[ "$stderr" == *"mixed"*"05.0047"* ]] || fail "stderr: $stderr"
 	assert_no_writes
 }
+
+@test "chzap --apply -p (overrides): an active mdev without definition is defined with the document's manual start, after driverctl's files" {
+	rm "$ZAP_ROOT/etc/mdevctl.d/matrix/$G"
+	queues_doc 05.0047 06.0047
+	run --separate-stderr chzap --apply "$D" -p
+	assert_success
+	run jq -r .start "$ZAP_ROOT/etc/mdevctl.d/matrix/$G"
+	assert_output manual
+	assert_equal "$(cat "$ZAP_ROOT/etc/driverctl.d/ap-05.0047")" vfio_ap
+	assert_equal "$(cat "$ZAP_ROOT/etc/driverctl.d/ap-06.0047")" vfio_ap
+}
+
+@test "chzap --apply -p (overrides): a new definition the document starts automatically is refused, exit 3; nothing written" {
+	rm "$ZAP_ROOT/etc/mdevctl.d/matrix/$G"
+	queues_doc 05.0047 06.0047
+	jq -c '.mdevs[0].autostart = true' "$D" > "$T/auto.json"
+	run --separate-stderr chzap --apply "$T/auto.json" -p
+	assert_failure 3
+	[[ "$stderr" == *"$G"* ]] || fail "stderr: $stderr"
+	assert_no_writes
+	[ ! -e "$ZAP_ROOT/etc/mdevctl.d/matrix/$G" ]
+	[ ! -e "$ZAP_ROOT/etc/driverctl.d/ap-05.0047" ]
+}
