@@ -6,8 +6,8 @@
  * masks or queue overrides, queues to vfio_ap before they are assigned,
  * then create and assign, then autostart), each built by zap_plan_build()
  * on the what-if model of the changes before it, so every intermediate
- * state is judged by the one audit; the plans joined into one, written by the executor under
- * the lock with its journal and rollback.
+ * state is judged by the one audit; the plans joined into one, written by
+ * the executor under the lock with its journal and rollback.
  *
  * Copyright zap developers 2026
  */
