@@ -1401,8 +1401,10 @@ unsigned int zap_config_load_flags(void);
  * that side). A document without host part leaves the masks alone; mdevs
  * it omits are kept unless @request->prune.
  * Returns: 0 with *@plan set, refused or not (see its refusals;
- * nothing_to_do when nothing differs); -EOPNOTSUPP (ownership "overrides":
- * USAGE); the errors of zap_plan_build(); -ENOMEM.
+ * nothing_to_do when nothing differs; "overrides" documents move queues
+ * with driver_override, refused on a host whose masks are not all ones or
+ * whose ownership is mixed, as "masks" documents on an overrides host);
+ * the errors of zap_plan_build(); -ENOMEM.
  */
 int zap_config_plan(const struct zap_model *model,
 		    const struct zap_config *config,

@@ -3,11 +3,11 @@
  * apply.c - making a host equal a configuration document (chzap --apply):
  * the difference between the loaded model and the document as an ordered
  * list of ordinary changes (remove and unassign first, then the host's
- * masks, queues to vfio_ap before they are assigned, then create and
- * assign, then autostart), each built by zap_plan_build() on the what-if
- * model of the changes before it, so every intermediate state is judged by
- * the one audit; the plans joined into one, written by the executor under
- * the lock with its journal and rollback.
+ * masks or queue overrides, queues to vfio_ap before they are assigned,
+ * then create and assign, then autostart), each built by zap_plan_build()
+ * on the what-if model of the changes before it, so every intermediate
+ * state is judged by the one audit; the plans joined into one, written by
+ * the executor under the lock with its journal and rollback.
  *
  * Copyright zap developers 2026
  */
@@ -142,6 +142,62 @@ static void drop_interim(struct zap_plan *p)
 	p->refusals.count = kept;
 }
 
+/* Has mdev @m a valid mdevctl definition in @model? */
+static bool has_definition(const struct zap_model *model,
+			   const struct zap_mdev *m)
+{
+	return m->definition >= 0 && model->definitions[m->definition].valid;
+}
+
+/*
+ * CREATE and ASSIGN define a new definition with "start": "auto"; the
+ * document's "start" replaces it in the text (set_new_start()). When the
+ * document says manual, what the audit says of an autostart definition of
+ * it (boot conflicts) is not a step's problem: the state with the
+ * document's start is judged in final_verdict().
+ */
+static void drop_new_auto(const struct apply_chain *c, struct zap_plan *p,
+			  const struct zap_config_mdev *want)
+{
+	int was = zap_model_find_mdev(c->first, p->change.uuid);
+	size_t kept = 0;
+
+	if (!want || want->autostart || c->scope == ZAP_SCOPE_LIVE ||
+	    (was >= 0 && has_definition(c->first, &c->first->mdevs[was])) ||
+	    (p->change.kind != ZAP_CHANGE_CREATE &&
+	     p->change.kind != ZAP_CHANGE_ASSIGN))
+		return;
+	for (size_t i = 0; i < p->refusals.count; i++) {
+		struct zap_problem *q = &p->refusals.items[i];
+
+		if (q->nr_mdevs == 1 && q->holders[0] == ZAP_HOLDER_AUTOSTART &&
+		    strcmp(q->mdevs[0], p->change.uuid) == 0) {
+			free(q->apqns);
+			continue;
+		}
+		p->refusals.items[kept++] = *q;
+	}
+	p->refusals.count = kept;
+}
+
+/* The new definition of @want in the chain's model gets its "start". */
+static void settle_new_start(struct apply_chain *c,
+			     const struct zap_config_mdev *want)
+{
+	int k = c->current ? zap_model_find_mdev(c->current, want->uuid) : -1;
+	int was = zap_model_find_mdev(c->first, want->uuid);
+	struct zap_mdev *m;
+
+	if (k < 0 || c->scope == ZAP_SCOPE_LIVE ||
+	    (was >= 0 && has_definition(c->first, &c->first->mdevs[was])))
+		return;
+	m = &c->current->mdevs[k];
+	if (m->definition < 0)
+		return;
+	c->current->definitions[m->definition].autostart = want->autostart;
+	zap_ownership_build(c->current);
+}
+
 /* Join the plan @p of one change into the chain's plan. */
 static int join_plan(struct zap_plan *plan, struct zap_plan *p)
 {
@@ -183,7 +239,8 @@ static int join_plan(struct zap_plan *plan, struct zap_plan *p)
  * the model it makes (also when it is refused, so that every culprit of
  * the document is named).
  */
-static int chain_step(struct apply_chain *c, struct zap_change *change)
+static int chain_step_of(struct apply_chain *c, struct zap_change *change,
+			 const struct zap_config_mdev *want)
 {
 	struct zap_model *after = NULL;
 	struct zap_plan *p = NULL;
@@ -194,6 +251,7 @@ static int chain_step(struct apply_chain *c, struct zap_change *change)
 	rc = zap_plan_build(chain_model(c), change, &p, c->err);
 	if (!rc) {
 		drop_interim(p);
+		drop_new_auto(c, p, want);
 		rc = join_plan(c->plan, p);
 	}
 	zap_plan_free(p);
@@ -206,7 +264,15 @@ static int chain_step(struct apply_chain *c, struct zap_change *change)
 		return rc;
 	zap_model_free(c->current);
 	c->current = after;
+	if (want)
+		settle_new_start(c, want);
 	return 0;
+}
+
+/* One step of a change that concerns no mdev of the document. */
+static int chain_step(struct apply_chain *c, struct zap_change *change)
+{
+	return chain_step_of(c, change, NULL);
 }
 
 /* Do @a and @b name the same kind of problem about the same mdevs? */
@@ -284,13 +350,6 @@ static bool names_ids(const struct zap_change *change)
 	return !zap_bitmap_empty(&change->adapters) ||
 	       !zap_bitmap_empty(&change->domains) ||
 	       !zap_bitmap_empty(&change->control_domains);
-}
-
-/* Has mdev @m a valid mdevctl definition in @model? */
-static bool has_definition(const struct zap_model *model,
-			   const struct zap_mdev *m)
-{
-	return m->definition >= 0 && model->definitions[m->definition].valid;
 }
 
 /*
@@ -406,7 +465,7 @@ static int steps_mdevs(struct apply_chain *c, const struct zap_config *cfg,
 					     &want->control_domains);
 		if (change.kind != ZAP_CHANGE_CREATE && !names_ids(&change))
 			continue;
-		rc = chain_step(c, &change);
+		rc = chain_step_of(c, &change, want);
 		if (rc)
 			return rc;
 	}
@@ -447,6 +506,133 @@ static int steps_masks(struct apply_chain *c, const struct zap_config *cfg,
 	if (!names_ids(&change))
 		return 0;
 	return chain_step(c, &change);
+}
+
+/* Is the queue of APQN number @n one the document gives to vfio_ap? */
+static bool config_has_queue(const struct zap_config *cfg, uint16_t n)
+{
+	return bsearch(&n, cfg->vfio_queues, cfg->nr_vfio_queues,
+		       sizeof(n), zap_apqn_cmp) != NULL;
+}
+
+/*
+ * Does queue (@a, @d) differ from the document on the sides of the chain's
+ * scope: its owner live (the host or vfio_ap), its driverctl file
+ * persistently? @to_host: is it vfio_ap's there and omitted, else listed
+ * and not vfio_ap's there.
+ */
+static bool queue_differs(const struct apply_chain *c,
+			  const struct zap_config *cfg, unsigned int a,
+			  unsigned int d, bool to_host)
+{
+	const struct zap_model *m = chain_model(c);
+	bool listed = config_has_queue(cfg, zap_apqn_number(a, d));
+	bool live_vfio = zap_model_queue(m, a, d) &&
+			 !zap_model_host_owned(m, a, d);
+	bool boot_vfio = zap_bitmap_test(&m->driverctl[a], d);
+
+	if (listed == to_host)
+		return false;
+	if (c->scope != ZAP_SCOPE_PERSISTENT &&
+	    live_vfio == to_host && (to_host || zap_model_queue(m, a, d)))
+		return true;
+	return c->scope != ZAP_SCOPE_LIVE && boot_vfio == to_host;
+}
+
+/*
+ * "ownership": "overrides", queue by queue with driver_override: the
+ * vfio_ap queues the document omits go back to the host (@to_host), then
+ * the queues it lists go to vfio_ap; live the queues the host does not
+ * own, persistently (-p, -P) driverctl's files, both in one step so that
+ * the files are there before a definition is assigned the queues.
+ */
+static int steps_queues(struct apply_chain *c, const struct zap_config *cfg,
+			bool to_host)
+{
+	const struct zap_model *m = chain_model(c);
+	struct zap_change change;
+	bool any = false;
+
+	if (cfg->ownership != ZAP_CONFIG_OWNERSHIP_OVERRIDES)
+		return 0;
+	memset(&change, 0, sizeof(change));
+	change.kind = to_host ? ZAP_CHANGE_TO_HOST : ZAP_CHANGE_TO_VFIO;
+	change.by_queue = true;
+	for (unsigned int a = 0; a < ZAP_IDS; a++)
+		for (unsigned int d = 0; d < ZAP_IDS; d++) {
+			if (!zap_model_queue(m, a, d) &&
+			    !zap_bitmap_test(&m->driverctl[a], d) &&
+			    !config_has_queue(cfg, zap_apqn_number(a, d)))
+				continue;
+			if (!queue_differs(c, cfg, a, d, to_host))
+				continue;
+			zap_bitmap_set(&change.queues[a], d);
+			any = true;
+		}
+	if (!any)
+		return 0;
+	return chain_step(c, &change);
+}
+
+/*
+ * A document of the other model than the host's: "masks" on an overrides
+ * host; "overrides" on a mixed host or one whose masks are not all ones
+ * (what chzap --vfio AA.DDDD refuses too). Refused, naming the queues.
+ */
+static int refuse_model(struct apply_chain *c, const struct zap_config *cfg)
+{
+	const struct zap_model *m = c->first;
+	enum zap_ownership own = zap_model_ownership(m);
+	struct zap_apqn_list culprits = { 0 };
+	char first[ZAP_APQN_STRLEN] = "";
+	enum zap_problem_kind kind;
+	const char *why;
+	int rc = 0;
+
+	if (c->request->scope == ZAP_SCOPE_PERSISTENT ||
+	    cfg->ownership == ZAP_CONFIG_OWNERSHIP_NONE)
+		return 0;
+	if (cfg->ownership == ZAP_CONFIG_OWNERSHIP_MASKS &&
+	    own == ZAP_OWNERSHIP_OVERRIDES) {
+		kind = ZAP_PROBLEM_OVERRIDE_ACTIVE;
+		why = "a \"masks\" document on a host whose queues are moved with driver_override (ownership: overrides)";
+	} else if (cfg->ownership == ZAP_CONFIG_OWNERSHIP_OVERRIDES &&
+		   own == ZAP_OWNERSHIP_MIXED) {
+		kind = ZAP_PROBLEM_MIXED_OWNERSHIP;
+		why = "an \"overrides\" document on a host whose ownership is mixed (repair it first, lszap --check)";
+	} else if (cfg->ownership == ZAP_CONFIG_OWNERSHIP_OVERRIDES &&
+		   own == ZAP_OWNERSHIP_MASKS &&
+		   (!zap_bitmap_full(&m->bus.apmask) ||
+		    !zap_bitmap_full(&m->bus.aqmask))) {
+		kind = ZAP_PROBLEM_OVERRIDE_ACTIVE;
+		why = "an \"overrides\" document on a host whose apmask/aqmask are not all ones (ownership: masks; chzap --ownership overrides converts it)";
+	} else {
+		return 0;
+	}
+	/* the culprits: the queues vfio_ap has, by override or by mask */
+	for (size_t i = 0; i < m->nr_queues && !rc; i++) {
+		const struct zap_queue *q = &m->queues[i];
+
+		if (zap_model_host_owned(m, q->adapter, q->domain) &&
+		    !q->driver_override[0])
+			continue;
+		if (!first[0])
+			zap_apqn_print(q->adapter, q->domain, first);
+		rc = zap_apqn_list_add(&culprits,
+				       zap_apqn_number(q->adapter, q->domain));
+	}
+	if (!rc)
+		rc = zap_problems_add(&c->plan->refusals, kind, NULL, NULL,
+				      NULL, NULL, &culprits,
+				      "%s: %zu queue%s%s%s", why, culprits.count,
+				      culprits.count == 1 ? "" : "s",
+				      first[0] ? " not the host's, first " : "",
+				      first);
+	free(culprits.items);
+	if (rc == -ENOMEM)
+		return zap_error_set(c->err, ENOMEM, ZAP_STATUS_NOT_FOUND,
+				     "out of memory");
+	return rc;
 }
 
 /*
@@ -529,7 +715,11 @@ static int steps_state(struct apply_chain *c, const struct zap_config *cfg)
 	if (!rc)
 		rc = steps_masks(c, cfg, true);
 	if (!rc)
+		rc = steps_queues(c, cfg, true);
+	if (!rc)
 		rc = steps_masks(c, cfg, false);
+	if (!rc)
+		rc = steps_queues(c, cfg, false);
 	if (!rc)
 		rc = steps_mdevs(c, cfg, true);
 	return rc;
@@ -554,9 +744,6 @@ ZAP_EXPORT int zap_config_plan(const struct zap_model *model,
 	int rc = 0;
 
 	*plan = NULL;
-	if (config->ownership == ZAP_CONFIG_OWNERSHIP_OVERRIDES)
-		return zap_error_set(err, EOPNOTSUPP, ZAP_STATUS_USAGE,
-				     "ownership 'overrides': chzap --apply changes the host's masks only, not queue driver overrides");
 	c.plan = calloc(1, sizeof(*c.plan));
 	if (!c.plan)
 		return zap_error_set(err, ENOMEM, ZAP_STATUS_NOT_FOUND,
@@ -565,7 +752,12 @@ ZAP_EXPORT int zap_config_plan(const struct zap_model *model,
 	c.plan->change.scope = request->scope;
 	c.plan->change.force = request->force;
 	c.scope = request->scope;
-	if (request->prune)
+	rc = refuse_model(&c, config);
+	if (!rc && c.plan->refusals.count) {
+		*plan = c.plan;
+		return 0;
+	}
+	if (!rc && request->prune)
 		rc = steps_prune(&c, config);
 	if (!rc)
 		rc = steps_state(&c, config);

@@ -275,14 +275,23 @@ START_TEST(test_zap_config_plan_overrides_refused)
 	struct zap_plan *plan = NULL;
 	struct zap_error err;
 
+	/* @host's masks are not all ones: the document is refused */
 	ck_assert_int_eq(zap_config_parse(text, strlen(text), "doc", &cfg,
 					  NULL), 0);
 	fixture_tree(host, &paths);
 	m = fixture_model(&paths);
-	ck_assert_int_eq(zap_config_plan(m, cfg, &live, &plan, &err),
-			 -EOPNOTSUPP);
-	ck_assert_int_eq(err.status, ZAP_STATUS_USAGE);
-	ck_assert_ptr_null(plan);
+	ck_assert_int_eq(zap_config_plan(m, cfg, &live, &plan, &err), 0);
+	ck_assert_ptr_nonnull(plan);
+	ck_assert(!plan->nothing_to_do);
+	ck_assert_uint_eq(plan->nr_writes, 0);
+	ck_assert_uint_eq(plan->refusals.count, 1);
+	ck_assert_int_eq(plan->refusals.items[0].kind,
+			 ZAP_PROBLEM_OVERRIDE_ACTIVE);
+	ck_assert_ptr_nonnull(strstr(plan->refusals.items[0].message,
+				     "not all ones"));
+	/* the queues vfio_ap has: adapters 5 and 6 are not in apmask */
+	ck_assert_uint_eq(plan->refusals.items[0].nr_apqns, 6);
+	zap_plan_free(plan);
 	zap_model_free(m);
 	zap_config_free(cfg);
 }
