@@ -439,4 +439,37 @@ int zap_plan_write(struct zap_plan *plan, const struct zap_paths *paths,
 		   const struct zap_apply_options *options,
 		   struct zap_error *err);
 
+/* ---------------------------------------------- boot entries (bootcmd.c) */
+
+/* One BLS entry or zipl.conf section that may boot, with its parameters. */
+struct zap_boot_entry {
+	char name[256];
+	struct zap_boot_param apmask, aqmask;
+};
+
+/* A growing list of boot entries. */
+struct zap_boot_entry_list {
+	size_t count, allocated;
+	struct zap_boot_entry *items;
+};
+
+
+/*
+ * zap_boot_entry_add - append @name with the ap.apmask= / ap.aqmask= of the
+ * command line @cmdline to @list (bootcmd.c). Returns: 0; -ENOMEM.
+ */
+int zap_boot_entry_add(struct zap_boot_entry_list *list, const char *name,
+		       const char *cmdline);
+
+/* zap_boot_is_blank - is @c a blank of zipl's scanners (bootcmd.c)? */
+bool zap_boot_is_blank(char c);
+
+/*
+ * zap_zipl_read - add to @list the sections of the zipl.conf text @text that
+ * may boot, parmfiles under @root (zipl_conf.c).
+ * Returns: 0; -EINVAL (@problem says why, "line N: ..."); -ENOMEM.
+ */
+int zap_zipl_read(char *text, size_t len, const char *root,
+		  struct zap_boot_entry_list *list, char *problem, size_t size);
+
 #endif
