@@ -472,4 +472,12 @@ bool zap_boot_is_blank(char c);
 int zap_zipl_read(char *text, size_t len, const char *root,
 		  struct zap_boot_entry_list *list, char *problem, size_t size);
 
+/* ------------------------------------------ the configuration document */
+
+/* zap_config_out_of_memory - fill @err for ENOMEM (config_file.c). */
+int zap_config_out_of_memory(struct zap_error *err);
+
+/* zap_config_mdev_cmp - compare two zap_config_mdevs by UUID, for qsort(). */
+int zap_config_mdev_cmp(const void *a, const void *b);
+
 #endif
