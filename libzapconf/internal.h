@@ -480,4 +480,22 @@ int zap_config_out_of_memory(struct zap_error *err);
 /* zap_config_mdev_cmp - compare two zap_config_mdevs by UUID, for qsort(). */
 int zap_config_mdev_cmp(const void *a, const void *b);
 
+/* ------------------------------------------------ the audit (rules*.c) */
+
+/* zap_problems_set_holders - name the holders of the problem just added. */
+void zap_problems_set_holders(struct zap_problems *out, enum zap_holder first,
+			      enum zap_holder second);
+
+/* zap_rules_persistent_host_set - the host's set after a reboot (rules.c). */
+struct zap_apqn_set
+zap_rules_persistent_host_set(const struct zap_model *model);
+
+/*
+ * zap_rules_check_ownership - the audit's driver_override checks
+ * (rules_override.c): mixed-ownership, override-pending, boot-conflict in
+ * the overrides model. Returns: 0; -ENOMEM.
+ */
+int zap_rules_check_ownership(const struct zap_model *model,
+			      struct zap_problems *out);
+
 #endif
