@@ -439,4 +439,63 @@ int zap_plan_write(struct zap_plan *plan, const struct zap_paths *paths,
 		   const struct zap_apply_options *options,
 		   struct zap_error *err);
 
+/* ---------------------------------------------- boot entries (bootcmd.c) */
+
+/* One BLS entry or zipl.conf section that may boot, with its parameters. */
+struct zap_boot_entry {
+	char name[256];
+	struct zap_boot_param apmask, aqmask;
+};
+
+/* A growing list of boot entries. */
+struct zap_boot_entry_list {
+	size_t count, allocated;
+	struct zap_boot_entry *items;
+};
+
+
+/*
+ * zap_boot_entry_add - append @name with the ap.apmask= / ap.aqmask= of the
+ * command line @cmdline to @list (bootcmd.c). Returns: 0; -ENOMEM.
+ */
+int zap_boot_entry_add(struct zap_boot_entry_list *list, const char *name,
+		       const char *cmdline);
+
+/* zap_boot_is_blank - is @c a blank of zipl's scanners (bootcmd.c)? */
+bool zap_boot_is_blank(char c);
+
+/*
+ * zap_zipl_read - add to @list the sections of the zipl.conf text @text that
+ * may boot, parmfiles under @root (zipl_conf.c).
+ * Returns: 0; -EINVAL (@problem says why, "line N: ..."); -ENOMEM.
+ */
+int zap_zipl_read(char *text, size_t len, const char *root,
+		  struct zap_boot_entry_list *list, char *problem, size_t size);
+
+/* ------------------------------------------ the configuration document */
+
+/* zap_config_out_of_memory - fill @err for ENOMEM (config_file.c). */
+int zap_config_out_of_memory(struct zap_error *err);
+
+/* zap_config_mdev_cmp - compare two zap_config_mdevs by UUID, for qsort(). */
+int zap_config_mdev_cmp(const void *a, const void *b);
+
+/* ------------------------------------------------ the audit (rules*.c) */
+
+/* zap_problems_set_holders - name the holders of the problem just added. */
+void zap_problems_set_holders(struct zap_problems *out, enum zap_holder first,
+			      enum zap_holder second);
+
+/* zap_rules_persistent_host_set - the host's set after a reboot (rules.c). */
+struct zap_apqn_set
+zap_rules_persistent_host_set(const struct zap_model *model);
+
+/*
+ * zap_rules_check_ownership - the audit's driver_override checks
+ * (rules_override.c): mixed-ownership, override-pending, boot-conflict in
+ * the overrides model. Returns: 0; -ENOMEM.
+ */
+int zap_rules_check_ownership(const struct zap_model *model,
+			      struct zap_problems *out);
+
 #endif

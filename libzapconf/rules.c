@@ -4,8 +4,9 @@
  * mdevs, no mdev APQN in the host's set, the same for mdevctl autostart
  * definitions (manual ones reported), persistent masks against autostart
  * definitions, ids above the maxima, control domains without usage domains,
- * queues no driver can take, driver_override next to restricted masks and
- * what the overrides model breaks at boot. Each violation is a record with every culprit.
+ * queues no driver can take. Each violation is a record with every culprit.
+ * zap_rules_check() is the one audit; it also runs the driver_override
+ * checks of rules_override.c.
  *
  * Copyright zap developers 2026
  */
@@ -169,7 +170,8 @@ static struct zap_apqn_set host_set(const struct zap_model *model)
 }
 
 /* The host's set after a reboot: the boot model's (persistent.c). */
-static struct zap_apqn_set persistent_host_set(const struct zap_model *model)
+struct zap_apqn_set
+zap_rules_persistent_host_set(const struct zap_model *model)
 {
 	return zap_model_boot_host(model);
 }
@@ -183,8 +185,8 @@ static const char *boot_source_text(const struct zap_model *model)
 }
 
 /* Name the holders of the problem just added to @out. */
-static void set_holders(struct zap_problems *out, enum zap_holder first,
-			enum zap_holder second)
+void zap_problems_set_holders(struct zap_problems *out, enum zap_holder first,
+			      enum zap_holder second)
 {
 	struct zap_problem *p = &out->items[out->count - 1];
 
@@ -276,7 +278,8 @@ static int check_sharing(const struct zap_model *model,
 					      zap_apqn_set_weight(&both) == 1 ?
 					      "" : "s");
 			if (!rc)
-				set_holders(out, h[i].kind, h[j].kind);
+				zap_problems_set_holders(out, h[i].kind,
+							 h[j].kind);
 		}
 	}
 	free(h);
@@ -316,7 +319,8 @@ static int check_definition_host(const struct zap_mdev *m,
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid));
 		if (!rc)
-			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, ZAP_HOLDER_AUTOSTART,
+						 ZAP_HOLDER_NONE);
 	}
 	zap_for_each_set_bit(a, &now.adapters)
 		zap_for_each_set_bit(d, &now.domains)
@@ -331,7 +335,8 @@ static int check_definition_host(const struct zap_mdev *m,
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid));
 		if (!rc)
-			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, ZAP_HOLDER_AUTOSTART,
+						 ZAP_HOLDER_NONE);
 	}
 	free(later.items);
 	return rc;
@@ -376,7 +381,8 @@ static int check_manual(const struct zap_model *model, struct zap_problems *out)
 							     h[j].kind, false,
 							     h[j].uuid));
 			if (!rc)
-				set_holders(out, ZAP_HOLDER_MANUAL, h[j].kind);
+				zap_problems_set_holders(out, ZAP_HOLDER_MANUAL,
+							 h[j].kind);
 		}
 	}
 	free(h);
@@ -423,7 +429,8 @@ static int check_override_host(const struct zap_model *model,
 						     ZAP_HOLDER_MDEV, false,
 						     m->uuid));
 		if (!rc)
-			set_holders(out, ZAP_HOLDER_MDEV, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, ZAP_HOLDER_MDEV,
+						 ZAP_HOLDER_NONE);
 	}
 	if (!rc && def && def->autostart)
 		rc = host_owned_list(model, &def->matrix, &host);
@@ -435,7 +442,8 @@ static int check_override_host(const struct zap_model *model,
 						     ZAP_HOLDER_AUTOSTART, false,
 						     m->uuid));
 		if (!rc)
-			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, ZAP_HOLDER_AUTOSTART,
+						 ZAP_HOLDER_NONE);
 	}
 	free(host.items);
 	return rc;
@@ -446,7 +454,7 @@ static int check_host_and_definitions(const struct zap_model *model,
 				      struct zap_problems *out)
 {
 	struct zap_apqn_set host = host_set(model);
-	struct zap_apqn_set boot = persistent_host_set(model);
+	struct zap_apqn_set boot = zap_rules_persistent_host_set(model);
 	bool has_persistent = model->rules_has_apmask ||
 			      model->rules_has_aqmask ||
 			      zap_model_boot_cmdline(model);
@@ -475,7 +483,8 @@ static int check_host_and_definitions(const struct zap_model *model,
 							     ZAP_HOLDER_MDEV,
 							     false, m->uuid));
 			if (!rc)
-				set_holders(out, ZAP_HOLDER_MDEV, ZAP_HOLDER_NONE);
+				zap_problems_set_holders(out, ZAP_HOLDER_MDEV,
+							 ZAP_HOLDER_NONE);
 		}
 		if (!rc && !overrides && def && def->autostart)
 			rc = check_definition_host(m, def, &host, &boot,
@@ -505,7 +514,8 @@ static int check_host_and_definitions(const struct zap_model *model,
 						     m->uuid), any->path,
 				      boot_source_text(model));
 		if (!rc)
-			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, ZAP_HOLDER_AUTOSTART,
+						 ZAP_HOLDER_NONE);
 	}
 	free(at_boot.items);
 	if (!rc)
@@ -539,7 +549,7 @@ static int check_shape(const struct zap_model *model,
 				      label, list,
 				      model->bus.max_adapter_id);
 		if (!rc)
-			set_holders(out, holder, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, holder, ZAP_HOLDER_NONE);
 	}
 	if (!rc && !zap_bitmap_empty(&over_d)) {
 		zap_ids_print(&over_d, list, sizeof(list));
@@ -548,7 +558,7 @@ static int check_shape(const struct zap_model *model,
 				      "%s has domains %s above ap_max_domain_id 0x%x",
 				      label, list, model->bus.max_domain_id);
 		if (!rc)
-			set_holders(out, holder, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, holder, ZAP_HOLDER_NONE);
 	}
 	if (!rc && !zap_bitmap_empty(control) &&
 	    zap_bitmap_empty(&set->domains)) {
@@ -557,7 +567,7 @@ static int check_shape(const struct zap_model *model,
 				      "%s has control domains but no usage domain",
 				      label);
 		if (!rc)
-			set_holders(out, holder, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, holder, ZAP_HOLDER_NONE);
 	}
 	return rc;
 }
@@ -753,7 +763,8 @@ static int check_boot(const struct zap_model *model, struct zap_problems *out)
 						     def->uuid), def->path,
 				      boot_source_text(model));
 		if (!rc)
-			set_holders(out, ZAP_HOLDER_MANUAL, ZAP_HOLDER_NONE);
+			zap_problems_set_holders(out, ZAP_HOLDER_MANUAL,
+						 ZAP_HOLDER_NONE);
 	}
 	for (size_t i = 0; i < model->nr_mdevs && !rc; i++) {
 		const struct zap_mdev *m = &model->mdevs[i];
@@ -811,100 +822,6 @@ static int check_files(const struct zap_model *model, struct zap_problems *out)
 	return rc;
 }
 
-/*
- * Queues bound to another driver than their driver_override names: a
- * switch that was not finished (the probe after the override write).
- */
-static int check_pending(const struct zap_model *model,
-			 struct zap_problems *out)
-{
-	struct zap_apqn_list list = { 0 };
-	int rc = 0;
-
-	for (size_t i = 0; i < model->nr_queues && !rc; i++) {
-		const struct zap_queue *q = &model->queues[i];
-
-		if (q->driver_override[0] &&
-		    (q->driver == ZAP_DRIVER_CEX4QUEUE ||
-		     q->driver == ZAP_DRIVER_VFIO_AP) &&
-		    strcmp(zap_driver_name(q->driver), q->driver_override))
-			rc = zap_apqn_list_add(&list,
-				zap_apqn_number(q->adapter, q->domain));
-	}
-	if (!rc && list.count)
-		rc = zap_problems_add(out, ZAP_PROBLEM_OVERRIDE_PENDING, NULL,
-				      NULL, NULL, NULL, &list,
-				      "%zu queue%s bound to another driver than %s driver_override names (a switch not finished: 'chzap --recover', or 'chzap --vfio' / '--host' with the queue)",
-				      list.count, list.count == 1 ? " is" : "s are",
-				      list.count == 1 ? "its" : "their");
-	free(list.items);
-	return rc;
-}
-
-/*
- * The ownership model (driver-override.md): overrides next to restricted
- * masks (mixed); what breaks at boot in the overrides model: a 41-ap.rules
- * mask write (DO-39) and autostart definitions holding APQNs that only an
- * override gives to vfio_ap (mdevctl's ap-check knows only the masks).
- */
-static int check_ownership(const struct zap_model *model,
-			   struct zap_problems *out)
-{
-	enum zap_ownership own = zap_model_ownership(model);
-	struct zap_apqn_set boot = persistent_host_set(model);
-	struct zap_apqn_list list = { 0 };
-	char label[ZAP_LABEL_LEN];
-	unsigned int a, d;
-	int rc = 0;
-
-	if (own == ZAP_OWNERSHIP_MASKS)
-		return 0;
-	for (size_t i = 0; i < model->nr_queues && !rc; i++)
-		if (model->queues[i].driver_override[0])
-			rc = zap_apqn_list_add(&list,
-				zap_apqn_number(model->queues[i].adapter,
-						model->queues[i].domain));
-	if (!rc)
-		rc = check_pending(model, out);
-	if (!rc && own == ZAP_OWNERSHIP_MIXED)
-		rc = zap_problems_add(out, ZAP_PROBLEM_MIXED_OWNERSHIP, NULL,
-				      NULL, NULL, NULL, &list,
-				      "%zu queue%s %s a driver_override while apmask/aqmask are not all ones (boot parameters ap.apmask=/ap.aqmask=?): every mask write fails (EINVAL); clear the overrides or drop the mask parameters",
-				      list.count, list.count == 1 ? "" : "s",
-				      list.count == 1 ? "has" : "have");
-	if (!rc && own == ZAP_OWNERSHIP_OVERRIDES && model->has_rules &&
-	    (model->rules_has_apmask || model->rules_has_aqmask))
-		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, NULL, NULL,
-				      model->paths.rules, NULL, NULL,
-				      "%s writes apmask/aqmask but this host uses driver_override: the write fails at boot once an override is applied (EINVAL); remove the file",
-				      model->paths.rules);
-	for (size_t i = 0; i < model->nr_definitions && !rc; i++) {
-		const struct zap_definition *def = &model->definitions[i];
-
-		if (!def->valid || !def->autostart)
-			continue;
-		list.count = 0;
-		zap_for_each_set_bit(a, &def->matrix.adapters)
-			zap_for_each_set_bit(d, &def->matrix.domains)
-				if (!rc && zap_apqn_set_test(&boot, a, d) &&
-				    !zap_model_host_owned(model, a, d))
-					rc = zap_apqn_list_add(&list,
-						zap_apqn_number(a, d));
-		if (rc || !list.count)
-			continue;
-		rc = zap_problems_add(out, ZAP_PROBLEM_BOOT_CONFLICT, def->uuid,
-				      NULL, def->path, NULL, &list,
-				      "%s (%s) holds APQNs that only a driver_override gives to vfio_ap: mdevctl's ap-check (masks only) refuses its start at boot; make it start manually and start it after the overrides",
-				      zap_mdev_label(model, label, sizeof(label),
-						     ZAP_HOLDER_AUTOSTART, false,
-						     def->uuid), def->path);
-		if (!rc)
-			set_holders(out, ZAP_HOLDER_AUTOSTART, ZAP_HOLDER_NONE);
-	}
-	free(list.items);
-	return rc;
-}
-
 /* Audit the whole configuration. */
 ZAP_EXPORT int zap_rules_check(const struct zap_model *model,
 			       struct zap_problems *problems,
@@ -922,7 +839,7 @@ ZAP_EXPORT int zap_rules_check(const struct zap_model *model,
 	if (!rc)
 		rc = check_queues(model, problems);
 	if (!rc)
-		rc = check_ownership(model, problems);
+		rc = zap_rules_check_ownership(model, problems);
 	if (!rc)
 		rc = check_drift(model, problems);
 	if (!rc)
