@@ -218,7 +218,7 @@ demo: deps
 	@$(MAKE) --no-print-directory all $(MKFIXTURE)
 	@./tools/demo.sh
 
-unit: tests/unit/zap-unit
+unit: tests/unit/zap-unit $(MKFIXTURE)
 	$(call say,TEST,unit)
 	$(Q)ZAP_TEST_MKFIXTURE=$(CURDIR)/$(MKFIXTURE) ./tests/unit/zap-unit
 
