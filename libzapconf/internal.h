@@ -416,6 +416,11 @@ const struct zap_boot_masks *zap_model_boot_cmdline(const struct zap_model *mode
  */
 void zap_libvirt_vms_load(struct zap_model *model);
 
+/* Append one write to @plan (its undo "" for none). Returns: 0; -ENOMEM. */
+int zap_plan_add_write(struct zap_plan *plan, enum zap_write_kind kind,
+		       const char *path, const char *value,
+		       const char *undo_path, const char *undo_value);
+
 /* ------------------------------------------------- executor.c (files) */
 
 /*

@@ -150,28 +150,6 @@ void zap_whatif_overrides(struct zap_model *m, const struct zap_change *c)
 
 /* ----------------------------------------------------------- the plan */
 
-/* Append one write of a switch (the undo "" for none). */
-static int add(struct zap_plan *plan, enum zap_write_kind kind,
-	       const char *path, const char *value, const char *undo_path,
-	       const char *undo_value)
-{
-	struct zap_write *grown, *w;
-
-	grown = realloc(plan->writes, (plan->nr_writes + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	plan->writes = grown;
-	w = &grown[plan->nr_writes++];
-	memset(w, 0, sizeof(*w));
-	w->kind = kind;
-	snprintf(w->path, sizeof(w->path), "%s", path);
-	snprintf(w->value, sizeof(w->value), "%s", value);
-	snprintf(w->undo_path, sizeof(w->undo_path), "%s", undo_path);
-	snprintf(w->undo_value, sizeof(w->undo_value), "%s", undo_value);
-	w->result = ZAP_WRITE_PENDING;
-	return 0;
-}
-
 /*
  * Host -> vfio_ap (spec 5.1): override vfio_ap (undone by the old override
  * and a probe), unbind if bound (undone by that), probe (undone by an
@@ -191,18 +169,21 @@ static int switch_to_vfio(struct zap_builder *b, const struct zap_queue *q,
 		 "%s/devices/ap/card%.2s/%s/driver_override", sysfs, apqn, apqn);
 	snprintf(probe, sizeof(probe), "%s/bus/ap/drivers_probe", sysfs);
 	if (strcmp(q->driver_override, "vfio_ap"))
-		rc = add(b->plan, ZAP_WRITE_OVERRIDE, override, "vfio_ap",
-			 override, q->driver_override);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_OVERRIDE,
+					override, "vfio_ap",
+					override, q->driver_override);
 	if (!rc && q->driver != ZAP_DRIVER_NONE &&
 	    q->driver != ZAP_DRIVER_UNKNOWN) {
 		snprintf(unbind, sizeof(unbind), "%s/bus/ap/drivers/%s/unbind",
 			 sysfs, zap_driver_name(q->driver));
-		rc = add(b->plan, ZAP_WRITE_UNBIND, unbind, apqn, "", "");
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_UNBIND,
+					unbind, apqn, "", "");
 	}
 	snprintf(unbind, sizeof(unbind), "%s/bus/ap/drivers/vfio_ap/unbind",
 		 sysfs);
 	if (!rc)
-		rc = add(b->plan, ZAP_WRITE_PROBE, probe, apqn, unbind, apqn);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_PROBE,
+					probe, apqn, unbind, apqn);
 	if (!rc)
 		rc = zap_apqn_list_add(&b->to_vfio,
 				       zap_apqn_number(q->adapter, q->domain));
@@ -231,15 +212,18 @@ static int switch_to_host(struct zap_builder *b, const struct zap_queue *q,
 	if (q->driver != ZAP_DRIVER_NONE && q->driver != ZAP_DRIVER_UNKNOWN) {
 		snprintf(unbind, sizeof(unbind), "%s/bus/ap/drivers/%s/unbind",
 			 sysfs, zap_driver_name(q->driver));
-		rc = add(b->plan, ZAP_WRITE_UNBIND, unbind, apqn, probe, apqn);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_UNBIND,
+					unbind, apqn, probe, apqn);
 	}
 	if (!rc && q->driver_override[0])
-		rc = add(b->plan, ZAP_WRITE_OVERRIDE, override, "", override,
-			 q->driver_override);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_OVERRIDE,
+					override, "", override,
+					q->driver_override);
 	snprintf(unbind, sizeof(unbind), "%s/bus/ap/drivers/cex4queue/unbind",
 		 sysfs);
 	if (!rc)
-		rc = add(b->plan, ZAP_WRITE_PROBE, probe, apqn, unbind, apqn);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_PROBE,
+					probe, apqn, unbind, apqn);
 	if (!rc)
 		rc = zap_apqn_list_add(&b->to_host,
 				       zap_apqn_number(q->adapter, q->domain));
@@ -492,12 +476,14 @@ static int plan_to_overrides(struct zap_builder *b)
 	if (!zap_bitmap_full(&model->bus.apmask)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/apmask", sysfs);
 		zap_mask_print(&model->bus.apmask, old);
-		rc = add(b->plan, ZAP_WRITE_MASK, path, full, path, old);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_MASK,
+					path, full, path, old);
 	}
 	if (!rc && !zap_bitmap_full(&model->bus.aqmask)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/aqmask", sysfs);
 		zap_mask_print(&model->bus.aqmask, old);
-		rc = add(b->plan, ZAP_WRITE_MASK, path, full, path, old);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_MASK,
+					path, full, path, old);
 	}
 	snprintf(probe, sizeof(probe), "%s/bus/ap/drivers_probe", sysfs);
 	snprintf(unbind, sizeof(unbind), "%s/bus/ap/drivers/cex4queue/unbind",
@@ -513,12 +499,15 @@ static int plan_to_overrides(struct zap_builder *b)
 			 "%s/devices/ap/card%.2s/%s/driver_override", sysfs,
 			 apqn, apqn);
 		/* the all-ones masks have given it to cex4queue by now */
-		rc = add(b->plan, ZAP_WRITE_OVERRIDE, override, "vfio_ap",
-			 override, q->driver_override);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_OVERRIDE,
+					override, "vfio_ap",
+					override, q->driver_override);
 		if (!rc)
-			rc = add(b->plan, ZAP_WRITE_UNBIND, unbind, apqn, "", "");
+			rc = zap_plan_add_write(b->plan, ZAP_WRITE_UNBIND,
+						unbind, apqn, "", "");
 		if (!rc)
-			rc = add(b->plan, ZAP_WRITE_PROBE, probe, apqn, vfio,
+			rc = zap_plan_add_write(b->plan, ZAP_WRITE_PROBE,
+						probe, apqn, vfio,
 				 apqn);
 	}
 	return rc;
@@ -554,20 +543,23 @@ static int plan_to_masks(struct zap_builder *b)
 		snprintf(path, sizeof(path),
 			 "%s/devices/ap/card%.2s/%s/driver_override", sysfs,
 			 apqn, apqn);
-		rc = add(b->plan, ZAP_WRITE_OVERRIDE, path, "", path,
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_OVERRIDE,
+					path, "", path,
 			 q->driver_override);
 	}
 	if (!rc && !zap_bitmap_equal(&masks.adapters, &model->bus.apmask)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/apmask", sysfs);
 		zap_mask_print(&masks.adapters, value);
 		zap_mask_print(&model->bus.apmask, old);
-		rc = add(b->plan, ZAP_WRITE_MASK, path, value, path, old);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_MASK,
+					path, value, path, old);
 	}
 	if (!rc && !zap_bitmap_equal(&masks.domains, &model->bus.aqmask)) {
 		snprintf(path, sizeof(path), "%s/bus/ap/aqmask", sysfs);
 		zap_mask_print(&masks.domains, value);
 		zap_mask_print(&model->bus.aqmask, old);
-		rc = add(b->plan, ZAP_WRITE_MASK, path, value, path, old);
+		rc = zap_plan_add_write(b->plan, ZAP_WRITE_MASK,
+					path, value, path, old);
 	}
 	return rc;
 }

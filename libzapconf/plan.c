@@ -43,12 +43,11 @@ ZAP_EXPORT unsigned int zap_change_load_flags(enum zap_change_kind kind)
 	return flags;
 }
 
-/* Append one write (and its undo, "" for none). */
-static int add_write(struct zap_builder *b, enum zap_write_kind kind,
-		     const char *path, const char *value, const char *undo_path,
-		     const char *undo_value)
+/* Append one write to @plan (and its undo, "" for none). */
+int zap_plan_add_write(struct zap_plan *plan, enum zap_write_kind kind,
+		       const char *path, const char *value,
+		       const char *undo_path, const char *undo_value)
 {
-	struct zap_plan *plan = b->plan;
 	struct zap_write *grown, *w;
 
 	grown = realloc(plan->writes, (plan->nr_writes + 1) * sizeof(*grown));
@@ -64,6 +63,15 @@ static int add_write(struct zap_builder *b, enum zap_write_kind kind,
 	snprintf(w->undo_value, sizeof(w->undo_value), "%s", undo_value);
 	w->result = ZAP_WRITE_PENDING;
 	return 0;
+}
+
+/* Append one write of the plan being built (and its undo). */
+static int add_write(struct zap_builder *b, enum zap_write_kind kind,
+		     const char *path, const char *value, const char *undo_path,
+		     const char *undo_value)
+{
+	return zap_plan_add_write(b->plan, kind, path, value, undo_path,
+				  undo_value);
 }
 
 /* The three masks of an ap_config write. */
