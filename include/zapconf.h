@@ -1360,6 +1360,18 @@ int zap_config_from_model(const struct zap_model *model, const char *uuid,
 			  struct zap_config **config, struct zap_error *err);
 
 /**
+ * zap_config_save - the document of chzap --save: zap_config_from_model()
+ * of the live @model (@uuid: only that active mdev, no host part), where
+ * every mdev without a valid definition gets "start" @autostart (an
+ * existing definition keeps its own). Its ZAP_SCOPE_PERSISTENT plan
+ * (zap_config_plan) makes the persistent configuration equal the live one.
+ * Returns: as zap_config_from_model().
+ */
+int zap_config_save(const struct zap_model *model, const char *uuid,
+		    bool autostart, struct zap_config **config,
+		    struct zap_error *err);
+
+/**
  * zap_config_format - the JSON text of @config as lszap --export prints it:
  * keys in the order of zap-config(5), one mdev a line, ids ascending,
  * "\n" at the end. *@text is malloc()ed (caller frees).
