@@ -89,7 +89,7 @@ static struct poptOption mode_options[] = {
 	  "make the configuration equal FILE, - for stdin",
 	  "FILE" },
 	{ "save", '\0', POPT_ARG_NONE, NULL, OPT_SAVE,
-	  "make the persistent configuration equal the live one", NULL },
+	  "save the live configuration persistently", NULL },
 	POPT_TABLEEND
 };
 
