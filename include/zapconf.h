@@ -70,6 +70,7 @@
  *   zap_config_parse(text, len, name, &cfg, err)   a document, strictly checked
  *   zap_config_read(path, &cfg, err)               the same from a file, "-" = stdin
  *   zap_config_from_model(model, uuid, &cfg, err)  a model's state as a document
+ *   zap_config_save(model, uuid, auto, &cfg, err)  the same for chzap --save
  *   zap_config_format(cfg, &text, err)             the document's JSON text
  *   zap_config_free(cfg)
  *   zap_config_plan(m, cfg, &req, &plan, err)   the plan making m equal cfg

@@ -207,3 +207,10 @@ assert_same_file() {
 	assert_line "chzap: Only one of --create, --start, --remove, --unassign, --vfio, --host, --ownership, --recover, --apply or --save can be specified"
 	zap_assert_unchanged "$BATS_TEST_TMPDIR/before"
 }
+
+@test "chzap --help lists --save and its usage line" {
+	run chzap --help
+	assert_success
+	assert_output --partial "      --save "
+	assert_output --partial "chzap --save [-m UUID] [--autostart no]"
+}
