@@ -52,7 +52,9 @@ int apply_write(const struct chzap *c, struct zap_plan **plan,
 /* The host equals the document already: say so on stderr, unless -q. */
 void apply_report_nothing(const struct chzap *c)
 {
-	if (!c->quiet)
+	if (!c->quiet && c->save)
+		chzap_warn("already in the requested state: the persistent configuration equals the live one; nothing written");
+	else if (!c->quiet)
 		chzap_warn("already in the requested state: the %s configuration equals %s; nothing written",
 			   c->change.scope == ZAP_SCOPE_PERSISTENT ?
 			   "persistent" : "live",

@@ -46,6 +46,7 @@ enum {
 	OPT_PRUNE = 0x10b,
 	OPT_OWNERSHIP = 0x10c,
 	OPT_START = 0x10d,
+	OPT_SAVE = 0x10e,
 	OPT_ADAPTER = 'a',
 	OPT_DOMAIN = 'd',
 	OPT_CONTROL_DOMAIN = 'c',
@@ -87,6 +88,8 @@ static struct poptOption mode_options[] = {
 	{ "apply", '\0', POPT_ARG_STRING, NULL, OPT_APPLY,
 	  "make the configuration equal FILE, - for stdin",
 	  "FILE" },
+	{ "save", '\0', POPT_ARG_NONE, NULL, OPT_SAVE,
+	  "save the live configuration persistently", NULL },
 	POPT_TABLEEND
 };
 
@@ -279,7 +282,8 @@ static void print_help(void)
 	       "       " PROGRAM " --host [-a LIST] [-d LIST]\n"
 	       "       " PROGRAM " --autostart yes|no -m UUID\n"
 	       "       " PROGRAM " --recover[=complete]\n"
-	       "       " PROGRAM " --apply FILE|- [--prune] [-p|-P]\n\n"
+	       "       " PROGRAM " --apply FILE|- [--prune] [-p|-P]\n"
+	       "       " PROGRAM " --save [-m UUID] [--autostart no]\n\n"
 	       "Change which AP (crypto) queues of an IBM Z host belong to the "
 	       "host's zcrypt\ndrivers, to the vfio_ap pool and to each vfio_ap "
 	       "mediated device (mdev).\nThe whole change is checked first, "
@@ -504,6 +508,9 @@ static void handle_option(struct chzap *c, struct cmdline *cmd, int rc,
 	case OPT_APPLY:
 		set_apply(c, cmd, arg);
 		break;
+	case OPT_SAVE:
+		c->save = true;
+		break;
 	case OPT_PRUNE:
 		c->prune = true;
 		break;
@@ -649,6 +656,21 @@ static void check_auto(const struct chzap *c, const struct cmdline *cmd)
 		usage_error(c, "--auto takes no --control-domain: assign control domains with --mdev UUID -c LIST");
 }
 
+/*
+ * --save [-m UUID] [--autostart yes|no]: no other mode, no ids, no scope
+ * (it is persistent only by nature).
+ */
+static void check_save(const struct chzap *c, const struct cmdline *cmd)
+{
+	if (cmd->mode && cmd->mode != OPT_AUTOSTART)
+		usage_error(c, "Only one of --create, --start, --remove, --unassign, --vfio, --host, --ownership, --recover, --apply or --save can be specified");
+	if (cmd->adapters || cmd->domains || cmd->control_domains ||
+	    c->autoalloc.given || cmd->type || cmd->card_mode)
+		usage_error(c, "--save takes no --adapter, --domain, --control-domain or --auto: it saves the live configuration");
+	if (cmd->scope)
+		usage_error(c, "--save takes no --persistent or --persistent-only: it changes only the persistent configuration");
+}
+
 /* Refuse option combinations that mean nothing, before anything is read. */
 static void check_combinations(const struct chzap *c,
 			       const struct cmdline *cmd)
@@ -661,6 +683,10 @@ static void check_combinations(const struct chzap *c,
 		usage_error(c, "Only one of --json or --verbose can be specified");
 	if (c->prune && cmd->mode != OPT_APPLY)
 		usage_error(c, "--prune goes only with --apply");
+	if (c->save) {
+		check_save(c, cmd);
+		return;
+	}
 	if (cmd->mode == OPT_APPLY) {
 		if (cmd->mdev || ids || c->autoalloc.given || cmd->type ||
 		    cmd->card_mode)
@@ -821,7 +847,7 @@ static int nothing_to_do(const struct chzap *c, const struct zap_plan *plan)
 		report_json(c, plan, ZAP_STATUS_OK, NULL);
 	} else {
 		report_warnings(c, plan);
-		if (c->apply_file)
+		if (c->config)
 			apply_report_nothing(c);
 		else
 			report_nothing_to_do(c, plan);
@@ -844,7 +870,7 @@ static int dry_run(const struct chzap *c, const struct zap_plan *plan)
 		report_refusals(plan);
 		return ZAP_STATUS_REFUSED;
 	}
-	if (plan->nothing_to_do && c->apply_file)
+	if (plan->nothing_to_do && c->config)
 		apply_report_nothing(c);
 	else if (plan->nothing_to_do)
 		report_nothing_to_do(c, plan);
@@ -873,7 +899,7 @@ static int apply(struct chzap *c, struct zap_plan **plan,
 
 	zap_error_clear(&err);
 	start_change(c);
-	rc = c->apply_file ? apply_write(c, plan, paths, &how, &err) :
+	rc = c->config ? apply_write(c, plan, paths, &how, &err) :
 	     zap_plan_apply(plan, paths, &how, &err);
 	if (c->verbose)
 		report_files(*plan);
@@ -889,11 +915,11 @@ static int apply(struct chzap *c, struct zap_plan **plan,
 			    rc == 0 || refusals ? NULL : err.message);
 	} else if (rc == 0) {
 		report_warnings(c, *plan);
-		if ((*plan)->nothing_to_do && c->apply_file)
+		if ((*plan)->nothing_to_do && c->config)
 			apply_report_nothing(c);
 		else if ((*plan)->nothing_to_do)
 			report_nothing_to_do(c, *plan);
-		else if (c->apply_file)
+		else if (c->config)
 			apply_report_done(c, *plan);
 		else
 			report_done(c, *plan);
@@ -969,12 +995,16 @@ static int run(struct chzap *c)
 	if (c->apply_file && apply_read(c, &err))
 		fail(c, &err);
 	/* the VMs of the mdevs, to name them in refusals */
-	load = (c->apply_file ? zap_config_load_flags() :
+	load = (c->apply_file || c->save ? zap_config_load_flags() :
 		zap_change_load_flags(c->change.kind)) | ZAP_LOAD_VMS;
 	if (c->autoalloc.given)
 		load |= CHZAP_AUTO_LOAD;
 	if (zap_model_load(&model, &paths, load, &err))
 		fail(c, &err);
+	if (c->save && save_read(c, model, &err)) {
+		zap_model_free(model);
+		fail(c, &err);
+	}
 	if (c->autoalloc.given) {
 		rc = auto_choose(c, model, &plan, &err);
 		if (rc) {
@@ -986,9 +1016,9 @@ static int run(struct chzap *c)
 			return rc;
 		}
 	}
-	rc = c->apply_file ? apply_build(c, model, &plan, &err) :
+	rc = c->config ? apply_build(c, model, &plan, &err) :
 	     zap_plan_build(model, &c->change, &plan, &err);
-	if (!rc && !c->apply_file && plan->nothing_to_do &&
+	if (!rc && !c->config && plan->nothing_to_do &&
 	    !plan->refusals.count)
 		report_queues_staying(c, model, plan);
 	zap_model_free(model);
@@ -1007,6 +1037,19 @@ static int run(struct chzap *c)
 	return rc;
 }
 
+/*
+ * --save: persistent only; new definitions start at boot unless
+ * --autostart no; the mode of --autostart is --save's option here.
+ */
+static void save_prepare(struct chzap *c, const struct cmdline *cmd)
+{
+	if (cmd->mode != OPT_AUTOSTART)
+		c->change.autostart = true;
+	c->change.kind = ZAP_CHANGE_ASSIGN;
+	c->change.scope = ZAP_SCOPE_PERSISTENT;
+	c->save_mdev = cmd->mdev;
+}
+
 /* chzap [MODE] [-m UUID] [-a LIST] [-d LIST] [-c LIST] [OPTIONS] */
 int main(int argc, const char **argv)
 {
@@ -1020,6 +1063,8 @@ int main(int argc, const char **argv)
 	c.json = json_requested(argc, argv);
 	parse_command_line(&c, &cmd, argc, argv);
 	check_combinations(&c, &cmd);
+	if (c.save)
+		save_prepare(&c, &cmd);
 	rc = run(&c);
 	/*
 	 * A change is made (or not) whatever happens to the output: its exit

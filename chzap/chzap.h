@@ -52,6 +52,7 @@ struct chzap_auto {
  * @autoalloc: --auto.
  * @apply_file: --apply FILE ("-": stdin), NULL without; @config: the
  *          document read from it; @prune: --prune.
+ * @save: --save; @save_mdev: with -m (c->change.uuid) only that mdev.
  * @staying: --host found nothing to write, but named queues stay vfio's.
  */
 struct chzap {
@@ -67,6 +68,8 @@ struct chzap {
 	const char *apply_file;
 	struct zap_config *config;
 	bool prune;
+	bool save;
+	bool save_mdev;
 	bool staying;
 };
 
@@ -176,5 +179,15 @@ int apply_write(const struct chzap *c, struct zap_plan **plan,
 void apply_report_nothing(const struct chzap *c);
 /* --apply: after the writes, the queues that changed owner, unless -q. */
 void apply_report_done(const struct chzap *c, const struct zap_plan *plan);
+
+/* -------------------------------------------------------------- save.c */
+
+/*
+ * --save: c->config = the live @model's document (zap_config_save), the
+ * mdev c->change.uuid only with -m; new definitions get c->change.autostart.
+ * Returns: 0; -errno with @err filled (status NOT_FOUND: unknown mdev).
+ */
+int save_read(struct chzap *c, const struct zap_model *model,
+	      struct zap_error *err);
 
 #endif

@@ -359,7 +359,7 @@ void report_not_persistent(const struct chzap *c, const struct zap_plan *plan)
 		return;
 	/* after the result on stdout, also when it is a pipe */
 	fflush(stdout);
-	chzap_warn("note: this change is live only and is lost at the next reboot; to keep it, make it with -p, or repeat it with -P");
+	chzap_warn("note: this change is live only and is lost at the next reboot; to keep it, make it with -p, repeat it with -P, or run chzap --save");
 }
 
 /* --host, nothing written: the named queues that stay vfio's, and why. */

@@ -70,6 +70,7 @@
  *   zap_config_parse(text, len, name, &cfg, err)   a document, strictly checked
  *   zap_config_read(path, &cfg, err)               the same from a file, "-" = stdin
  *   zap_config_from_model(model, uuid, &cfg, err)  a model's state as a document
+ *   zap_config_save(model, uuid, auto, &cfg, err)  the same for chzap --save
  *   zap_config_format(cfg, &text, err)             the document's JSON text
  *   zap_config_free(cfg)
  *   zap_config_plan(m, cfg, &req, &plan, err)   the plan making m equal cfg
@@ -1358,6 +1359,18 @@ int zap_config_read(const char *path, struct zap_config **config,
  */
 int zap_config_from_model(const struct zap_model *model, const char *uuid,
 			  struct zap_config **config, struct zap_error *err);
+
+/**
+ * zap_config_save - the document of chzap --save: zap_config_from_model()
+ * of the live @model (@uuid: only that active mdev, no host part), where
+ * every mdev without a valid definition gets "start" @autostart (an
+ * existing definition keeps its own). Its ZAP_SCOPE_PERSISTENT plan
+ * (zap_config_plan) makes the persistent configuration equal the live one.
+ * Returns: as zap_config_from_model().
+ */
+int zap_config_save(const struct zap_model *model, const char *uuid,
+		    bool autostart, struct zap_config **config,
+		    struct zap_error *err);
 
 /**
  * zap_config_format - the JSON text of @config as lszap --export prints it:

@@ -475,17 +475,18 @@ static int steps_mdevs(struct apply_chain *c, const struct zap_config *cfg,
 /*
  * The host's masks: ids leaving vfio_ap go to the host (@to_host), then
  * ids entering vfio_ap leave the host. The current masks are the active
- * ones, or (persistent only) those of 41-ap.rules where it sets them.
+ * ones, or (persistent only) the boot model's (zap_model_boot_host).
  */
 static int steps_masks(struct apply_chain *c, const struct zap_config *cfg,
 		       bool to_host)
 {
 	const struct zap_model *m = chain_model(c);
+	struct zap_apqn_set boot = zap_model_boot_host(m);
 	bool persistent = c->scope == ZAP_SCOPE_PERSISTENT;
-	const struct zap_bitmap *ap = persistent && m->rules_has_apmask ?
-				      &m->rules_apmask : &m->bus.apmask;
-	const struct zap_bitmap *aq = persistent && m->rules_has_aqmask ?
-				      &m->rules_aqmask : &m->bus.aqmask;
+	const struct zap_bitmap *ap = persistent ? &boot.adapters :
+				      &m->bus.apmask;
+	const struct zap_bitmap *aq = persistent ? &boot.domains :
+				      &m->bus.aqmask;
 	struct zap_bitmap vfio_a, vfio_d;
 	struct zap_change change;
 

@@ -704,7 +704,7 @@ static int add_moving(struct zap_problems *out, struct zap_apqn_list *list,
 		return 0;
 	return zap_problems_add(out, ZAP_PROBLEM_NOT_PERSISTENT, NULL, NULL,
 				NULL, NULL, list,
-				"%zu queue%s go%s to %s at the next boot (the active masks differ from the boot masks; make the change persistent with 'chzap -P')",
+				"%zu queue%s go%s to %s at the next boot (the active masks differ from the boot masks; make the change persistent with 'chzap -P' or 'chzap --save')",
 				list->count, list->count == 1 ? "" : "s",
 				list->count == 1 ? "es" : "", owner);
 }

@@ -178,7 +178,7 @@ live_only_host() {
 	EOF
 	run -0 --separate-stderr chzap --vfio -d 2
 	assert_output "1 queue host -> vfio: 05.0002"
-	[ "$stderr" = "chzap: note: this change is live only and is lost at the next reboot; to keep it, make it with -p, or repeat it with -P" ]
+	[ "$stderr" = "chzap: note: this change is live only and is lost at the next reboot; to keep it, make it with -p, repeat it with -P, or run chzap --save" ]
 	run -0 --separate-stderr chzap -q --vfio -d 4
 	[ -z "$stderr" ]
 	run -0 --separate-stderr chzap --json --host -d 4

@@ -29,6 +29,7 @@ int main(void)
 	srunner_add_suite(runner, ownership_suite());
 	srunner_add_suite(runner, libvirt_suite());
 	srunner_add_suite(runner, apply_suite());
+	srunner_add_suite(runner, save_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

@@ -25,5 +25,6 @@ Suite *escape_suite(void);
 Suite *ownership_suite(void);
 Suite *libvirt_suite(void);
 Suite *apply_suite(void);
+Suite *save_suite(void);
 
 #endif
