@@ -512,7 +512,9 @@ static int steps_masks(struct apply_chain *c, const struct zap_config *cfg,
 /* Is the queue of APQN number @n one the document gives to vfio_ap? */
 static bool config_has_queue(const struct zap_config *cfg, uint16_t n)
 {
-	return bsearch(&n, cfg->vfio_queues, cfg->nr_vfio_queues,
+	/* none: vfio_queues may be NULL, which bsearch must not be given */
+	return cfg->nr_vfio_queues &&
+	       bsearch(&n, cfg->vfio_queues, cfg->nr_vfio_queues,
 		       sizeof(n), zap_apqn_cmp) != NULL;
 }
 

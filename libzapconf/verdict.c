@@ -97,7 +97,9 @@ static bool same_holders(const struct zap_problem *x,
 /* Is @apqn among the APQNs of @p (ascending)? */
 static bool names_apqn(const struct zap_problem *p, uint16_t apqn)
 {
-	return bsearch(&apqn, p->apqns, p->nr_apqns, sizeof(*p->apqns),
+	/* no APQNs: apqns may be NULL, which bsearch must not be given */
+	return p->nr_apqns &&
+	       bsearch(&apqn, p->apqns, p->nr_apqns, sizeof(*p->apqns),
 		       zap_apqn_cmp) != NULL;
 }
 
