@@ -149,7 +149,7 @@ in_throwaway_root() {
 	assert_line "chzap (zap) $VERSION"
 	assert_line /usr/sbin/lszap
 	assert_line --regexp "^libzapconf.so.0 => (/usr)?/lib/$MULTIARCH/libzapconf.so.0\$"
-	assert_line --regexp "^[0-9a-f-]{36} +[0-9,-]+ +[0-9,-]+$"
+	assert_line --regexp "^[0-9a-f-]{36} +[0-9a-fx,-]+ +[0-9a-fx,-]+$"
 	assert_line --regexp "^-lzapconf *\$"
 	assert_line "zap-check.service enabled"
 	assert_line "files gone"
